@@ -1,0 +1,36 @@
+# Two commands set up everything on a fresh Debian/Ubuntu machine:
+#   make run    system packages, the .venv, then the app on the demo lecture
+#   make test   the same set-up, then the whole suite headless (under Xvfb)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench setup system-deps sample clean
+
+run: setup
+	$(BIN)/transcript-player --demo
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@sh scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Regenerate the demo lecture (needs espeak-ng).
+sample: setup
+	$(BIN)/python scripts/make_sample.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,3 @@
+from player.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Starting the window: Qt platform choice, settings, the playback backend."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+APP_ORGANIZATION = "TranscriptPlayer"
+APP_NAME = "Transcript Player"
+
+
+def prepare_qt_platform() -> None:
+    # libVLC draws into an X11 window id; Wayland has no per-widget window, so
+    # run Qt through XWayland there.
+    if sys.platform.startswith("linux") and os.environ.get("WAYLAND_DISPLAY") \
+            and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+
+def run_app(media: str | None, transcript: str | None) -> int:
+    prepare_qt_platform()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from player.playback import create_playback
+    from player.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(APP_ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    playback, notice = create_playback()
+    if notice:
+        print(f"transcript-player: {notice}", file=sys.stderr)
+    window = MainWindow(playback, QSettings(), notice)
+    window.show()
+    if media:
+        window.open_media(media, transcript)
+    elif transcript:
+        window.open_transcript(transcript)
+    return app.exec()

@@ -1,0 +1,90 @@
+"""Command line: the window by default, subcommands for work without one.
+
+    transcript-player [MEDIA] [--transcript FILE] [--demo]
+    transcript-player parse FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from player import __version__
+
+PROG = "transcript-player"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+DEMO_MEDIA = RESOURCES / "sample" / "lecture.mp4"
+SUBCOMMANDS = ("parse",)
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Play a lecture with its transcript beside it.",
+        epilog="Subcommands: 'parse FILE' prints a transcript as JSON Lines. "
+               f"See '{PROG} parse --help'.")
+    parser.add_argument("media", nargs="?", help="a video or audio lecture to open")
+    parser.add_argument("--transcript", metavar="FILE",
+                        help="its transcript (default: the .srt/.vtt/.txt/.json beside the media)")
+    parser.add_argument("--demo", action="store_true", help="open the bundled demo lecture")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def _parse_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} parse",
+        description="Print a transcript as JSON Lines: "
+                    '{"start": seconds, "end": seconds, "text": str, "speaker": str or null}.')
+    parser.add_argument("file", help="a transcript file (SRT, WebVTT, Whisper text)")
+    parser.add_argument("--format", help="read it as this format instead of detecting it")
+    return parser
+
+
+def fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 2
+
+
+def run_parse(argv: list[str]) -> int:
+    from player.core.formats import TranscriptError, load
+
+    args = _parse_parser().parse_args(argv)
+    try:
+        transcript = load(args.file, format=args.format)
+    except TranscriptError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    for line, problem in transcript.warnings:
+        print(f"{args.file}:{line}: skipped: {problem}", file=sys.stderr)
+    out = sys.stdout
+    try:
+        for segment in transcript.segments:
+            out.write(json.dumps({"start": segment.start_ms / 1000, "end": segment.end_ms / 1000,
+                                  "text": segment.text, "speaker": segment.speaker},
+                                 ensure_ascii=False) + "\n")
+        out.flush()
+    except BrokenPipeError:  # `| head` closed the pipe: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def run_window(argv: list[str]) -> int:
+    args = _window_parser().parse_args(argv)
+    media = str(DEMO_MEDIA) if args.demo else args.media
+    for label, path in (("media", media), ("transcript", args.transcript)):
+        if path and not Path(path).is_file():
+            return fail(f"no such {label} file: {path}")
+    from player.app import run_app
+
+    return run_app(media, args.transcript)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "parse":
+        return run_parse(argv[1:])
+    return run_window(argv)

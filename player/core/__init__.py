@@ -1,0 +1,1 @@
+"""The Qt-free core: transcripts, time, the library and exports."""

@@ -1,0 +1,105 @@
+"""Reading transcripts: detect the format from the content and parse it.
+
+Policy for a broken cue among good ones: keep the good cues and record a warning
+naming the line (`Transcript.warnings`); a file with no readable cue at all is
+refused with a TranscriptError naming the file and the first bad line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from player.core.transcript import Transcript
+
+
+class TranscriptError(Exception):
+    """A transcript file that cannot be read, with where and why."""
+
+    def __init__(self, path: str | Path, line: int | None, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class TranscriptFormat:
+    name: str
+    description: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[str], bool]
+    parse: Callable[[str, str], Transcript]
+
+
+def _registry() -> list[TranscriptFormat]:
+    # Imported here so each format module can import TranscriptError from this one.
+    from player.core.formats import subtitles, whisper
+
+    # Order matters for sniffing: the most specific signature first.
+    return [whisper.WHISPER_TEXT, subtitles.WEBVTT, subtitles.SRT]
+
+
+def formats() -> list[TranscriptFormat]:
+    return _registry()
+
+
+TRANSCRIPT_EXTENSIONS = (".srt", ".vtt", ".txt", ".json")
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TranscriptError(path, None, "this is a binary file, not a transcript")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load(path: str | Path, format: str | None = None) -> Transcript:
+    """Read a transcript file; raises TranscriptError (never anything else) if it can't."""
+    path = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TranscriptError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise TranscriptError(path, None, "this is a folder, not a transcript file") from None
+    except OSError as error:
+        raise TranscriptError(path, None, f"cannot read it: {error.strerror}") from None
+    return parse_text(decode(data, path), path, format)
+
+
+def parse_text(text: str, path: str, format: str | None = None) -> Transcript:
+    if not text.strip():
+        raise TranscriptError(path, None, "the file is empty")
+    chosen = _choose(text, path, format)
+    transcript = chosen.parse(text, path)
+    if transcript.source is None:
+        transcript.source = path
+    return transcript
+
+
+def _choose(text: str, path: str, format: str | None) -> TranscriptFormat:
+    known = _registry()
+    if format:
+        for candidate in known:
+            if candidate.name == format:
+                return candidate
+        names = ", ".join(f.name for f in known)
+        raise TranscriptError(path, None, f"unknown format {format!r} (known: {names})")
+    for candidate in known:
+        if candidate.sniff(text):
+            return candidate
+    names = ", ".join(f.description for f in known)
+    raise TranscriptError(path, None, f"not a transcript format this app reads ({names})")

@@ -1,0 +1,1 @@
+"""The Qt layer: widgets that compose the core and the playback."""

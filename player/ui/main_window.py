@@ -1,0 +1,367 @@
+"""The main window: a list of parts (video, transport, transcript) and the wires
+between them. Parsing, playback and timing live in the parts, not here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle,
+                               QVBoxLayout, QWidget)
+
+from player import __version__
+from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
+from player.core.timecode import format_clock
+from player.core.transcript import Transcript
+from player.playback import Playback, PlaybackState
+from player.ui.dialogs import ShortcutsDialog
+from player.ui.loader import TranscriptLoader
+from player.ui.sync import PlaybackSync
+from player.ui.transcript_view import TranscriptView
+from player.ui.transport import SPEEDS, TransportBar
+from player.ui.video_pane import VideoPane
+
+APP_NAME = "Transcript Player"
+STEP_MS = 5000
+MAX_RECENT = 10
+MEDIA_FILTER = ("Lectures (*.mp4 *.m4v *.mkv *.webm *.mov *.avi *.mp3 *.m4a *.wav *.ogg *.flac *.opus);;"
+                "All files (*)")
+TRANSCRIPT_FILTER = "Transcripts (*.srt *.vtt *.txt *.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, playback: Playback, settings: QSettings, notice: str | None = None) -> None:
+        super().__init__()
+        self.playback = playback
+        self.settings = settings
+        self.transcript: Transcript | None = None
+        self.media_path: str | None = None
+        self.transcript_path: str | None = None
+        self.sync = PlaybackSync(playback, self)
+        self.loader = TranscriptLoader(self)
+        self._init_actions()
+        self._init_ui()
+        self._init_menus()
+        self._connect_signals()
+        self.setAcceptDrops(True)
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 760)
+        if notice:
+            self.statusBar().showMessage(notice)
+
+    # --- construction ---------------------------------------------------------------
+    def _init_actions(self) -> None:
+        style = self.style()
+        icon = lambda pixmap: style.standardIcon(pixmap)  # noqa: E731
+        SP = QStyle.StandardPixmap
+        self.actions_by_name: dict[str, QAction] = {}
+
+        def action(name, text, shortcuts, slot, pixmap=None, checkable=False, group="Playback"):
+            act = QAction(text, self)
+            act.setObjectName(name)
+            if pixmap is not None:
+                act.setIcon(icon(pixmap))
+            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+            act.setCheckable(checkable)
+            act.setProperty("group", group)
+            if shortcuts:
+                act.setToolTip(f"{text}  ({' / '.join(shortcuts)})")
+            act.triggered.connect(slot)
+            self.addAction(act)  # shortcuts work with the menu bar hidden (full screen)
+            self.actions_by_name[name] = act
+            return act
+
+        action("open_media", "Open &media…", ["Ctrl+O"], self.choose_media, SP.SP_DialogOpenButton, group="File")
+        action("open_transcript", "Open &transcript…", ["Ctrl+Shift+O"], self.choose_transcript, group="File")
+        action("quit", "&Quit", ["Ctrl+Q"], self.close, group="File")
+        action("play", "Play", ["Space", "K"], self.playback.toggle_play, SP.SP_MediaPlay)
+        action("back", "Back 5 s", ["Left"], lambda: self.step(-STEP_MS), SP.SP_MediaSeekBackward)
+        action("forward", "Forward 5 s", ["Right"], lambda: self.step(STEP_MS), SP.SP_MediaSeekForward)
+        action("previous_line", "Previous line", ["Ctrl+Up"], lambda: self.step_line(-1), SP.SP_MediaSkipBackward)
+        action("next_line", "Next line", ["Ctrl+Down"], lambda: self.step_line(1), SP.SP_MediaSkipForward)
+        action("slower", "Slower", ["<"], lambda: self.change_speed(-1))
+        action("faster", "Faster", [">"], lambda: self.change_speed(1))
+        action("normal_speed", "Normal speed", ["="], lambda: self.set_rate(1.0))
+        action("volume_up", "Volume up", ["+"], lambda: self.playback.set_volume(self.playback.volume + 5))
+        action("volume_down", "Volume down", ["-"], lambda: self.playback.set_volume(self.playback.volume - 5))
+        action("mute", "Mute", ["M"], lambda on: self.playback.set_muted(on), SP.SP_MediaVolume, checkable=True)
+        action("full_screen", "Full screen", ["F", "F11"], self.toggle_full_screen, SP.SP_TitleBarMaxButton,
+               group="View")
+        action("leave_full_screen", "Leave full screen", ["Esc"], lambda: self.set_full_screen(False), group="View")
+        action("follow", "Back to current line", ["Ctrl+L"], lambda: self.transcript_view.resume_following(),
+               group="Transcript")
+        action("shortcuts", "&Keyboard shortcuts", ["F1"], self.show_shortcuts, group="Help")
+        action("about", "&About", [], self.show_about, group="Help")
+
+    def _init_ui(self) -> None:
+        self.video_pane = VideoPane(self.playback)
+        self.transport = TransportBar(self.actions_by_name)
+        self.transcript_view = TranscriptView()
+        self.title_label = QLabel("")
+        self.title_label.setObjectName("lectureTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setStyleSheet("font-weight: 600; font-size: 13pt; padding: 8px 10px 2px 10px;")
+        self.transcript_status = QLabel("No transcript: File ▸ Open transcript (Ctrl+Shift+O)")
+        self.transcript_status.setObjectName("transcriptStatus")
+        self.transcript_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.transcript_status.setStyleSheet("color: palette(mid); padding: 0 10px 6px 10px;")
+
+        media_column = QWidget()
+        media_layout = QVBoxLayout(media_column)
+        media_layout.setContentsMargins(0, 0, 0, 0)
+        media_layout.setSpacing(0)
+        media_layout.addWidget(self.video_pane, 1)
+        media_layout.addWidget(self.transport)
+
+        self.transcript_panel = QWidget()
+        self.transcript_panel.setObjectName("transcriptPanel")
+        transcript_layout = QVBoxLayout(self.transcript_panel)
+        transcript_layout.setContentsMargins(0, 0, 0, 0)
+        transcript_layout.setSpacing(0)
+        transcript_layout.addWidget(self.title_label)
+        transcript_layout.addWidget(self.transcript_status)
+        transcript_layout.addWidget(self.transcript_view, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(media_column)
+        self.splitter.addWidget(self.transcript_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+    def _init_menus(self) -> None:
+        acts = self.actions_by_name
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(acts["open_media"])
+        file_menu.addAction(acts["open_transcript"])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(acts["quit"])
+        play_menu = self.menuBar().addMenu("&Playback")
+        for name in ("play", "back", "forward", "previous_line", "next_line", None,
+                     "slower", "faster", "normal_speed", None, "volume_up", "volume_down", "mute"):
+            play_menu.addSeparator() if name is None else play_menu.addAction(acts[name])
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(acts["full_screen"])
+        view_menu.addAction(acts["follow"])
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(acts["shortcuts"])
+        help_menu.addAction(acts["about"])
+
+    def _connect_signals(self) -> None:
+        playback = self.playback
+        playback.state_changed.connect(self._on_state_changed)
+        playback.duration_changed.connect(self.transport.set_duration)
+        playback.has_video_changed.connect(self._show_picture)
+        playback.error.connect(self._on_playback_error)
+        playback.title_changed.connect(lambda _title: self._update_title())
+        playback.rate_changed.connect(self.transport.show_rate)
+        playback.volume_changed.connect(self._on_volume_changed)
+        self.sync.time_changed.connect(self.transport.show_time)
+        self.sync.current_segment_changed.connect(self.transcript_view.set_current_row)
+        self.transport.seek_requested.connect(self.seek)
+        self.transport.rate_requested.connect(self.set_rate)
+        self.transport.volume_requested.connect(playback.set_volume)
+        self.transcript_view.seek_requested.connect(self.seek_and_play)
+        self.transcript_view.step_requested.connect(self.step_line)
+        self.loader.loaded.connect(self._on_transcript_loaded)
+        self.loader.failed.connect(self._on_transcript_failed)
+
+    # --- opening ------------------------------------------------------------------
+    def open_media(self, path: str, transcript_path: str | None = None, autoplay: bool = True) -> None:
+        """Open a lecture; its transcript is the one given, or the one beside it."""
+        self.media_path = os.path.abspath(path)
+        self._remember_recent(self.media_path)
+        self.playback.load(self.media_path)
+        self._show_picture()
+        if transcript_path is None:
+            sibling = find_sibling_transcript(path)
+            transcript_path = str(sibling) if sibling else None
+        if transcript_path:
+            self.open_transcript(transcript_path)
+        elif self.transcript is None:
+            self._update_title()
+        if autoplay:
+            self.playback.play()
+
+    def open_transcript(self, path: str) -> None:
+        self.transcript_path = os.path.abspath(path)
+        self.transcript_status.setText(f"Reading {Path(path).name}…")
+        self.loader.load(self.transcript_path)
+
+    def choose_media(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a lecture", self._last_folder(), MEDIA_FILTER)
+        if path:
+            self.open_media(path)
+
+    def choose_transcript(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a transcript", self._last_folder(), TRANSCRIPT_FILTER)
+        if path:
+            self.open_transcript(path)
+
+    def _last_folder(self) -> str:
+        return str(Path(self.media_path).parent) if self.media_path else str(Path.home())
+
+    def _on_transcript_loaded(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        self.transcript_view.set_transcript(transcript)
+        self.sync.set_transcript(transcript)
+        name = Path(self.transcript_path or "").name
+        status = f"{name} · {len(transcript):,} lines · {format_clock(transcript.end_ms)}"
+        if transcript.warnings:
+            line, problem = transcript.warnings[0]
+            status += f" · {len(transcript.warnings)} unreadable cue(s) skipped, first at line {line}: {problem}"
+        self.transcript_status.setText(status)
+        self._update_title()
+
+    def _on_transcript_failed(self, message: str) -> None:
+        self.transcript_status.setText("The transcript could not be read.")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Cannot read the transcript", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()  # not exec(): playback and the window carry on
+        self._error_box = box
+
+    def _update_title(self) -> None:
+        title = (self.transcript.title if self.transcript else None) or self.playback.media_title \
+            or (Path(self.media_path).stem if self.media_path else "")
+        self.title_label.setText(title)
+        self.setWindowTitle(f"{title} — {APP_NAME}" if title else APP_NAME)
+
+    # --- recent files -----------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_media", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _remember_recent(self, path: str) -> None:
+        recent = [path] + [p for p in self.recent_files() if p != path]
+        self.settings.setValue("recent_media", recent[:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        if not recent:
+            self.recent_menu.addAction("No recent lectures").setEnabled(False)
+        for path in recent:
+            act = self.recent_menu.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.setEnabled(os.path.exists(path))
+            act.triggered.connect(lambda _checked=False, p=path: self.open_media(p))
+
+    # --- playback ------------------------------------------------------------------------
+    def seek(self, ms: int) -> None:
+        self.playback.seek(ms)
+        self.transcript_view.resume_following()
+        self.sync.tick()
+
+    def seek_and_play(self, ms: int) -> None:
+        self.seek(ms)
+        self.playback.play()
+
+    def step(self, delta_ms: int) -> None:
+        self.seek(max(0, self.playback.time_ms() + delta_ms))
+
+    def step_line(self, direction: int) -> None:
+        if self.transcript:
+            target = self.transcript.neighbour_start(self.playback.time_ms(), direction)
+            if target is not None:
+                self.seek(target)
+
+    def set_rate(self, rate: float) -> None:
+        self.playback.set_rate(rate)
+        self.statusBar().showMessage(f"Speed {rate:g}×", 1500)
+
+    def change_speed(self, direction: int) -> None:
+        current = self.playback.rate
+        faster = [s for s in SPEEDS if s > current + 1e-6]
+        slower = [s for s in SPEEDS if s < current - 1e-6]
+        if direction > 0 and faster:
+            self.set_rate(faster[0])
+        elif direction < 0 and slower:
+            self.set_rate(slower[-1])
+
+    def _on_state_changed(self, state: PlaybackState) -> None:
+        play = self.actions_by_name["play"]
+        playing = state is PlaybackState.PLAYING
+        play.setText("Pause" if playing else "Play")
+        play.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
+
+    def _on_volume_changed(self, volume: int, muted: bool) -> None:
+        self.transport.show_volume(volume, muted)
+        mute = self.actions_by_name["mute"]
+        mute.setChecked(muted)
+        mute.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaVolumeMuted if muted else QStyle.StandardPixmap.SP_MediaVolume))
+
+    def _on_playback_error(self, message: str) -> None:
+        self.video_pane.show_message(message, "The transcript stays usable. Try another file: File ▸ Open media.")
+        self.statusBar().showMessage(message)
+
+    def _show_picture(self, has_video: bool | None = None) -> None:
+        """Video surface, or the audio placeholder; before the backend knows the
+        tracks, the file's extension decides."""
+        if self.playback.state is PlaybackState.ERROR:
+            return
+        if has_video is None:
+            has_video = not looks_audio_only(self.media_path or "")
+        if has_video:
+            self.video_pane.show_video()
+        else:
+            title = self.title_label.text() or Path(self.media_path or "").stem
+            self.video_pane.show_audio(title)
+            self.splitter.setSizes([1, 2])  # the transcript takes the space
+
+    # --- view ----------------------------------------------------------------------------
+    def toggle_full_screen(self) -> None:
+        self.set_full_screen(not self.isFullScreen())
+
+    def set_full_screen(self, full: bool) -> None:
+        if full == self.isFullScreen():
+            return
+        self.transcript_panel.setVisible(not full)
+        self.menuBar().setVisible(not full)
+        self.statusBar().setVisible(not full)
+        self.showFullScreen() if full else self.showNormal()
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(list(self.actions_by_name.values()), self).open()
+
+    def show_about(self) -> None:
+        backend = f"{self.playback.name} {getattr(self.playback, 'version', '')}".strip()
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"{APP_NAME} {__version__}\n\nPlays a lecture with its transcript beside it.\n"
+                          f"Playback: {backend}")
+
+    # --- drag and drop -----------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        self.open_dropped(paths)
+        event.acceptProposedAction()
+
+    def open_dropped(self, paths: list[str]) -> None:
+        """Media opens as the lecture (with its sibling transcript); anything else is
+        tried as a transcript."""
+        media = [p for p in paths if is_media_file(p)]
+        others = [p for p in paths if not is_media_file(p)]
+        if media:
+            self.open_media(media[0], transcript_path=others[0] if others else None)
+        elif others:
+            self.open_transcript(others[0])
+
+    # --- closing ---------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.sync.blockSignals(True)
+        self.playback.close()  # on the GUI thread, before the window goes away
+        super().closeEvent(event)

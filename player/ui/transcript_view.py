@@ -1,0 +1,317 @@
+"""The transcript beside the media: a list model over the segments, a delegate that
+paints each line (time, then text, as plain text), and the view that follows the
+line being spoken.
+
+A lecture can have 100,000 lines: the model is a thin view over the Transcript's
+list, rows are painted, never widgets, and a new current line touches two rows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex,
+                            QPropertyAnimation, QRect, QSize, Qt, QTimer, Signal)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListView, QPushButton, QStyle,
+                               QStyledItemDelegate, QStyleOptionViewItem, QWidget)
+
+from player.core.timecode import format_clock
+from player.core.transcript import Transcript
+
+StartRole = Qt.ItemDataRole.UserRole + 1
+IsCurrentRole = Qt.ItemDataRole.UserRole + 2
+NonSpeechRole = Qt.ItemDataRole.UserRole + 3
+
+# Follow scrolling puts the current line here (fraction of the view from the top)
+# and leaves it alone while it stays inside the comfort band.
+FOLLOW_ANCHOR = 0.38
+COMFORT_BAND = (0.15, 0.70)
+
+
+class SegmentModel(QAbstractListModel):
+    """One row per segment; knows which row is being spoken."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._transcript: Transcript | None = None
+        self._current_row: int | None = None
+
+    @property
+    def transcript(self) -> Transcript | None:
+        return self._transcript
+
+    def set_transcript(self, transcript: Transcript | None) -> None:
+        self.beginResetModel()
+        self._transcript = transcript
+        self._current_row = None
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        if parent.isValid() or self._transcript is None:
+            return 0
+        return len(self._transcript)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self._transcript is None:
+            return None
+        segment = self._transcript[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return segment.text
+        if role == StartRole:
+            return segment.start_ms
+        if role == IsCurrentRole:
+            return index.row() == self._current_row
+        if role == NonSpeechRole:
+            return segment.is_non_speech
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{format_clock(segment.start_ms)} {segment.text}"
+        return None
+
+    @property
+    def current_row(self) -> int | None:
+        return self._current_row
+
+    def set_current_row(self, row: int | None) -> None:
+        if row == self._current_row:
+            return
+        previous, self._current_row = self._current_row, row
+        for changed in (previous, row):
+            if changed is not None:
+                index = self.index(changed)
+                self.dataChanged.emit(index, index, [IsCurrentRole])
+
+
+class SegmentDelegate(QStyledItemDelegate):
+    """Paints "0:42  text" rows with word wrap; the current line gets the accent."""
+
+    PAD_X, PAD_Y, TIME_GAP = 10, 6, 14
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+        self.time_font = QFont(view.font())
+        self.time_font.setStyleHint(QFont.StyleHint.Monospace)
+        self.time_font.setFamily("monospace")
+        self.time_font.setPointSizeF(view.font().pointSizeF() * 0.85)
+        self._time_width = QFontMetrics(self.time_font).horizontalAdvance("00:00:00") + self.TIME_GAP
+
+    def _text_width(self) -> int:
+        return max(80, self._view.viewport().width() - self._time_width - 3 * self.PAD_X)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        metrics = QFontMetrics(self._view.font())
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        width = self._text_width()
+        if metrics.horizontalAdvance(text) <= width:
+            height = metrics.height()  # one line: the common case, and cheap
+        else:
+            flags = Qt.TextFlag.TextWordWrap
+            height = metrics.boundingRect(QRect(0, 0, width, 100000), int(flags), text).height()
+        return QSize(width, height + 2 * self.PAD_Y)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        painter.save()
+        rect = option.rect
+        palette = option.palette
+        is_current = bool(index.data(IsCurrentRole))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if is_current:
+            painter.fillRect(rect, _current_line_color(palette))
+            painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()),
+                             palette.color(QPalette.ColorRole.Highlight))
+        elif selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, _hover_color(palette))
+        if option.state & QStyle.StateFlag.State_HasFocus and self._view.hasFocus():
+            pen = painter.pen()
+            painter.setPen(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+            painter.setPen(pen)
+
+        text_color = palette.color(QPalette.ColorRole.Text)
+        dim_color = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        time_rect = QRect(rect.left() + self.PAD_X + 2, rect.top() + self.PAD_Y,
+                          self._time_width, rect.height() - 2 * self.PAD_Y)
+        painter.setFont(self.time_font)
+        painter.setPen(text_color if is_current else dim_color)
+        metrics = QFontMetrics(self._view.font())
+        time_rect.setHeight(metrics.height())  # align with the text's first line
+        painter.drawText(time_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         format_clock(index.data(StartRole)))
+
+        text_rect = QRect(time_rect.right() + 1, rect.top() + self.PAD_Y,
+                          rect.right() - time_rect.right() - self.PAD_X, rect.height() - 2 * self.PAD_Y)
+        painter.setFont(self._view.font())
+        non_speech = bool(index.data(NonSpeechRole))
+        painter.setPen(dim_color if non_speech and not is_current else text_color)
+        # drawText with a plain string: transcript text is never read as markup.
+        flags = Qt.TextFlag.TextWordWrap
+        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | flags),
+                         index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.restore()
+
+
+def _current_line_color(palette: QPalette) -> QColor:
+    color = QColor(palette.color(QPalette.ColorRole.Highlight))
+    color.setAlpha(60)
+    return color
+
+
+def _hover_color(palette: QPalette) -> QColor:
+    color = QColor(palette.color(QPalette.ColorRole.Highlight))
+    color.setAlpha(18)
+    return color
+
+
+class TranscriptView(QListView):
+    """The transcript list that keeps the spoken line in sight.
+
+    Following pauses when the user scrolls by hand; a "Back to current line" button
+    then appears, and pressing it or seeking resumes following.
+    """
+
+    seek_requested = Signal(int)           # ms: a line was clicked or chosen
+    step_requested = Signal(int)           # -1 / +1: previous / next line
+    following_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.segment_model = SegmentModel(self)
+        self.setModel(self.segment_model)
+        self.setItemDelegate(SegmentDelegate(self))
+        self.setObjectName("transcriptView")
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        # Lay out long transcripts in batches so opening one never freezes the window.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(2000)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setMouseTracking(True)
+        self.setWordWrap(True)
+        self.setUniformItemSizes(False)
+        self.setSpacing(0)
+
+        self._following = True
+        self._scroll_animation = QPropertyAnimation(self.verticalScrollBar(), b"value", self)
+        self._scroll_animation.setDuration(260)
+        self._scroll_animation.setEasingCurve(QEasingCurve.Type.OutCubic)
+
+        self.back_button = QPushButton("↓  Back to current line", self.viewport())
+        self.back_button.setObjectName("backToCurrentLine")
+        self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.back_button.setToolTip("Follow the line being spoken again (Ctrl+L)")
+        self.back_button.setStyleSheet(
+            "QPushButton { padding: 6px 14px; border-radius: 14px; font-weight: 600;"
+            " background: palette(highlight); color: palette(highlighted-text); }")
+        self.back_button.hide()
+        self.back_button.clicked.connect(self.resume_following)
+
+        self.verticalScrollBar().actionTriggered.connect(self._on_user_scroll)
+        self.clicked.connect(self._on_clicked)
+        # When a batched layout grows the list, the current line may still be off screen.
+        self._settle_timer = QTimer(self, singleShot=True, interval=60)
+        self._settle_timer.timeout.connect(lambda: self._bring_current_into_view(animate=False))
+
+    # --- content -----------------------------------------------------------------
+    def set_transcript(self, transcript: Transcript | None) -> None:
+        self.segment_model.set_transcript(transcript)
+        self._set_following(True)
+        self.scrollToTop()
+
+    def set_current_row(self, row: int | None) -> None:
+        """The playing line changed: repaint two rows, scroll only if following."""
+        self.segment_model.set_current_row(row)
+        if self._following:
+            self._bring_current_into_view(animate=True)
+
+    # --- following -------------------------------------------------------------------
+    @property
+    def following(self) -> bool:
+        return self._following
+
+    def resume_following(self) -> None:
+        self._set_following(True)
+        self._bring_current_into_view(animate=False)
+
+    def pause_following(self) -> None:
+        self._set_following(False)
+
+    def _set_following(self, following: bool) -> None:
+        if following == self._following:
+            return
+        self._following = following
+        if following:
+            self.back_button.hide()
+        else:
+            self._scroll_animation.stop()
+            self._place_back_button()
+            self.back_button.show()
+            self.back_button.raise_()
+        self.following_changed.emit(following)
+
+    def _on_user_scroll(self, _action: int) -> None:
+        # actionTriggered fires for the wheel, the bar and its arrows: the user's
+        # hand, never our own setValue or animation.
+        self.pause_following()
+
+    def _bring_current_into_view(self, animate: bool) -> None:
+        row = self.segment_model.current_row
+        if row is None:
+            return
+        rect = self.visualRect(self.segment_model.index(row))
+        if not rect.isValid() or rect.isNull():
+            self._settle_timer.start()  # not laid out yet (batched layout)
+            return
+        height = self.viewport().height()
+        top, bottom = COMFORT_BAND
+        if rect.top() >= height * top and rect.bottom() <= height * bottom:
+            return
+        bar = self.verticalScrollBar()
+        target = bar.value() + rect.top() - int(height * FOLLOW_ANCHOR)
+        target = max(bar.minimum(), min(bar.maximum(), target))
+        self._scroll_animation.stop()
+        # A long jump (a seek) is not animated: gliding past pages of text only blurs.
+        if animate and abs(target - bar.value()) < 2 * height:
+            self._scroll_animation.setStartValue(bar.value())
+            self._scroll_animation.setEndValue(target)
+            self._scroll_animation.start()
+        else:
+            bar.setValue(target)
+
+    # --- input -----------------------------------------------------------------------
+    def _on_clicked(self, index: QModelIndex) -> None:
+        # Shift/Ctrl+click extends a selection; a plain click seeks.
+        if QApplication.keyboardModifiers() & (Qt.KeyboardModifier.ShiftModifier
+                                               | Qt.KeyboardModifier.ControlModifier):
+            return
+        self.seek_requested.emit(index.data(StartRole))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            index = self.currentIndex()
+            if index.isValid():
+                self.seek_requested.emit(index.data(StartRole))
+            return
+        if plain and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.step_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End):
+            self.pause_following()  # the user is browsing
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_back_button()
+
+    def _place_back_button(self) -> None:
+        self.back_button.adjustSize()
+        viewport = self.viewport()
+        x = (viewport.width() - self.back_button.width()) // 2
+        y = viewport.height() - self.back_button.height() - 14
+        self.back_button.move(max(0, x), max(0, y))
+

@@ -1,0 +1,135 @@
+"""The transport bar under the video: play/pause, seek bar with times, line and
+5-second steps, speed, volume, full screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from player.core.timecode import format_clock
+
+SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+
+
+class SeekSlider(QSlider):
+    """A slider that jumps to where it is clicked, as media players' do: the handle
+    moves under the pointer first, so the press becomes a drag and the release seeks."""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
+                                                   int(event.position().x()), self.width())
+            self.setSliderPosition(value)
+        super().mousePressEvent(event)
+
+
+class TransportBar(QWidget):
+    """Buttons bound to the window's actions, plus the seek bar, speed and volume."""
+
+    seek_requested = Signal(int)      # ms
+    rate_requested = Signal(float)
+    volume_requested = Signal(int)
+
+    def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("transportBar")
+        self._duration_ms = 0
+        self._init_ui(actions)
+        self._connect_signals()
+
+    def _init_ui(self, actions: dict[str, QAction]) -> None:
+        self.seek_slider = SeekSlider(Qt.Orientation.Horizontal)
+        self.seek_slider.setObjectName("seekSlider")
+        self.seek_slider.setRange(0, 0)
+        self.seek_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.seek_slider.setToolTip("Seek")
+        self.time_label = QLabel("0:00 / 0:00")
+        self.time_label.setObjectName("timeLabel")
+        self.time_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.time_label.setMinimumWidth(self.time_label.fontMetrics().horizontalAdvance("00:00:00 / 00:00:00"))
+        self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        def button(name: str) -> QToolButton:
+            tool = QToolButton()
+            tool.setDefaultAction(actions[name])
+            tool.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            tool.setAutoRaise(True)
+            tool.setObjectName(f"{name}Button")
+            return tool
+
+        self.speed_box = QComboBox()
+        self.speed_box.setObjectName("speedBox")
+        self.speed_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.speed_box.setToolTip("Playback speed (pitch preserved)  < slower, > faster")
+        for speed in SPEEDS:
+            self.speed_box.addItem(f"{speed:g}×", speed)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+
+        self.volume_slider = QSlider(Qt.Orientation.Horizontal)
+        self.volume_slider.setObjectName("volumeSlider")
+        self.volume_slider.setRange(0, 100)
+        self.volume_slider.setValue(100)
+        self.volume_slider.setFixedWidth(90)
+        self.volume_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.volume_slider.setToolTip("Volume  (+ / -)")
+
+        seek_row = QHBoxLayout()
+        seek_row.addWidget(self.seek_slider, 1)
+        seek_row.addWidget(self.time_label)
+
+        controls = QHBoxLayout()
+        controls.setSpacing(2)
+        for name in ("previous_line", "back", "play", "forward", "next_line"):
+            controls.addWidget(button(name))
+        controls.addStretch(1)
+        controls.addWidget(self.speed_box)
+        controls.addSpacing(8)
+        controls.addWidget(button("mute"))
+        controls.addWidget(self.volume_slider)
+        controls.addWidget(button("full_screen"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 6)
+        layout.setSpacing(2)
+        layout.addLayout(seek_row)
+        layout.addLayout(controls)
+
+    def _connect_signals(self) -> None:
+        self.seek_slider.sliderMoved.connect(self._show_time_while_dragging)
+        self.seek_slider.sliderReleased.connect(
+            lambda: self.seek_requested.emit(self.seek_slider.value()))
+        self.speed_box.activated.connect(
+            lambda i: self.rate_requested.emit(float(self.speed_box.itemData(i))))
+        self.volume_slider.valueChanged.connect(self.volume_requested)
+
+    def _show_time_while_dragging(self, value: int) -> None:
+        self.time_label.setText(f"{format_clock(value)} / {format_clock(self._duration_ms)}")
+
+    # --- updates from playback ---------------------------------------------------------
+    def set_duration(self, ms: int) -> None:
+        self._duration_ms = ms
+        self.seek_slider.setRange(0, max(0, ms))
+        self.show_time(self.seek_slider.value())
+
+    def show_time(self, ms: int) -> None:
+        if self.seek_slider.isSliderDown():
+            return  # the user is dragging: don't fight them
+        self.seek_slider.blockSignals(True)
+        self.seek_slider.setValue(ms)
+        self.seek_slider.blockSignals(False)
+        self.time_label.setText(f"{format_clock(ms)} / {format_clock(self._duration_ms)}")
+
+    def show_rate(self, rate: float) -> None:
+        index = self.speed_box.findData(rate)
+        if index < 0:
+            self.speed_box.addItem(f"{rate:g}×", rate)
+            index = self.speed_box.count() - 1
+        self.speed_box.setCurrentIndex(index)
+
+    def show_volume(self, volume: int, muted: bool) -> None:
+        self.volume_slider.blockSignals(True)
+        self.volume_slider.setValue(volume)
+        self.volume_slider.blockSignals(False)
+        self.volume_slider.setEnabled(not muted)
