@@ -144,6 +144,8 @@ class Playback(QObject):
     def _set_state(self, state: PlaybackState) -> None:
         if state is self._state:
             return
+        if self._state is PlaybackState.ERROR and state is not PlaybackState.LOADING:
+            return  # backends send "ended" or "stopped" after an error: the error stands
         self._clock.set_playing(state is PlaybackState.PLAYING)
         self._state = state
         self.state_changed.emit(state)
