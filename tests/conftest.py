@@ -92,6 +92,8 @@ def window(qtbot, settings):
     qtbot.addWidget(main_window)  # closed at teardown, which releases libVLC
     main_window.show()
     qtbot.waitExposed(main_window)
+    main_window.activateWindow()  # Xvfb has no window manager to give focus
+    qtbot.waitUntil(main_window.isActiveWindow)
     return main_window
 
 

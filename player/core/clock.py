@@ -20,6 +20,9 @@ MAX_EXTRAPOLATION_MS = 1200
 SEEK_TOLERANCE_MS = 1000
 SEEK_SETTLE_S = 1.5
 
+# Reads further apart than this say little about when a change happened.
+MAX_POLL_GAP_S = 0.1
+
 
 class PlaybackClock:
     """Interpolated playback time in milliseconds.
@@ -47,19 +50,27 @@ class PlaybackClock:
     def rate(self) -> float:
         return self._rate
 
-    def observe(self, reported_ms: int) -> None:
+    def observe(self, reported_ms: int, unchanged_at: float | None = None) -> None:
         """A time report from the backend. Only a changed value moves the anchor: an
-        unchanged one is the same stale sample read again."""
+        unchanged one is the same stale sample read again.
+
+        `unchanged_at` is when the previous read still showed the old value: the
+        change happened between then and now, so the anchor goes halfway, which
+        halves the lag a polling reader adds.
+        """
         if reported_ms == self._last_report or reported_ms < 0:
             return
+        now = self._monotonic()
         if self._seek_target is not None:
-            settling = self._monotonic() - self._seek_at < SEEK_SETTLE_S
+            settling = now - self._seek_at < SEEK_SETTLE_S
             if settling and abs(reported_ms - self._seek_target) > SEEK_TOLERANCE_MS:
                 return
             self._seek_target = None
+        first_report = self._last_report is None
         self._last_report = reported_ms
         self._anchor_ms = reported_ms
-        self._anchor_at = self._monotonic()
+        recent_read = unchanged_at is not None and 0 <= now - unchanged_at <= MAX_POLL_GAP_S
+        self._anchor_at = (unchanged_at + now) / 2 if recent_read and not first_report else now
 
     def seek(self, ms: int) -> None:
         """The user jumped: time may go backwards, and old reports mean nothing."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import time
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -51,6 +52,7 @@ class Playback(QObject):
         self._muted = False
         self.media_path: str | None = None
         self.media_title: str | None = None
+        self._last_read_at: float | None = None
 
     # --- what the window calls -------------------------------------------------
     def load(self, path: str) -> None:
@@ -105,9 +107,11 @@ class Playback(QObject):
     def time_ms(self) -> int:
         """The playing time, smooth between the backend's coarse reports."""
         if self._state in (PlaybackState.PLAYING, PlaybackState.PAUSED):
-            self._clock.observe(self._reported_time_ms())
-        time = self._clock.now_ms()
-        return min(time, self._duration_ms) if self._duration_ms else time
+            read_at = time.monotonic()
+            self._clock.observe(self._reported_time_ms(), unchanged_at=self._last_read_at)
+            self._last_read_at = read_at
+        now = self._clock.now_ms()
+        return min(now, self._duration_ms) if self._duration_ms else now
 
     @property
     def state(self) -> PlaybackState:

@@ -90,7 +90,6 @@ class VlcPlayback(Playback):
         self.version = vlc.libvlc_get_version().decode(errors="replace")
         self._player = self._instance.media_player_new()
         self._media = None
-        self._window_id: int | None = None
         self._pending_seek_ms: int | None = None
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._attach_events()
@@ -157,7 +156,8 @@ class VlcPlayback(Playback):
 
     # --- the interface ------------------------------------------------------
     def set_video_window(self, window_id: int) -> None:
-        self._window_id = window_id
+        if self._player is None:
+            return  # closed: the window is going away
         if sys.platform.startswith("linux"):
             self._player.set_xwindow(window_id)
         elif sys.platform == "win32":

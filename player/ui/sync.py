@@ -1,4 +1,4 @@
-"""Drives the window from the playback clock: one tick every 25 ms while playing
+"""Drives the window from the playback clock: one tick every 20 ms while playing
 reads the smooth time, moves the seek bar, and reports a new current line only
 when it changes."""
 
@@ -10,7 +10,7 @@ from player.core.transcript import Transcript
 from player.playback import Playback, PlaybackState
 
 # Short enough that the highlight changes within 50 ms of a line's true start.
-TICK_MS = 25
+TICK_MS = 20
 
 
 class PlaybackSync(QObject):

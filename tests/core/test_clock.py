@@ -77,3 +77,19 @@ def test_pause_freezes_and_stalls_stop_extrapolation():
     clock.set_playing(True)
     fake.advance(10_000)  # no report for 10 s: buffering, not a coarse clock
     assert clock.now_ms() == 400 + MAX_EXTRAPOLATION_MS
+
+
+def test_halfway_dating_while_playing():
+    fake = FakeTime()
+    clock = PlaybackClock(fake)
+    clock.set_playing(True)
+    clock.observe(0)
+    fake.advance(250)
+    unchanged_at = fake.now
+    fake.advance(20)
+    clock.observe(260, unchanged_at=unchanged_at)  # changed somewhere in the last 20 ms
+    assert clock.now_ms() == 270
+    fake.advance(5000)
+    stale_read = fake.now - 1.0
+    clock.observe(1500, unchanged_at=stale_read)  # a read long ago says nothing: anchor now
+    assert clock.now_ms() == max(270 + 1200, 1500)

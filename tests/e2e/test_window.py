@@ -1,0 +1,169 @@
+"""The whole window with real libVLC: open, follow, click to seek, errors."""
+
+import shutil
+import statistics
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
+
+from player.core.transcript import Segment, Transcript
+from player.playback import PlaybackState
+from tests.conftest import TONE_CUES, wait_playing, write_srt
+
+
+def tone_lecture(tmp_path, tone_mp3, cues=TONE_CUES):
+    media = tmp_path / "tone lecture.mp3"
+    shutil.copy(tone_mp3, media)
+    write_srt(tmp_path / "tone lecture.srt", cues)
+    return media
+
+
+def open_and_wait(qtbot, window, media, **kwargs):
+    window.open_media(str(media), **kwargs)
+    qtbot.waitUntil(lambda: window.transcript is not None, timeout=5000)
+    wait_playing(qtbot, window.playback)
+
+
+def test_audio_lecture_opens_with_its_sibling_transcript(qtbot, window, tmp_path, tone_mp3):
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    assert len(window.transcript) == 10
+    assert window.video_pane.currentWidget() is window.video_pane.audio_placeholder
+    assert window.title_label.text() == "tone lecture"
+    assert "10 lines" in window.transcript_status.text()
+    assert window.recent_files()[0].endswith("tone lecture.mp3")
+
+
+def test_highlight_follows_playback(qtbot, window, tmp_path, tone_mp3):
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    window.seek(3_500)
+    qtbot.waitUntil(lambda: window.transcript_view.segment_model.current_row == 1, timeout=2000)
+    qtbot.waitUntil(lambda: window.transcript_view.segment_model.current_row == 2, timeout=3000)
+
+
+def test_highlight_changes_within_50_ms_of_the_line_start(qtbot, window, tmp_path, tone_mp3):
+    """Lines every 0.5 s; the true media time comes from libVLC's own reports, sampled
+    every 5 ms and fitted to a line: each highlight change must land 0-50 ms after its
+    line's start on that time."""
+    cues = [(i * 0.5, i * 0.5 + 0.5, f"half-second line {i}") for i in range(40)]
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3, cues))
+    player = window.playback
+    reports, changes = [], []
+    last = [None]
+
+    def sample():
+        reported = player._reported_time_ms()
+        if reported != last[0]:
+            last[0] = reported
+            reports.append((time.monotonic(), reported))
+
+    sampler = QTimer(interval=5)
+    sampler.timeout.connect(sample)
+    window.sync.current_segment_changed.connect(lambda row: changes.append((time.monotonic(), row)))
+    window.seek(2_000)
+    qtbot.wait(700)  # let the seek settle before measuring
+    reports.clear(), changes.clear()
+    sampler.start()
+    qtbot.wait(4_000)
+    sampler.stop()
+
+    # Media time as a function of wall time, from the reports (each is exact when it changes).
+    walls = [w for w, _ in reports[1:]]
+    medias = [m for _, m in reports[1:]]
+    slope, intercept = statistics.linear_regression(walls, medias)
+    assert 0.9 < slope / 1000 < 1.1
+    errors = [slope * wall + intercept - cues[row][0] * 1000 for wall, row in changes]
+    assert len(errors) >= 6
+    print("highlight lag after line start (ms):", [round(e) for e in errors])
+    assert all(-20 <= e <= 50 for e in errors), errors
+
+
+def test_click_on_a_line_seeks_there_and_plays(qtbot, window, tmp_path, tone_mp3):
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    window.playback.pause()
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
+    view = window.transcript_view
+    rect = view.visualRect(view.model().index(7))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    wait_playing(qtbot, window.playback)
+    assert 14_000 <= window.playback.time_ms() <= 14_600
+    assert view.segment_model.current_row == 7
+
+
+def test_keyboard_transport(qtbot, window, tmp_path, tone_mp3):
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    window.transcript_view.setFocus()
+    window.seek(4_000)
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_Right)
+    assert 9_000 <= window.playback.time_ms() <= 9_300
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_Down)  # next line from 9 s: 10 s
+    assert 10_000 <= window.playback.time_ms() <= 10_300
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_Greater)
+    assert window.playback.rate == 1.25 and window.transport.speed_box.currentText() == "1.25×"
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_M)
+    assert window.playback.muted and window.actions_by_name["mute"].isChecked()
+
+
+def test_video_plays_in_the_window(qtbot, window, tmp_path, video_mp4):
+    window.open_media(str(video_mp4))
+    wait_playing(qtbot, window.playback)
+    qtbot.waitUntil(lambda: window.playback.has_video, timeout=5000)
+    assert window.video_pane.currentWidget() is window.video_pane.video_surface
+    assert "No transcript" in window.transcript_status.text()
+    qtbot.wait(500)
+    # libVLC drew the test pattern into our window: it is not all black.
+    image = window.video_pane.video_surface.screen().grabWindow(
+        int(window.video_pane.video_surface.winId())).toImage()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 17) for y in range(0, image.height(), 17)}
+    assert len(colours) > 8
+
+
+def test_unplayable_media_keeps_the_transcript_usable(qtbot, window, tmp_path, not_media):
+    media = tmp_path / "broken.mp4"
+    shutil.copy(not_media, media)
+    write_srt(tmp_path / "broken.srt", TONE_CUES)
+    window.open_media(str(media))
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.ERROR, timeout=10_000)
+    assert window.video_pane.currentWidget() is window.video_pane.message_page
+    assert "broken.mp4" in window.video_pane.message
+    qtbot.waitUntil(lambda: window.transcript is not None)
+    assert window.transcript_view.model().rowCount() == 10
+
+
+def test_unreadable_transcript_shows_file_and_line(qtbot, window, tmp_path):
+    bad = tmp_path / "bad.srt"
+    bad.write_text("1\n00:00:01,000 --> whenever\nText\n")
+    window.open_transcript(str(bad))
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=5000)
+    box = QApplication.activeModalWidget()
+    assert box.text().startswith(f"{bad}:2: ") and box.textFormat() == Qt.TextFormat.PlainText
+    box.close()
+
+
+def test_dropping_files_opens_them(qtbot, window, tmp_path, tone_mp3):
+    media = tone_lecture(tmp_path, tone_mp3)
+    other = write_srt(tmp_path / "other.srt", [(0, 1, "from the dropped transcript")])
+    window.open_dropped([str(media), str(other)])
+    qtbot.waitUntil(lambda: window.transcript is not None, timeout=5000)
+    assert window.transcript[0].text == "from the dropped transcript"
+
+
+def test_untrusted_title_is_plain_text(qtbot, window):
+    window.transcript = Transcript([Segment(0, 1, "x")], title="<b>Bold</b> & <img src=x>")
+    window._update_title()
+    assert window.title_label.text() == "<b>Bold</b> & <img src=x>"
+    assert window.title_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_shortcuts_dialog_lists_every_action(qtbot, window):
+    from player.ui.dialogs import ShortcutsDialog
+
+    dialog = ShortcutsDialog(list(window.actions_by_name.values()), window)
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableWidget, "shortcutsTable")
+    texts = {table.item(r, 1).text() for r in range(table.rowCount())}
+    for name in ("Play", "Back 5 s", "Forward 5 s", "Previous line", "Next line", "Slower", "Faster",
+                 "Mute", "Full screen", "Back to current line"):
+        assert name in texts

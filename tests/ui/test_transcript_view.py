@@ -1,0 +1,110 @@
+"""The transcript view on its own: model, painting of untrusted text, follow mode."""
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+
+from player.core.transcript import Segment, Transcript
+from player.ui.transcript_view import IsCurrentRole, TranscriptView
+
+
+def long_transcript(lines=500):
+    return Transcript([Segment(i * 1000, i * 1000 + 1000, f"Line number {i} of a long lecture")
+                       for i in range(lines)])
+
+
+def shown_view(qtbot, transcript):
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.set_transcript(transcript)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.visualRect(view.model().index(len(transcript) - 1)).isValid())
+    return view
+
+
+def wheel_down(view, notches):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(view.viewport().rect().center())
+    for _ in range(notches):
+        event = QWheelEvent(centre, QPointF(view.viewport().mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                            QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(view.viewport(), event)
+
+
+def row_is_visible(view, row):
+    rect = view.visualRect(view.model().index(row))
+    return rect.isValid() and view.viewport().rect().intersects(rect)
+
+
+def test_a_new_current_line_touches_only_two_rows(qtbot):
+    view = shown_view(qtbot, long_transcript())
+    changes = []
+    view.model().dataChanged.connect(lambda a, b, roles: changes.append((a.row(), b.row())))
+    view.set_current_row(10)
+    view.set_current_row(11)
+    view.set_current_row(11)  # unchanged: no work at all
+    assert changes == [(10, 10), (10, 10), (11, 11)]
+    assert view.model().index(11).data(IsCurrentRole) and not view.model().index(10).data(IsCurrentRole)
+
+
+def test_follows_the_current_line(qtbot):
+    view = shown_view(qtbot, long_transcript())
+    for row in (5, 60, 200, 201, 499):
+        view.set_current_row(row)
+        qtbot.waitUntil(lambda: row_is_visible(view, row), timeout=2000)
+
+
+def test_manual_scroll_pauses_following_until_asked(qtbot):
+    view = shown_view(qtbot, long_transcript())
+    view.set_current_row(100)
+    qtbot.waitUntil(lambda: row_is_visible(view, 100))
+    assert view.following and not view.back_button.isVisible()
+
+    # The user scrolls with the wheel: following stops, the button appears.
+    wheel_down(view, notches=8)
+    assert not view.following and view.back_button.isVisible()
+    view.set_current_row(101)
+    qtbot.wait(400)
+    assert not row_is_visible(view, 101)  # the view stays where the user left it
+
+    qtbot.mouseClick(view.back_button, Qt.MouseButton.LeftButton)
+    assert view.following and not view.back_button.isVisible()
+    qtbot.waitUntil(lambda: row_is_visible(view, 101), timeout=2000)
+
+
+def test_click_and_enter_ask_to_seek_and_arrows_step(qtbot):
+    view = shown_view(qtbot, long_transcript(20))
+    seeks, steps = [], []
+    view.seek_requested.connect(seeks.append)
+    view.step_requested.connect(steps.append)
+    rect = view.visualRect(view.model().index(3))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert seeks == [3000]
+    view.setCurrentIndex(view.model().index(7))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert seeks == [3000, 7000]
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert steps == [1, -1]
+
+
+def test_markup_in_a_line_is_shown_as_plain_text(qtbot):
+    hostile = "<b>bold</b> &amp; <img src=x>"
+    view = shown_view(qtbot, Transcript([Segment(0, 1000, hostile), Segment(1000, 2000, "bold & ")]))
+    assert view.model().index(0).data() == hostile
+    # The painted row is wider than the same words rendered as HTML would be: every
+    # character of the tags is drawn.
+    painted_extent = []
+    for row in (0, 1):
+        rect = view.visualRect(view.model().index(row))
+        image = view.viewport().grab(rect).toImage()
+        background = QColor(image.pixel(image.width() - 2, image.height() // 2))
+        right = max((x for x in range(image.width()) for y in range(0, image.height(), 2)
+                     if QColor(image.pixel(x, y)) != background), default=0)
+        painted_extent.append(right)
+    assert painted_extent[0] > painted_extent[1] + 60
