@@ -15,7 +15,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python -m bench
+	if [ -n "$$DISPLAY" ]; then $(BIN)/python -m bench; else xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m bench; fi
 
 setup: system-deps $(STAMP)
 

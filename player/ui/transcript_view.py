@@ -18,8 +18,7 @@ from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 
 StartRole = Qt.ItemDataRole.UserRole + 1
-IsCurrentRole = Qt.ItemDataRole.UserRole + 2
-NonSpeechRole = Qt.ItemDataRole.UserRole + 3
+NonSpeechRole = Qt.ItemDataRole.UserRole + 2
 
 # Follow scrolling puts the current line here (fraction of the view from the top)
 # and leaves it alone while it stays inside the comfort band.
@@ -28,12 +27,11 @@ COMFORT_BAND = (0.15, 0.70)
 
 
 class SegmentModel(QAbstractListModel):
-    """One row per segment; knows which row is being spoken."""
+    """One row per segment, read straight from the Transcript's list."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._transcript: Transcript | None = None
-        self._current_row: int | None = None
 
     @property
     def transcript(self) -> Transcript | None:
@@ -42,7 +40,6 @@ class SegmentModel(QAbstractListModel):
     def set_transcript(self, transcript: Transcript | None) -> None:
         self.beginResetModel()
         self._transcript = transcript
-        self._current_row = None
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
@@ -58,8 +55,6 @@ class SegmentModel(QAbstractListModel):
             return segment.text
         if role == StartRole:
             return segment.start_ms
-        if role == IsCurrentRole:
-            return index.row() == self._current_row
         if role == NonSpeechRole:
             return segment.is_non_speech
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -67,19 +62,6 @@ class SegmentModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{format_clock(segment.start_ms)} {segment.text}"
         return None
-
-    @property
-    def current_row(self) -> int | None:
-        return self._current_row
-
-    def set_current_row(self, row: int | None) -> None:
-        if row == self._current_row:
-            return
-        previous, self._current_row = self._current_row, row
-        for changed in (previous, row):
-            if changed is not None:
-                index = self.index(changed)
-                self.dataChanged.emit(index, index, [IsCurrentRole])
 
 
 class SegmentDelegate(QStyledItemDelegate):
@@ -100,10 +82,11 @@ class SegmentDelegate(QStyledItemDelegate):
         return max(80, self._view.viewport().width() - self._time_width - 3 * self.PAD_X)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        metrics = QFontMetrics(self._view.font())
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        # Called for every row when the list is laid out: keep it lean.
+        metrics = option.fontMetrics
+        text = self._view.segment_model.transcript[index.row()].text
         width = self._text_width()
-        if metrics.horizontalAdvance(text) <= width:
+        if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
             height = metrics.height()  # one line: the common case, and cheap
         else:
             flags = Qt.TextFlag.TextWordWrap
@@ -114,7 +97,7 @@ class SegmentDelegate(QStyledItemDelegate):
         painter.save()
         rect = option.rect
         palette = option.palette
-        is_current = bool(index.data(IsCurrentRole))
+        is_current = index.row() == self._view.current_row
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if is_current:
             painter.fillRect(rect, _current_line_color(palette))
@@ -195,6 +178,7 @@ class TranscriptView(QListView):
         self.setSpacing(0)
 
         self._following = True
+        self._current_row: int | None = None
         self._scroll_animation = QPropertyAnimation(self.verticalScrollBar(), b"value", self)
         self._scroll_animation.setDuration(260)
         self._scroll_animation.setEasingCurve(QEasingCurve.Type.OutCubic)
@@ -217,13 +201,28 @@ class TranscriptView(QListView):
 
     # --- content -----------------------------------------------------------------
     def set_transcript(self, transcript: Transcript | None) -> None:
+        self._current_row = None
         self.segment_model.set_transcript(transcript)
         self._set_following(True)
         self.scrollToTop()
 
+    @property
+    def current_row(self) -> int | None:
+        return self._current_row
+
     def set_current_row(self, row: int | None) -> None:
-        """The playing line changed: repaint two rows, scroll only if following."""
-        self.segment_model.set_current_row(row)
+        """The playing line changed: repaint two rows, scroll only if following.
+
+        The current line is the view's state, not the model's data: a dataChanged
+        would make QListView lay out every row again (it cannot know the height
+        did not change), which costs tens of milliseconds per line change.
+        """
+        if row == self._current_row:
+            return
+        previous, self._current_row = self._current_row, row
+        for changed in (previous, row):
+            if changed is not None:
+                self.viewport().update(self.visualRect(self.segment_model.index(changed)))
         if self._following:
             self._bring_current_into_view(animate=True)
 
@@ -258,7 +257,7 @@ class TranscriptView(QListView):
         self.pause_following()
 
     def _bring_current_into_view(self, animate: bool) -> None:
-        row = self.segment_model.current_row
+        row = self._current_row
         if row is None:
             return
         rect = self.visualRect(self.segment_model.index(row))

@@ -37,8 +37,8 @@ def test_audio_lecture_opens_with_its_sibling_transcript(qtbot, window, tmp_path
 def test_highlight_follows_playback(qtbot, window, tmp_path, tone_mp3):
     open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     window.seek(3_500)
-    qtbot.waitUntil(lambda: window.transcript_view.segment_model.current_row == 1, timeout=2000)
-    qtbot.waitUntil(lambda: window.transcript_view.segment_model.current_row == 2, timeout=3000)
+    qtbot.waitUntil(lambda: window.transcript_view.current_row == 1, timeout=2000)
+    qtbot.waitUntil(lambda: window.transcript_view.current_row == 2, timeout=3000)
 
 
 def test_highlight_changes_within_50_ms_of_the_line_start(qtbot, window, tmp_path, tone_mp3):
@@ -87,7 +87,7 @@ def test_click_on_a_line_seeks_there_and_plays(qtbot, window, tmp_path, tone_mp3
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     wait_playing(qtbot, window.playback)
     assert 14_000 <= window.playback.time_ms() <= 14_600
-    assert view.segment_model.current_row == 7
+    assert view.current_row == 7
 
 
 def test_keyboard_transport(qtbot, window, tmp_path, tone_mp3):

@@ -4,7 +4,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
 from player.core.transcript import Segment, Transcript
-from player.ui.transcript_view import IsCurrentRole, TranscriptView
+from player.ui.transcript_view import TranscriptView
 
 
 def long_transcript(lines=500):
@@ -41,15 +41,27 @@ def row_is_visible(view, row):
     return rect.isValid() and view.viewport().rect().intersects(rect)
 
 
-def test_a_new_current_line_touches_only_two_rows(qtbot):
+def test_a_new_current_line_repaints_without_relayout(qtbot):
     view = shown_view(qtbot, long_transcript())
-    changes = []
-    view.model().dataChanged.connect(lambda a, b, roles: changes.append((a.row(), b.row())))
+    model_signals = []
+    model = view.model()
+    for signal in (model.dataChanged, model.layoutChanged, model.modelReset):
+        signal.connect(lambda *args: model_signals.append(args))
+    calls = []
+    delegate = view.itemDelegate()
+    original = delegate.sizeHint
+    delegate.sizeHint = lambda *a: calls.append(1) or original(*a)
     view.set_current_row(10)
     view.set_current_row(11)
-    view.set_current_row(11)  # unchanged: no work at all
-    assert changes == [(10, 10), (10, 10), (11, 11)]
-    assert view.model().index(11).data(IsCurrentRole) and not view.model().index(10).data(IsCurrentRole)
+    qtbot.wait(50)
+    # No relayout of all 500 rows for one line (painting may measure the visible few).
+    assert model_signals == [] and len(calls) < 100
+    assert view.current_row == 11
+    # The accent is painted on the current line only.
+    current, other = (view.viewport().grab(view.visualRect(model.index(r))).toImage() for r in (11, 12))
+    accent = view.palette().color(view.palette().ColorRole.Highlight)
+    assert QColor(current.pixel(1, current.height() // 2)) == accent
+    assert QColor(other.pixel(1, other.height() // 2)) != accent
 
 
 def test_follows_the_current_line(qtbot):

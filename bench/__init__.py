@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed as a table, not pass/fail (run with `make bench`)."""
