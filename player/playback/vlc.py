@@ -18,9 +18,11 @@ from player.playback.base import Playback, PlaybackState, PlaybackUnavailable
 
 try:
     import vlc
-except (ImportError, OSError) as error:  # python-vlc raises OSError if libvlc is missing
+# python-vlc signals a missing libVLC in several ways, sys.exit(1) among them when
+# PYTHON_VLC_LIB_PATH points nowhere: none of them may end the app.
+except (ImportError, OSError, NotImplementedError, KeyError, SystemExit) as error:
     vlc = None
-    _IMPORT_ERROR = str(error) or type(error).__name__
+    _IMPORT_ERROR = str(error) if str(error) not in ("", "1") else "libvlc could not be loaded"
 else:
     _IMPORT_ERROR = ""
 

@@ -103,3 +103,23 @@ def test_qt_multimedia_fallback_plays(qtbot, tone_mp3):
         assert abs(playback.time_ms() - 10_300) <= 300
     finally:
         playback.close()
+
+
+def test_without_libvlc_the_app_falls_back_to_qt_multimedia(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = ("from PySide6.QtWidgets import QApplication\n"
+              "app = QApplication([])\n"
+              "from player.playback import create_playback\n"
+              "playback, notice = create_playback()\n"
+              "print(type(playback).__name__)\n"
+              "print(notice)\n")
+    env = dict(os.environ, PYTHON_VLC_LIB_PATH=str(tmp_path / "no-libvlc.so"))
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    backend, notice = result.stdout.splitlines()[:2]
+    assert backend == "QtMediaPlayback"
+    assert notice.startswith("libVLC is not available") and "Qt Multimedia" in notice
