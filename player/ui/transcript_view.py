@@ -78,20 +78,24 @@ class SegmentDelegate(QStyledItemDelegate):
         self.time_font.setPointSizeF(view.font().pointSizeF() * 0.85)
         self._time_width = QFontMetrics(self.time_font).horizontalAdvance("00:00:00") + self.TIME_GAP
 
-    def _text_width(self) -> int:
-        return max(80, self._view.viewport().width() - self._time_width - 3 * self.PAD_X)
+    def _text_left(self) -> int:
+        return self.PAD_X + self._time_width
+
+    def _text_width(self, row_width: int) -> int:
+        return max(80, row_width - self._text_left() - self.PAD_X)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         # Called for every row when the list is laid out: keep it lean.
         metrics = option.fontMetrics
         text = self._view.segment_model.transcript[index.row()].text
-        width = self._text_width()
+        row_width = self._view.viewport().width()
+        width = self._text_width(row_width)
         if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
             height = metrics.height()  # one line: the common case, and cheap
         else:
             flags = Qt.TextFlag.TextWordWrap
             height = metrics.boundingRect(QRect(0, 0, width, 100000), int(flags), text).height()
-        return QSize(width, height + 2 * self.PAD_Y)
+        return QSize(row_width, height + 2 * self.PAD_Y)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
@@ -115,7 +119,7 @@ class SegmentDelegate(QStyledItemDelegate):
 
         text_color = palette.color(QPalette.ColorRole.Text)
         dim_color = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        time_rect = QRect(rect.left() + self.PAD_X + 2, rect.top() + self.PAD_Y,
+        time_rect = QRect(rect.left() + self.PAD_X, rect.top() + self.PAD_Y,
                           self._time_width, rect.height() - 2 * self.PAD_Y)
         painter.setFont(self.time_font)
         painter.setPen(text_color if is_current else dim_color)
@@ -124,8 +128,9 @@ class SegmentDelegate(QStyledItemDelegate):
         painter.drawText(time_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          format_clock(index.data(StartRole)))
 
-        text_rect = QRect(time_rect.right() + 1, rect.top() + self.PAD_Y,
-                          rect.right() - time_rect.right() - self.PAD_X, rect.height() - 2 * self.PAD_Y)
+        # The same geometry sizeHint measured with, so wrapped rows fit exactly.
+        text_rect = QRect(rect.left() + self._text_left(), rect.top() + self.PAD_Y,
+                          self._text_width(rect.width()), rect.height() - 2 * self.PAD_Y)
         painter.setFont(self._view.font())
         non_speech = bool(index.data(NonSpeechRole))
         painter.setPen(dim_color if non_speech and not is_current else text_color)
@@ -183,7 +188,8 @@ class TranscriptView(QListView):
         self._scroll_animation.setDuration(260)
         self._scroll_animation.setEasingCurve(QEasingCurve.Type.OutCubic)
 
-        self.back_button = QPushButton("↓  Back to current line", self.viewport())
+        # A child of the view, not of its viewport: the viewport scrolls its children.
+        self.back_button = QPushButton("↓  Back to current line", self)
         self.back_button.setObjectName("backToCurrentLine")
         self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.back_button.setToolTip("Follow the line being spoken again (Ctrl+L)")
@@ -309,8 +315,8 @@ class TranscriptView(QListView):
 
     def _place_back_button(self) -> None:
         self.back_button.adjustSize()
-        viewport = self.viewport()
-        x = (viewport.width() - self.back_button.width()) // 2
-        y = viewport.height() - self.back_button.height() - 14
-        self.back_button.move(max(0, x), max(0, y))
+        area = self.viewport().geometry()
+        x = area.left() + (area.width() - self.back_button.width()) // 2
+        y = area.bottom() - self.back_button.height() - 14
+        self.back_button.move(max(area.left(), x), max(area.top(), y))
 

@@ -80,6 +80,9 @@ def test_manual_scroll_pauses_following_until_asked(qtbot):
     # The user scrolls with the wheel: following stops, the button appears.
     wheel_down(view, notches=8)
     assert not view.following and view.back_button.isVisible()
+    # ...and stays in sight: the viewport's scrolling must not carry it away.
+    wheel_down(view, notches=4)
+    assert view.viewport().geometry().contains(view.back_button.geometry())
     view.set_current_row(101)
     qtbot.wait(400)
     assert not row_is_visible(view, 101)  # the view stays where the user left it
