@@ -1,7 +1,8 @@
 """Command line: the window by default, subcommands for work without one.
 
     transcript-player [MEDIA] [--transcript FILE] [--demo]
-    transcript-player parse FILE
+    transcript-player parse FILE [--format NAME] [--video-id ID] [--tier NAME]
+    transcript-player formats
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from player import __version__
 PROG = "transcript-player"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEMO_MEDIA = RESOURCES / "sample" / "lecture.mp4"
-SUBCOMMANDS = ("parse",)
+SUBCOMMANDS = ("parse", "formats")
 
 
 def _window_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Play a lecture with its transcript beside it.",
-        epilog="Subcommands: 'parse FILE' prints a transcript as JSON Lines. "
-               f"See '{PROG} parse --help'.")
+        epilog="Subcommands: 'parse FILE' prints a transcript as JSON Lines; 'formats' lists "
+               f"the transcript formats it reads. See '{PROG} parse --help'.")
     parser.add_argument("media", nargs="?", help="a video or audio lecture to open")
     parser.add_argument("--transcript", metavar="FILE",
                         help="its transcript (default: the .srt/.vtt/.txt/.json beside the media)")
@@ -39,8 +40,10 @@ def _parse_parser() -> argparse.ArgumentParser:
         prog=f"{PROG} parse",
         description="Print a transcript as JSON Lines: "
                     '{"start": seconds, "end": seconds, "text": str, "speaker": str or null}.')
-    parser.add_argument("file", help="a transcript file (SRT, WebVTT, Whisper text)")
+    parser.add_argument("file", help=f"a transcript file (see '{PROG} formats')")
     parser.add_argument("--format", help="read it as this format instead of detecting it")
+    parser.add_argument("--video-id", help="the video to read from a dataset file holding several")
+    parser.add_argument("--tier", help="the tier to read from an ELAN or Praat file holding several")
     return parser
 
 
@@ -49,12 +52,24 @@ def fail(message: str) -> int:
     return 2
 
 
+def run_formats(argv: list[str]) -> int:
+    from player.core.formats import formats
+
+    argparse.ArgumentParser(prog=f"{PROG} formats", description="List the transcript formats.").parse_args(argv)
+    known = formats()
+    width = max(len(f.name) for f in known)
+    for found in known:
+        print(f"{found.name.ljust(width)}  {found.description}")
+    return 0
+
+
 def run_parse(argv: list[str]) -> int:
-    from player.core.formats import TranscriptError, load
+    from player.core.formats import LoadOptions, TranscriptError, load
 
     args = _parse_parser().parse_args(argv)
     try:
-        transcript = load(args.file, format=args.format)
+        transcript = load(args.file, format=args.format,
+                          options=LoadOptions(video_id=args.video_id, tier=args.tier))
     except TranscriptError as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -87,4 +102,6 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "parse":
         return run_parse(argv[1:])
+    if argv and argv[0] == "formats":
+        return run_formats(argv[1:])
     return run_window(argv)

@@ -11,6 +11,15 @@ _NON_SPEECH = re.compile(r"^\s*[\[(][^\])]*[\])]\s*$")
 
 
 @dataclass(frozen=True, slots=True)
+class Word:
+    """A word with its own timing, where the source has them (YouTube, Whisper JSON)."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One line of a transcript: text spoken from start_ms to end_ms."""
 
@@ -18,6 +27,7 @@ class Segment:
     end_ms: int
     text: str
     speaker: str | None = None
+    words: tuple[Word, ...] = ()
 
     @property
     def is_non_speech(self) -> bool:
@@ -31,7 +41,8 @@ class Transcript:
 
     segments: list[Segment]
     title: str | None = None
-    source: str | None = None
+    source: str | None = None          # the file it was read from
+    source_url: str | None = None      # where the lecture lives online, if known
     # (line, problem) for each cue skipped while reading the file: the good ones are kept.
     warnings: list[tuple[int, str]] = field(default_factory=list)
     _starts: list[int] = field(init=False, repr=False)

@@ -7,6 +7,7 @@ refused with a TranscriptError naming the file and the first bad line.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -28,21 +29,57 @@ class TranscriptError(Exception):
         return f"{where}: {self.reason}"
 
 
+class ChoiceNeeded(TranscriptError):
+    """One file holds several transcripts (videos of a dataset, tiers of an ELAN
+    file): the caller must pick one and load again with that choice."""
+
+    def __init__(self, path: str | Path, kind: str, choices: list[tuple[str, str]]) -> None:
+        self.kind = kind              # "video_id" or "tier": the LoadOptions field to set
+        self.choices = choices        # (id, human label) pairs, in file order
+        listed = ", ".join(choice_id for choice_id, _label in choices)
+        option = "--video-id" if kind == "video_id" else f"--{kind}"
+        super().__init__(path, None, f"holds {len(choices)} {kind.replace('_', ' ')}s; choose one with "
+                                     f"{option}: {listed}")
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Choices a reader may need: which video of a dataset, which tier of an ELAN file."""
+
+    video_id: str | None = None
+    tier: str | None = None
+
+
 @dataclass(frozen=True)
 class TranscriptFormat:
-    name: str
-    description: str
+    name: str                    # for --format
+    description: str             # for people: "SubRip (.srt)"
     extensions: tuple[str, ...]
-    sniff: Callable[[str], bool]
-    parse: Callable[[str, str], Transcript]
+    sniff: Callable[[str], bool]  # does this text look like this format?
+    parse: Callable[[str, str, LoadOptions], Transcript]  # (text, path, options)
+
+
+# One module per family, each with a FORMATS list. Sniffing tries them in this
+# order, so a module whose signature is specific comes before a looser one.
+_FORMAT_MODULES = (
+    "whisper",        # whisper.cpp bracket text, openai-whisper JSON and TSV
+    "subtitles",      # WebVTT, SRT (YouTube rolling captions, voice tags)
+    "sbv",            # YouTube .sbv
+    "ass",            # Advanced SubStation .ass/.ssa
+    "ttml",           # TTML / DFXP
+    "elan",           # ELAN .eaf
+    "textgrid",       # Praat .TextGrid
+    "datasets",       # YouTube transcript datasets: CSV, TSV, JSON, JSON Lines, the viewer dump
+    "youtube_copy",   # YouTube "Show transcript" copied text
+)
 
 
 def _registry() -> list[TranscriptFormat]:
-    # Imported here so each format module can import TranscriptError from this one.
-    from player.core.formats import subtitles, whisper
-
-    # Order matters for sniffing: the most specific signature first.
-    return [whisper.WHISPER_TEXT, subtitles.WEBVTT, subtitles.SRT]
+    found: list[TranscriptFormat] = []
+    for name in _FORMAT_MODULES:
+        module = importlib.import_module(f"player.core.formats.{name}")
+        found.extend(module.FORMATS)
+    return found
 
 
 def formats() -> list[TranscriptFormat]:
@@ -66,7 +103,7 @@ def decode(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load(path: str | Path, format: str | None = None) -> Transcript:
+def load(path: str | Path, format: str | None = None, options: LoadOptions = LoadOptions()) -> Transcript:
     """Read a transcript file; raises TranscriptError (never anything else) if it can't."""
     path = str(path)
     try:
@@ -77,14 +114,15 @@ def load(path: str | Path, format: str | None = None) -> Transcript:
         raise TranscriptError(path, None, "this is a folder, not a transcript file") from None
     except OSError as error:
         raise TranscriptError(path, None, f"cannot read it: {error.strerror}") from None
-    return parse_text(decode(data, path), path, format)
+    return parse_text(decode(data, path), path, format, options)
 
 
-def parse_text(text: str, path: str, format: str | None = None) -> Transcript:
+def parse_text(text: str, path: str, format: str | None = None,
+               options: LoadOptions = LoadOptions()) -> Transcript:
     if not text.strip():
         raise TranscriptError(path, None, "the file is empty")
     chosen = _choose(text, path, format)
-    transcript = chosen.parse(text, path)
+    transcript = chosen.parse(text, path, options)
     if transcript.source is None:
         transcript.source = path
     return transcript

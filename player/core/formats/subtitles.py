@@ -81,7 +81,7 @@ SRT = TranscriptFormat(
     description="SubRip (.srt)",
     extensions=(".srt",),
     sniff=_sniff_srt,
-    parse=lambda text, path: _parse_cues(text, path, skip_header=False),
+    parse=lambda text, path, options: _parse_cues(text, path, skip_header=False),
 )
 
 WEBVTT = TranscriptFormat(
@@ -89,5 +89,7 @@ WEBVTT = TranscriptFormat(
     description="WebVTT (.vtt)",
     extensions=(".vtt",),
     sniff=_sniff_vtt,
-    parse=lambda text, path: _parse_cues(text, path, skip_header=True),
+    parse=lambda text, path, options: _parse_cues(text, path, skip_header=True),
 )
+
+FORMATS = [WEBVTT, SRT]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from player.core.formats import TranscriptError, TranscriptFormat
+from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat
 from player.core.timecode import parse_timecode
 from player.core.transcript import Segment, Transcript
 
@@ -21,7 +21,7 @@ def sniff(text: str) -> bool:
     return False
 
 
-def parse(text: str, path: str) -> Transcript:
+def parse(text: str, path: str, options: LoadOptions) -> Transcript:
     segments: list[Segment] = []
     warnings: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -55,3 +55,5 @@ WHISPER_TEXT = TranscriptFormat(
     sniff=sniff,
     parse=parse,
 )
+
+FORMATS = [WHISPER_TEXT]
