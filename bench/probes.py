@@ -108,7 +108,7 @@ def probe_open_seed() -> None:
     times = []
     for _ in range(20):
         began = time.perf_counter()
-        transcript = load(SEED)
+        load(SEED)
         times.append((time.perf_counter() - began) * 1000)
     row("open seed (1,568 cues): parse", f"{statistics.median(times):.1f} ms", "", "median of 20, off the GUI thread")
     app, window = make_window()

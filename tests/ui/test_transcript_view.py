@@ -68,7 +68,7 @@ def test_follows_the_current_line(qtbot):
     view = shown_view(qtbot, long_transcript())
     for row in (5, 60, 200, 201, 499):
         view.set_current_row(row)
-        qtbot.waitUntil(lambda: row_is_visible(view, row), timeout=2000)
+        qtbot.waitUntil(lambda row=row: row_is_visible(view, row), timeout=2000)
 
 
 def test_manual_scroll_pauses_following_until_asked(qtbot):
