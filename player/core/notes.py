@@ -1,0 +1,186 @@
+"""Lecture notes beside the transcript: a summary page (title, TL;DR, key insights,
+questions and answers, takeaways) read into parts, each linked to the moment of
+the transcript where it is said.
+
+Linking is plain text similarity (TF-IDF over windows of lines): no network, no
+model. A weak match links nothing, since a wrong moment costs a learner more than
+no link.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from player.core.formats import TranscriptError, decode
+from player.core.transcript import Transcript
+
+
+@dataclass(frozen=True, slots=True)
+class NoteItem:
+    kind: str                   # "insight", "answer" or "takeaway"
+    text: str
+    question: str | None = None  # for answers
+
+
+@dataclass(slots=True)
+class LectureNotes:
+    title: str
+    tldr: str | None = None
+    items: list[NoteItem] = field(default_factory=list)
+    source: str | None = None
+
+
+# Section headings of summary pages, and the boilerplate lines around them.
+_SECTIONS = {
+    "tl;dr": "tldr",
+    "transcript": "skip",
+    "key insights": "insight",
+    "questions & answers": "answer",
+    "questions and answers": "answer",
+    "summary & key takeaways": "takeaway",
+    "summary and key takeaways": "takeaway",
+    "key takeaways": "takeaway",
+}
+_BOILERPLATE = re.compile(
+    r"^(install to summarize|explore (youtube|more summaries)|summarize youtube|try youtube|"
+    r"read in other languages|share this summary|read more$)", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*[-•*]\s*")
+
+
+def _drop_leading_emoji(text: str) -> str:
+    """Summary pages start each bullet with an emoji (and its variation selector)."""
+    index = 0
+    while index < len(text) and (unicodedata.category(text[index]) in ("So", "Sk", "Mn", "Cf")
+                                 or text[index].isspace()):
+        index += 1
+    return text[index:]
+
+
+def looks_like_notes(text: str) -> bool:
+    lines = {line.strip().lower() for line in text.split("\n")[:400]}
+    return "key insights" in lines or ("tl;dr" in lines and "questions & answers" in lines)
+
+
+def read_notes(path: str | Path) -> LectureNotes:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise TranscriptError(path, None, f"cannot read it: {error.strerror or error}") from None
+    return parse_notes(decode(data, str(path)), str(path))
+
+
+def parse_notes(text: str, path: str) -> LectureNotes:
+    lines = [line.strip() for line in text.split("\n")]
+    title = next((line for line in lines if line), "")
+    if not title or not looks_like_notes(text):
+        raise TranscriptError(path, None, "not a lecture summary (no 'Key Insights' or 'TL;DR' section)")
+    notes = LectureNotes(title=title, source=path)
+    section = None
+    question: str | None = None
+    for line in lines[lines.index(title) + 1:]:
+        if not line or _BOILERPLATE.match(line) or line.endswith("... Read More"):
+            continue
+        heading = _SECTIONS.get(line.lower())
+        if heading:
+            section, question = heading, None
+            continue
+        if section == "tldr":
+            notes.tldr = f"{notes.tldr} {line}" if notes.tldr else line
+        elif section == "answer" and line.startswith("Q:"):
+            question = line[2:].strip()
+        elif section in ("insight", "answer", "takeaway"):
+            words = _drop_leading_emoji(_BULLET.sub("", line)).strip()
+            if words:
+                notes.items.append(NoteItem(section, words, question if section == "answer" else None))
+    return notes
+
+
+# --- linking ------------------------------------------------------------------------
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOPWORDS = frozenset("""a an the and or but if then so of to in on at by for with from as is are was were be
+been being it its this that these those there here we you i he she they them our your their his her my me us do
+does did doing have has had having can could will would should may might must not no yes just like um uh okay ok
+what which who whom how why when where about into over than too very also more most some such only own same
+other any each few all both up down out again further once kind sort really thing things going get got""".split())
+
+WINDOW_LINES = 8     # about 20-40 s of a lecture
+WINDOW_STEP = 2
+# Measured on the CS224N seeds: true links score 0.3-0.6 and stand out from the
+# next best moment; a topic the whole lecture keeps returning to scores alike
+# in many places, and linking one of them at random would mislead.
+MIN_SCORE = 0.30         # cosine similarity of the best window
+MIN_DISTINCTNESS = 1.15  # best score over the best one elsewhere in the lecture
+MIN_SHARED_TERMS = 2
+
+
+def _terms(text: str) -> list[str]:
+    terms = []
+    for word in _WORD.findall(text.lower()):
+        if word in _STOPWORDS or len(word) < 3:
+            continue
+        # A light stemmer: "models", "modeling", "modeled" meet at "model".
+        for suffix in ("ing", "ed", "es", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        terms.append(word)
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLink:
+    item: NoteItem
+    start_ms: int | None      # None: no moment matched well enough
+    score: float
+
+
+def link_notes(notes: LectureNotes, transcript: Transcript) -> list[NoteLink]:
+    """Each item of the notes with the start of the transcript window that says it best."""
+    windows = []
+    for first in range(0, max(1, len(transcript) - WINDOW_LINES + 1), WINDOW_STEP):
+        lines = transcript.segments[first:first + WINDOW_LINES]
+        windows.append((first, Counter(_terms(" ".join(s.text for s in lines)))))
+    document_frequency = Counter(term for _first, counts in windows for term in counts)
+    count = len(windows)
+    idf = {term: math.log((1 + count) / (1 + df)) + 1 for term, df in document_frequency.items()}
+
+    def vector(counts: Counter) -> dict[str, float]:
+        return {t: (1 + math.log(n)) * idf.get(t, 0.0) for t, n in counts.items() if t in idf}
+
+    window_vectors = []
+    for first, counts in windows:
+        vec = vector(counts)
+        window_vectors.append((first, vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0))
+
+    links = []
+    for item in notes.items:
+        query = vector(Counter(_terms(f"{item.question or ''} {item.text}")))
+        query_norm = math.sqrt(sum(v * v for v in query.values())) or 1.0
+        scored = []
+        for first, vec, norm in window_vectors:
+            shared = query.keys() & vec.keys()
+            if len(shared) >= MIN_SHARED_TERMS:
+                scored.append((sum(query[t] * vec[t] for t in shared) / (query_norm * norm), first))
+        if not scored:
+            links.append(NoteLink(item, None, 0.0))
+            continue
+        score, first = max(scored)
+        elsewhere = max((s for s, f in scored if abs(f - first) >= WINDOW_LINES), default=0.0)
+        distinct = elsewhere == 0.0 or score / elsewhere >= MIN_DISTINCTNESS
+        start = _first_matching_line(transcript, first, query) if score >= MIN_SCORE and distinct else None
+        links.append(NoteLink(item, start, score))
+    return links
+
+
+def _first_matching_line(transcript: Transcript, first: int, query: dict[str, float]) -> int:
+    """Within the best window, start at the first line that shares a term, so the
+    link lands where the idea begins rather than a few lines before."""
+    for segment in transcript.segments[first:first + WINDOW_LINES]:
+        if set(_terms(segment.text)) & query.keys():
+            return segment.start_ms
+    return transcript.segments[first].start_ms
