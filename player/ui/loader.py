@@ -1,56 +1,65 @@
-"""Reading a transcript file off the GUI thread, so a large one never freezes the window."""
+"""Work that can take long (reading a large transcript, linking notes) runs off the
+GUI thread; only the newest request of each kind delivers its result."""
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from player.core.formats import TranscriptError, load
-from player.core.transcript import Transcript
+from player.core.formats import TranscriptError
 
 
-class _LoadSignals(QObject):
-    loaded = Signal(int, object)    # request id, Transcript
-    failed = Signal(int, str)       # request id, "FILE:LINE: reason"
+class _Signals(QObject):
+    finished = Signal(int, object)   # request id, result
+    failed = Signal(int, object)     # request id, TranscriptError or other exception
 
 
-class _LoadTask(QRunnable):
-    def __init__(self, request: int, path: str, signals: _LoadSignals) -> None:
+class _Task(QRunnable):
+    def __init__(self, request: int, work: Callable[[], Any], signals: _Signals) -> None:
         super().__init__()
-        self._request, self._path, self._signals = request, path, signals
+        self._request, self._work, self._signals = request, work, signals
 
     def run(self) -> None:
         try:
-            transcript = load(self._path)
-        except TranscriptError as error:
-            self._signals.failed.emit(self._request, str(error))
-        except Exception as error:  # a parser bug must not take the window down
-            self._signals.failed.emit(self._request, f"{self._path}: could not read it ({error!r})")
+            result = self._work()
+        except Exception as error:  # reported to the GUI thread, never lost in the pool
+            self._signals.failed.emit(self._request, error)
         else:
-            self._signals.loaded.emit(self._request, transcript)
+            self._signals.finished.emit(self._request, result)
 
 
-class TranscriptLoader(QObject):
-    """Loads one transcript at a time; a newer request makes older results stale."""
+class BackgroundJob(QObject):
+    """Runs one kind of work in the thread pool; a newer `start` makes older results stale.
 
-    loaded = Signal(object)   # Transcript
-    failed = Signal(str)
+    `failed` carries a sentence for the user: a TranscriptError as it reads
+    ("FILE:LINE: reason"), anything else as an unexpected problem with the file.
+    """
+
+    finished = Signal(object)
+    failed = Signal(object)   # the exception; str() of it is the message
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._signals = _LoadSignals(self)
-        self._signals.loaded.connect(self._on_loaded)
+        self._signals = _Signals(self)
+        self._signals.finished.connect(self._on_finished)
         self._signals.failed.connect(self._on_failed)
         self._request = 0
-        self.pool = QThreadPool.globalInstance()
 
-    def load(self, path: str) -> None:
+    def start(self, work: Callable[[], Any]) -> None:
         self._request += 1
-        self.pool.start(_LoadTask(self._request, path, self._signals))
+        QThreadPool.globalInstance().start(_Task(self._request, work, self._signals))
 
-    def _on_loaded(self, request: int, transcript: Transcript) -> None:
+    def _on_finished(self, request: int, result: object) -> None:
         if request == self._request:
-            self.loaded.emit(transcript)
+            self.finished.emit(result)
 
-    def _on_failed(self, request: int, message: str) -> None:
+    def _on_failed(self, request: int, error: Exception) -> None:
         if request == self._request:
-            self.failed.emit(message)
+            self.failed.emit(error)
+
+
+def describe_failure(error: Exception, path: str) -> str:
+    if isinstance(error, TranscriptError):
+        return str(error)
+    return f"{path}: could not be read ({type(error).__name__}: {error})"

@@ -8,16 +8,19 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStyle,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
+                               QStyle, QTabWidget, QVBoxLayout, QWidget)
 
 from player import __version__
+from player.core.formats import ChoiceNeeded, LoadOptions, load
 from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
+from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_notes
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 from player.playback import Playback, PlaybackState
 from player.ui.dialogs import ShortcutsDialog
-from player.ui.loader import TranscriptLoader
+from player.ui.loader import BackgroundJob, describe_failure
+from player.ui.notes_panel import NotesPanel
 from player.ui.sync import PlaybackSync
 from player.ui.transcript_view import TranscriptView
 from player.ui.transport import SPEEDS, TransportBar
@@ -31,6 +34,16 @@ MEDIA_FILTER = ("Lectures (*.mp4 *.m4v *.mkv *.webm *.mov *.avi *.mp3 *.m4a *.wa
 TRANSCRIPT_FILTER = "Transcripts (*.srt *.vtt *.txt *.json);;All files (*)"
 
 
+def looks_like_notes_file(path: str) -> bool:
+    """A quick look at the head of a small text file: is it a summary page?"""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(64 * 1024)
+    except OSError:
+        return False
+    return looks_like_notes(head.decode("utf-8", errors="replace"))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, playback: Playback, settings: QSettings, notice: str | None = None) -> None:
         super().__init__()
@@ -40,7 +53,10 @@ class MainWindow(QMainWindow):
         self.media_path: str | None = None
         self.transcript_path: str | None = None
         self.sync = PlaybackSync(playback, self)
-        self.loader = TranscriptLoader(self)
+        self.notes: LectureNotes | None = None
+        self.transcript_job = BackgroundJob(self)
+        self.notes_job = BackgroundJob(self)
+        self.linking_job = BackgroundJob(self)
         self._init_actions()
         self._init_ui()
         self._init_menus()
@@ -75,6 +91,7 @@ class MainWindow(QMainWindow):
 
         action("open_media", "Open &media…", ["Ctrl+O"], self.choose_media, SP.SP_DialogOpenButton, group="File")
         action("open_transcript", "Open &transcript…", ["Ctrl+Shift+O"], self.choose_transcript, group="File")
+        action("open_notes", "Open lecture &notes…", [], self.choose_notes, group="File")
         action("quit", "&Quit", ["Ctrl+Q"], self.close, group="File")
         action("play", "Play", ["Space", "K"], self.playback.toggle_play, SP.SP_MediaPlay)
         action("back", "Back 5 s", ["Left"], lambda: self.step(-STEP_MS), SP.SP_MediaSeekBackward)
@@ -124,10 +141,17 @@ class MainWindow(QMainWindow):
         transcript_layout.addWidget(self.transcript_status)
         transcript_layout.addWidget(self.transcript_view, 1)
 
+        self.notes_panel = NotesPanel()
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.transcript_panel, "Transcript")
+        self.side_tabs.addTab(self.notes_panel, "Notes")
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(media_column)
-        self.splitter.addWidget(self.transcript_panel)
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -138,6 +162,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(acts["open_media"])
         file_menu.addAction(acts["open_transcript"])
+        file_menu.addAction(acts["open_notes"])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -169,8 +194,12 @@ class MainWindow(QMainWindow):
         self.transport.volume_requested.connect(playback.set_volume)
         self.transcript_view.seek_requested.connect(self.seek_and_play)
         self.transcript_view.step_requested.connect(self.step_line)
-        self.loader.loaded.connect(self._on_transcript_loaded)
-        self.loader.failed.connect(self._on_transcript_failed)
+        self.transcript_job.finished.connect(self._on_transcript_loaded)
+        self.transcript_job.failed.connect(self._on_transcript_failed)
+        self.notes_job.finished.connect(self._on_notes_loaded)
+        self.notes_job.failed.connect(lambda error: self._show_error("Cannot read the notes", str(error)))
+        self.linking_job.finished.connect(self._on_notes_linked)
+        self.notes_panel.seek_requested.connect(self.seek_and_play)
 
     # --- opening ------------------------------------------------------------------
     def open_media(self, path: str, transcript_path: str | None = None, autoplay: bool = True) -> None:
@@ -189,10 +218,19 @@ class MainWindow(QMainWindow):
         if autoplay:
             self.playback.play()
 
-    def open_transcript(self, path: str) -> None:
-        self.transcript_path = os.path.abspath(path)
+    def open_transcript(self, path: str, options: LoadOptions = LoadOptions()) -> None:
+        self.transcript_path = path = os.path.abspath(path)
         self.transcript_status.setText(f"Reading {Path(path).name}…")
-        self.loader.load(self.transcript_path)
+        self.transcript_job.start(lambda: load(path, options=options))
+
+    def open_notes(self, path: str) -> None:
+        self.notes_job.start(lambda: read_notes(path))
+
+    def choose_notes(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open lecture notes", self._last_folder(),
+                                              "Summary pages (*.txt *.md);;All files (*)")
+        if path:
+            self.open_notes(path)
 
     def choose_media(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a lecture", self._last_folder(), MEDIA_FILTER)
@@ -209,6 +247,7 @@ class MainWindow(QMainWindow):
 
     def _on_transcript_loaded(self, transcript: Transcript) -> None:
         self.transcript = transcript
+        self._link_notes()
         self.transcript_view.set_transcript(transcript)
         self.sync.set_transcript(transcript)
         name = Path(self.transcript_path or "").name
@@ -219,13 +258,55 @@ class MainWindow(QMainWindow):
         self.transcript_status.setText(status)
         self._update_title()
 
-    def _on_transcript_failed(self, message: str) -> None:
+    def _on_transcript_failed(self, error: Exception) -> None:
+        path = self.transcript_path or ""
+        if isinstance(error, ChoiceNeeded):
+            self._ask_choice(path, error)
+            return
+        if looks_like_notes_file(path):
+            self.transcript_status.setText("That file is a lecture summary: it opens in the Notes tab.")
+            self.open_notes(path)
+            return
         self.transcript_status.setText("The transcript could not be read.")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Cannot read the transcript", message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
+        self._show_error("Cannot read the transcript", describe_failure(error, path))
+
+    def _ask_choice(self, path: str, choice: ChoiceNeeded) -> None:
+        """A dataset with several videos, or an ELAN file with several tiers: ask which."""
+        labels = [f"{label} ({choice_id})" if label and label != choice_id else choice_id
+                  for choice_id, label in choice.choices]
+        what = "video" if choice.kind == "video_id" else choice.kind
+        picked, ok = QInputDialog.getItem(self, f"Choose a {what}",
+                                          f"{Path(path).name} holds {len(labels)} {what}s. Open which one?",
+                                          labels, 0, False)
+        if not ok:
+            self.transcript_status.setText("No transcript chosen.")
+            return
+        chosen_id = choice.choices[labels.index(picked)][0]
+        self.open_transcript(path, LoadOptions(**{choice.kind: chosen_id}))
+
+    def _show_error(self, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file names and contents are untrusted
         box.open()  # not exec(): playback and the window carry on
         self._error_box = box
+
+    def _on_notes_loaded(self, notes: LectureNotes) -> None:
+        self.notes = notes
+        self.side_tabs.setCurrentWidget(self.notes_panel)
+        self._link_notes()
+
+    def _link_notes(self) -> None:
+        notes, transcript = self.notes, self.transcript
+        if notes is None:
+            return
+        self.notes_panel.show_notes(notes, None if transcript else [])
+        if transcript is not None:
+            self.linking_job.start(lambda: (notes, link_notes(notes, transcript)))
+
+    def _on_notes_linked(self, result) -> None:
+        notes, links = result
+        if notes is self.notes:
+            self.notes_panel.show_notes(notes, links)
 
     def _update_title(self) -> None:
         title = (self.transcript.title if self.transcript else None) or self.playback.media_title \
@@ -326,7 +407,7 @@ class MainWindow(QMainWindow):
     def set_full_screen(self, full: bool) -> None:
         if full == self.isFullScreen():
             return
-        self.transcript_panel.setVisible(not full)
+        self.side_tabs.setVisible(not full)
         self.menuBar().setVisible(not full)
         self.statusBar().setVisible(not full)
         self.showFullScreen() if full else self.showNormal()
@@ -354,11 +435,14 @@ class MainWindow(QMainWindow):
         """Media opens as the lecture (with its sibling transcript); anything else is
         tried as a transcript."""
         media = [p for p in paths if is_media_file(p)]
-        others = [p for p in paths if not is_media_file(p)]
+        notes = [p for p in paths if not is_media_file(p) and looks_like_notes_file(p)]
+        transcripts = [p for p in paths if p not in media and p not in notes]
         if media:
-            self.open_media(media[0], transcript_path=others[0] if others else None)
-        elif others:
-            self.open_transcript(others[0])
+            self.open_media(media[0], transcript_path=transcripts[0] if transcripts else None)
+        elif transcripts:
+            self.open_transcript(transcripts[0])
+        if notes:
+            self.open_notes(notes[0])
 
     # --- closing ---------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

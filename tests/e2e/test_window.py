@@ -167,3 +167,29 @@ def test_shortcuts_dialog_lists_every_action(qtbot, window):
     for name in ("Play", "Back 5 s", "Forward 5 s", "Previous line", "Next line", "Slower", "Faster",
                  "Mute", "Full screen", "Back to current line"):
         assert name in texts
+
+
+def test_lecture_notes_link_to_moments_and_play_them(qtbot, window, tmp_path, tone_mp3):
+    from PySide6.QtWidgets import QToolButton
+
+    from tests.conftest import SEEDS, WHISPER_SEED
+
+    media = tmp_path / "lecture.mp3"
+    shutil.copy(tone_mp3, media)
+    window.open_media(str(media), transcript_path=str(WHISPER_SEED))
+    window.open_dropped([str(SEEDS / "002_a429e181e0dd89a0.txt")])  # a summary page opens as notes
+    qtbot.waitUntil(lambda: window.side_tabs.currentWidget() is window.notes_panel, timeout=5000)
+
+    def linked_buttons():
+        return [b for b in window.notes_panel.findChildren(QToolButton, "noteTime") if b.isEnabled()]
+
+    qtbot.waitUntil(lambda: len(linked_buttons()) >= 5, timeout=10_000)
+    unlinked = [b for b in window.notes_panel.findChildren(QToolButton, "noteTime") if not b.isEnabled()]
+    assert unlinked and all(b.text() == "–" for b in unlinked)  # weak matches show no time
+    button = linked_buttons()[0]
+    minutes, seconds = button.text().removeprefix("▶ ").split(":")[-2:]
+    # The tone is 20 s long, so the seek lands at its end: check the request instead.
+    requested = []
+    window.notes_panel.seek_requested.connect(requested.append)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert requested and requested[0] // 1000 % 60 == int(seconds)
