@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
-                               QStyle, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from player import __version__
 from player.core.formats import ChoiceNeeded, LoadOptions, load
@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         self._init_menus()
         self._connect_signals()
         self.setAcceptDrops(True)
+        if self.settings.value("paragraph_mode", False, type=bool):
+            self.set_paragraph_mode(True)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
         if notice:
@@ -109,6 +111,8 @@ class MainWindow(QMainWindow):
         action("leave_full_screen", "Leave full screen", ["Esc"], lambda: self.set_full_screen(False), group="View")
         action("follow", "Back to current line", ["Ctrl+L"], lambda: self.transcript_view.resume_following(),
                group="Transcript")
+        action("paragraphs", "Read as paragraphs", ["Ctrl+P"], lambda on: self.set_paragraph_mode(on),
+               checkable=True, group="Transcript")
         action("shortcuts", "&Keyboard shortcuts", ["F1"], self.show_shortcuts, group="Help")
         action("about", "&About", [], self.show_about, group="Help")
 
@@ -137,7 +141,17 @@ class MainWindow(QMainWindow):
         transcript_layout = QVBoxLayout(self.transcript_panel)
         transcript_layout.setContentsMargins(0, 0, 0, 0)
         transcript_layout.setSpacing(0)
-        transcript_layout.addWidget(self.title_label)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 8, 0)
+        header.addWidget(self.title_label, 1)
+        paragraphs_button = QToolButton()
+        paragraphs_button.setObjectName("paragraphsButton")
+        paragraphs_button.setDefaultAction(self.actions_by_name["paragraphs"])
+        paragraphs_button.setText("¶ Paragraphs")
+        paragraphs_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        paragraphs_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header.addWidget(paragraphs_button, 0, Qt.AlignmentFlag.AlignBottom)
+        transcript_layout.addLayout(header)
         transcript_layout.addWidget(self.transcript_status)
         transcript_layout.addWidget(self.transcript_view, 1)
 
@@ -174,6 +188,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(acts["full_screen"])
         view_menu.addAction(acts["follow"])
+        view_menu.addAction(acts["paragraphs"])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(acts["shortcuts"])
         help_menu.addAction(acts["about"])
@@ -411,6 +426,11 @@ class MainWindow(QMainWindow):
         self.menuBar().setVisible(not full)
         self.statusBar().setVisible(not full)
         self.showFullScreen() if full else self.showNormal()
+
+    def set_paragraph_mode(self, on: bool) -> None:
+        self.transcript_view.set_paragraph_mode(on)
+        self.actions_by_name["paragraphs"].setChecked(on)
+        self.settings.setValue("paragraph_mode", on)
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(list(self.actions_by_name.values()), self).open()

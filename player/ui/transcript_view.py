@@ -8,12 +8,16 @@ list, rows are painted, never widgets, and a new current line touches two rows.
 
 from __future__ import annotations
 
-from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex,
+import bisect
+
+from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex, QPoint, QPointF,
                             QPropertyAnimation, QRect, QSize, Qt, QTimer, Signal)
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import (QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QTextCharFormat,
+                           QTextLayout, QTextOption)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListView, QPushButton, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
+from player.core.paragraphs import Paragraph, group_paragraphs
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 
@@ -27,40 +31,60 @@ COMFORT_BAND = (0.15, 0.70)
 
 
 class SegmentModel(QAbstractListModel):
-    """One row per segment, read straight from the Transcript's list."""
+    """One row per segment, or per paragraph in paragraph mode, read straight from
+    the Transcript's list."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._transcript: Transcript | None = None
+        self._paragraphs: list[Paragraph] | None = None
 
     @property
     def transcript(self) -> Transcript | None:
         return self._transcript
 
-    def set_transcript(self, transcript: Transcript | None) -> None:
+    @property
+    def paragraphs(self) -> list[Paragraph] | None:
+        return self._paragraphs
+
+    def set_transcript(self, transcript: Transcript | None, paragraphs: list[Paragraph] | None = None) -> None:
         self.beginResetModel()
         self._transcript = transcript
+        self._paragraphs = paragraphs
+        self._paragraph_starts = [p.first for p in paragraphs] if paragraphs is not None else []
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         if parent.isValid() or self._transcript is None:
             return 0
-        return len(self._transcript)
+        return len(self._paragraphs) if self._paragraphs is not None else len(self._transcript)
+
+    def row_of_segment(self, segment: int) -> int:
+        if self._paragraphs is None:
+            return segment
+        return bisect.bisect_right(self._paragraph_starts, segment) - 1
+
+    def first_segment(self, row: int) -> int:
+        return row if self._paragraphs is None else self._paragraphs[row].first
+
+    def text(self, row: int) -> str:
+        if self._paragraphs is not None:
+            return self._paragraphs[row].text
+        return self._transcript[row].text
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self._transcript is None:
             return None
-        segment = self._transcript[index.row()]
+        row = index.row()
+        segment = self._transcript[self.first_segment(row)]
         if role == Qt.ItemDataRole.DisplayRole:
-            return segment.text
+            return self.text(row)
         if role == StartRole:
             return segment.start_ms
         if role == NonSpeechRole:
             return segment.is_non_speech
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{format_clock(segment.start_ms)} {segment.text}"
+            return f"{format_clock(segment.start_ms)} {self.text(row)}"
         return None
 
 
@@ -84,12 +108,34 @@ class SegmentDelegate(QStyledItemDelegate):
     def _text_width(self, row_width: int) -> int:
         return max(80, row_width - self._text_left() - self.PAD_X)
 
+    def text_layout(self, text: str, width: int) -> tuple[QTextLayout, int]:
+        """Paragraph text laid out in lines: the same layout measures, paints and
+        finds the fragment under the pointer."""
+        layout = QTextLayout(text, self._view.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        height = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            line.setPosition(QPointF(0, height))
+            height += line.height()
+        layout.endLayout()
+        return layout, int(height + 0.999)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         # Called for every row when the list is laid out: keep it lean.
         metrics = option.fontMetrics
-        text = self._view.segment_model.transcript[index.row()].text
+        model = self._view.segment_model
+        text = model.text(index.row())
         row_width = self._view.viewport().width()
         width = self._text_width(row_width)
+        if model.paragraphs is not None:
+            return QSize(row_width, self.text_layout(text, width)[1] + 2 * self.PAD_Y)
         if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
             height = metrics.height()  # one line: the common case, and cheap
         else:
@@ -101,7 +147,7 @@ class SegmentDelegate(QStyledItemDelegate):
         painter.save()
         rect = option.rect
         palette = option.palette
-        is_current = index.row() == self._view.current_row
+        is_current = index.row() == self._view.current_view_row
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if is_current:
             painter.fillRect(rect, _current_line_color(palette))
@@ -134,16 +180,51 @@ class SegmentDelegate(QStyledItemDelegate):
         painter.setFont(self._view.font())
         non_speech = bool(index.data(NonSpeechRole))
         painter.setPen(dim_color if non_speech and not is_current else text_color)
-        # drawText with a plain string: transcript text is never read as markup.
-        flags = Qt.TextFlag.TextWordWrap
-        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | flags),
-                         index.data(Qt.ItemDataRole.DisplayRole) or "")
+        model = self._view.segment_model
+        if model.paragraphs is not None:
+            self._paint_paragraph(painter, model.paragraphs[index.row()], text_rect, is_current, palette)
+        else:
+            # drawText with a plain string: transcript text is never read as markup.
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+            painter.drawText(text_rect, int(flags), index.data(Qt.ItemDataRole.DisplayRole) or "")
         painter.restore()
+
+    def _paint_paragraph(self, painter: QPainter, paragraph: Paragraph, rect: QRect, is_current: bool,
+                         palette: QPalette) -> None:
+        layout, _height = self.text_layout(paragraph.text, rect.width())
+        selections = []
+        current = self._view.current_row
+        if is_current and current is not None and paragraph.first <= current <= paragraph.last:
+            spoken = QTextLayout.FormatRange()
+            spoken.start, spoken.length = paragraph.span_of(current)
+            spoken.format = QTextCharFormat()
+            spoken.format.setBackground(_spoken_fragment_color(palette))
+            selections.append(spoken)
+        layout.draw(painter, QPointF(rect.topLeft()), selections)
+
+    def segment_at(self, index: QModelIndex, rect: QRect, point: QPoint) -> int | None:
+        """The fragment under a point of a paragraph row, for click-to-seek."""
+        paragraph = self._view.segment_model.paragraphs[index.row()]
+        text_rect = QRect(rect.left() + self._text_left(), rect.top() + self.PAD_Y,
+                          self._text_width(rect.width()), rect.height() - 2 * self.PAD_Y)
+        layout, _height = self.text_layout(paragraph.text, text_rect.width())
+        local = QPointF(point - text_rect.topLeft())
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            if line.y() <= local.y() < line.y() + line.height():
+                return paragraph.segment_at_offset(line.xToCursor(local.x()))
+        return None
 
 
 def _current_line_color(palette: QPalette) -> QColor:
     color = QColor(palette.color(QPalette.ColorRole.Highlight))
     color.setAlpha(60)
+    return color
+
+
+def _spoken_fragment_color(palette: QPalette) -> QColor:
+    color = QColor(palette.color(QPalette.ColorRole.Highlight))
+    color.setAlpha(110)
     return color
 
 
@@ -184,6 +265,9 @@ class TranscriptView(QListView):
 
         self._following = True
         self._current_row: int | None = None
+        self._paragraph_mode = False
+        self._paragraph_cache = None
+        self._press_position = QPoint()
         self._scroll_animation = QPropertyAnimation(self.verticalScrollBar(), b"value", self)
         self._scroll_animation.setDuration(260)
         self._scroll_animation.setEasingCurve(QEasingCurve.Type.OutCubic)
@@ -208,13 +292,43 @@ class TranscriptView(QListView):
     # --- content -----------------------------------------------------------------
     def set_transcript(self, transcript: Transcript | None) -> None:
         self._current_row = None
-        self.segment_model.set_transcript(transcript)
+        self._paragraph_cache = None
+        self._show(transcript)
         self._set_following(True)
         self.scrollToTop()
 
+    def _show(self, transcript: Transcript | None) -> None:
+        paragraphs = None
+        if transcript is not None and self._paragraph_mode:
+            if self._paragraph_cache is None or self._paragraph_cache[0] is not transcript:
+                self._paragraph_cache = (transcript, group_paragraphs(transcript))
+            paragraphs = self._paragraph_cache[1]
+        self.segment_model.set_transcript(transcript, paragraphs)
+
+    @property
+    def paragraph_mode(self) -> bool:
+        return self._paragraph_mode
+
+    def set_paragraph_mode(self, on: bool) -> None:
+        """Lines, or paragraphs of the same lines; the spoken line stays in sight."""
+        if on == self._paragraph_mode:
+            return
+        self._paragraph_mode = on
+        self._show(self.segment_model.transcript)
+        self._bring_current_into_view(animate=False)
+        self._settle_timer.start()
+
     @property
     def current_row(self) -> int | None:
+        """The segment being spoken (an index into the transcript, in either mode)."""
         return self._current_row
+
+    @property
+    def current_view_row(self) -> int | None:
+        """The row showing it: the segment's own, or its paragraph's."""
+        if self._current_row is None or self.segment_model.transcript is None:
+            return None
+        return self.segment_model.row_of_segment(self._current_row)
 
     def set_current_row(self, row: int | None) -> None:
         """The playing line changed: repaint two rows, scroll only if following.
@@ -225,8 +339,9 @@ class TranscriptView(QListView):
         """
         if row == self._current_row:
             return
-        previous, self._current_row = self._current_row, row
-        for changed in (previous, row):
+        previous_row = self.current_view_row
+        self._current_row = row
+        for changed in (previous_row, self.current_view_row):
             if changed is not None:
                 self.viewport().update(self.visualRect(self.segment_model.index(changed)))
         if self._following:
@@ -263,7 +378,7 @@ class TranscriptView(QListView):
         self.pause_following()
 
     def _bring_current_into_view(self, animate: bool) -> None:
-        row = self._current_row
+        row = self.current_view_row
         if row is None:
             return
         rect = self.visualRect(self.segment_model.index(row))
@@ -292,7 +407,16 @@ class TranscriptView(QListView):
         if QApplication.keyboardModifiers() & (Qt.KeyboardModifier.ShiftModifier
                                                | Qt.KeyboardModifier.ControlModifier):
             return
+        if self.segment_model.paragraphs is not None:
+            segment = self.itemDelegate().segment_at(index, self.visualRect(index), self._press_position)
+            if segment is not None:
+                self.seek_requested.emit(self.segment_model.transcript[segment].start_ms)
+                return
         self.seek_requested.emit(index.data(StartRole))
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press_position = event.position().toPoint()
+        super().mousePressEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()

@@ -123,3 +123,26 @@ def test_markup_in_a_line_is_shown_as_plain_text(qtbot):
                      if QColor(image.pixel(x, y)) != background), default=0)
         painted_extent.append(right)
     assert painted_extent[0] > painted_extent[1] + 60
+
+
+def test_paragraph_mode_highlights_and_seeks_by_fragment(qtbot):
+    transcript = Transcript([Segment(0, 1000, "Today we'll be talking"), Segment(1000, 2000, "about pre-training."),
+                             Segment(4000, 5000, "After a pause,"), Segment(5000, 6000, "a new thought.")])
+    view = shown_view(qtbot, transcript)
+    view.set_current_row(1)
+    view.set_paragraph_mode(True)
+    assert view.model().rowCount() == 2 and view.current_row == 1 and view.current_view_row == 0
+    seeks = []
+    view.seek_requested.connect(seeks.append)
+    # Click on the word "thought" in the second paragraph: seeks to its fragment.
+    index = view.model().index(1)
+    rect = view.visualRect(index)
+    delegate = view.itemDelegate()
+    layout, _ = delegate.text_layout("After a pause, a new thought.", delegate._text_width(rect.width()))
+    line = layout.lineAt(0)
+    x = line.cursorToX(len("After a pause, a new th"))[0]
+    point = QPoint(rect.left() + delegate._text_left() + int(x), rect.top() + delegate.PAD_Y + 3)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert seeks == [5000]
+    view.set_paragraph_mode(False)
+    assert view.model().rowCount() == 4 and view.current_view_row == 1
