@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 
-PROBES = ["startup", "open_seed", "sync_tick", "memory"]
+PROBES = ["startup", "open_seed", "sync_tick", "memory", "parse", "open_large"]
 
 
 def run_probe(name: str) -> list[dict]:

@@ -256,7 +256,7 @@ class TranscriptView(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         # Lay out long transcripts in batches so opening one never freezes the window.
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(2000)
+        self.setBatchSize(500)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setMouseTracking(True)
         self.setWordWrap(True)
