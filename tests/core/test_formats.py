@@ -44,10 +44,10 @@ def test_whisper_seed_reads_every_cue():
     assert transcript.warnings == []
 
 
-def test_srt_keeps_text_as_written(tmp_path):
+def test_srt_text_is_plain_text(tmp_path):
     transcript = load(write(tmp_path, "a.srt", SRT))
     assert [(s.start_ms, s.end_ms) for s in transcript] == [(1000, 2500), (3000, 4000)]
-    assert transcript[0].text == "Hello <b>world</b> &amp; more"
+    assert transcript[0].text == "Hello world & more"  # tags stripped, entities decoded
     assert transcript[1].text == "Second line wraps here"
 
 

@@ -91,15 +91,23 @@ TRANSCRIPT_EXTENSIONS = (".srt", ".vtt", ".txt", ".json")
 
 def decode(data: bytes, path: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TranscriptError(path, None, "this is a binary file, not a transcript")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise TranscriptError(path, None, f"broken UTF-16 text at byte {error.start}") from None
+    elif b"\x00" in data[:4096]:
+        raise TranscriptError(path, None, "this is a binary file, not a transcript")
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
+            # Legacy subtitle files are mostly Windows-1252, a superset of Latin-1's letters.
             text = data.decode("cp1252", errors="replace")
+    return normalize_line_ends(text)
+
+
+def normalize_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -119,6 +127,7 @@ def load(path: str | Path, format: str | None = None, options: LoadOptions = Loa
 
 def parse_text(text: str, path: str, format: str | None = None,
                options: LoadOptions = LoadOptions()) -> Transcript:
+    text = normalize_line_ends(text)
     if not text.strip():
         raise TranscriptError(path, None, "the file is empty")
     chosen = _choose(text, path, format)

@@ -1,3 +1,139 @@
-"""(to be written)"""
+"""(Advanced) SubStation Alpha subtitles (.ass, .ssa), as fansub and Aegisub files are.
 
-FORMATS = []
+pysubs2 reads the Dialogue lines; this module picks them out first, so that each
+cue keeps its line number and one broken line costs only that cue. Comments and
+vector drawings are not speech and are skipped; the Name (Actor) field is the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings as python_warnings
+
+import pysubs2
+
+from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat
+from player.core.transcript import Segment, Transcript
+
+_SECTION = re.compile(r"^\s*\[([^\]]*)\]\s*$")
+# Layer (Marked in SSA), Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+_EVENT_FIELDS = 10
+# Sections whose lines are never events, whatever they start with.
+_NOT_EVENTS = ("script info", "fonts", "graphics")
+# Aegisub's placeholder titles say nothing about the lecture.
+_NO_TITLE = {"", "default aegisub file", "<untitled>", "untitled"}
+
+
+def _events_and_title(text: str) -> tuple[list[tuple[int, str]], str | None]:
+    """(line number, line) of every Dialogue/Comment line, and the script's title."""
+    events: list[tuple[int, str]] = []
+    title = None
+    section = ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        heading = _SECTION.match(stripped)
+        if heading:
+            section = heading[1].strip().lower()
+        elif section == "script info" and stripped.lower().startswith("title:"):
+            title = stripped.split(":", 1)[1].strip()
+        elif stripped.startswith(("Dialogue:", "Comment:")) and section not in _NOT_EVENTS:
+            events.append((number, stripped))
+    if title is not None and title.lower() in _NO_TITLE:
+        title = None
+    return events, title
+
+
+def _with_pysubs2(lines: list[str], format_: str) -> list[pysubs2.SSAEvent]:
+    script_type = "v4.00+" if format_ == "ass" else "v4.00"
+    document = f"[Script Info]\nScriptType: {script_type}\n\n[Events]\n" + "\n".join(lines)
+    with python_warnings.catch_warnings():
+        python_warnings.simplefilter("ignore")  # pysubs2 warns about fields it defaults
+        return pysubs2.SSAFile.from_string(document, format_=format_).events
+
+
+def _read_events(events: list[tuple[int, str]], format_: str,
+                 warnings: list[tuple[int, str]]) -> list[tuple[int, pysubs2.SSAEvent]]:
+    """pysubs2's reading of each event line, with its line number. All lines at once,
+    or, if one of them breaks pysubs2, line by line to find and skip the broken ones."""
+    complete = []
+    for number, line in events:
+        if len(line.split(",", _EVENT_FIELDS - 1)) < _EVENT_FIELDS:
+            kind = line.split(":", 1)[0]
+            warnings.append((number, f"a {kind} line with fewer than {_EVENT_FIELDS} fields"))
+        else:
+            complete.append((number, line))
+    try:
+        parsed = _with_pysubs2([line for _number, line in complete], format_)
+        if len(parsed) == len(complete):
+            return [(number, event) for (number, _line), event in zip(complete, parsed)]
+    except Exception:  # pysubs2 raises what it likes; the line-by-line pass says which line
+        pass
+    read = []
+    for number, line in complete:
+        try:
+            read.extend((number, event) for event in _with_pysubs2([line], format_))
+        except Exception as error:
+            warnings.append((number, f"pysubs2 cannot read this line: {error}"))
+    return read
+
+
+def _is_drawing(event: pysubs2.SSAEvent) -> bool:
+    if "\\p" not in event.text:   # pysubs2's check parses every tag: only when it can matter
+        return False
+    try:
+        return event.is_drawing
+    except Exception:
+        return True   # a drawing tag pysubs2 cannot make sense of is no speech either
+
+
+def _segment(number: int, event: pysubs2.SSAEvent,
+             warnings: list[tuple[int, str]]) -> Segment | None:
+    if event.is_comment or _is_drawing(event):
+        return None
+    if event.end < event.start:
+        warnings.append((number, "the cue ends before it starts"))
+        return None
+    if event.end < 0:
+        warnings.append((number, "the cue ends before the lecture starts"))
+        return None
+    text = " ".join(event.plaintext.split())
+    if not text:
+        return None
+    speaker = event.name.strip() or None
+    return Segment(max(0, event.start), event.end, text, speaker)
+
+
+def parse(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    old_ssa = re.search(r"^\s*\[V4 Styles\]", text, re.IGNORECASE | re.MULTILINE)
+    format_ = "ssa" if old_ssa else "ass"
+    events, title = _events_and_title(text)
+    warnings: list[tuple[int, str]] = []
+    segments = []
+    for number, event in _read_events(events, format_, warnings):
+        segment = _segment(number, event, warnings)
+        if segment is not None:
+            segments.append(segment)
+    warnings.sort()
+    if not segments:
+        if warnings:
+            line, reason = warnings[0]
+            raise TranscriptError(path, line, reason)
+        if events:
+            raise TranscriptError(path, events[0][0], "no Dialogue line has any text")
+        raise TranscriptError(path, None, "no Dialogue lines found")
+    return Transcript(segments, title=title, warnings=warnings)
+
+
+def sniff(text: str) -> bool:
+    return text.lstrip()[:13].lower() == "[script info]"
+
+
+ASS = TranscriptFormat(
+    name="ass",
+    description="(Advanced) SubStation Alpha (.ass, .ssa)",
+    extensions=(".ass", ".ssa"),
+    sniff=sniff,
+    parse=parse,
+)
+
+FORMATS = [ASS]

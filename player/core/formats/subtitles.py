@@ -1,79 +1,310 @@
-"""Subtitle files: SubRip (.srt) and WebVTT (.vtt).
+"""Subtitle files: SubRip (.srt) and WebVTT (.vtt), as lectures, meetings and YouTube give them.
 
-Both are blocks separated by blank lines with a "start --> end" timing line. This
-reader keeps the line number of every cue, so a broken timestamp is reported where
-it is.
+Both are cues: an optional identifier, a "start --> end" timing line, then text up
+to a blank line. Beyond the plain case this reader copes with YouTube's automatic
+captions (rolling two-line cues with word timings, each line repeated in the next
+cue), Teams/Zoom voice tags and "Name: text" lines, loose timestamps, and the
+markup people leave in cue text. Every skipped cue is reported with its line.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass
 
-from player.core.formats import TranscriptError, TranscriptFormat
+from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat
 from player.core.timecode import parse_timecode
-from player.core.transcript import Segment, Transcript
+from player.core.transcript import Segment, Transcript, Word
 
-_TIMING = re.compile(r"^\s*(\S+)\s*-->\s*(\S+)(?:\s+.*)?$")
+# A timestamp as subtitle files write it: hours optional, "," or "." before the millis.
+_TIME = r"(?:(\d{1,9}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
+# The timing line; VTT cue settings ("align:start position:0%") may follow the end.
+_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:[ \t].*)?$")
+
+# Markup that is a tag, and only that: "if a < b and c > d" has none. Simple tags
+# take WebVTT classes (<c.colorE5E5E5>); font/span/lang/v take attributes or a name.
+_TAG = re.compile(
+    r"</?(?:[bius]|c|em|strong|ruby)(?:\.[^\s<>]*)?>"
+    r"|</?(?:font|span|lang|v)(?:[.\s][^<>]*)?>"
+    r"|<\d{1,9}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?>",   # a word timing
+    re.IGNORECASE)
+# Ruby annotations (<rt>) and fallback parentheses (<rp>) are not part of the line.
+_RUBY_EXTRA = re.compile(r"<(r[tp])(?:\.[^\s<>]*)?>[^<]*</\1>|</?r[tp](?:\.[^\s<>]*)?>",
+                         re.IGNORECASE)
+# ASS-style override blocks in SRT ({\an8}, {\i1}) and MicroDVD-style {b}..{/b}.
+_OVERRIDE = re.compile(r"\{\\[^{}]*\}|\{/?[bius]\}")
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:\s+([^<>]*))?>", re.IGNORECASE)
+
+# YouTube's automatic captions time each word inline: "one<00:00:01.280><c> two</c>".
+_WORD_TIME = re.compile(r"<(\d{1,9}(?::\d{1,2}){1,2}(?:\.\d{1,3})?)>")
+
+# "Jane Doe: text", Zoom's way of naming the speaker: a name of up to four words.
+_NAME_PREFIX = re.compile(
+    r"^([^\W\d_][^\W\d_.'’-]*(?:[ .'’-]{1,2}[^\W\d_]+){0,3}\.?)"   # Sam Lee, Dr. Ann O'Neil
+    r":\s+(\S.*)$")
+
+# VTT blocks that are not cues.
+_VTT_NON_CUES = ("WEBVTT", "NOTE", "STYLE", "REGION")
 
 
-def _blocks(text: str):
-    """Yield (line number of the block's first line, its lines) for each block."""
-    block: list[str] = []
-    first = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            if not block:
-                first = number
-            block.append(line.rstrip())
-        elif block:
-            yield first, block
-            block = []
-    if block:
-        yield first, block
+@dataclass(slots=True)
+class _Cue:
+    line: int          # of the timing line, for warnings
+    start_ms: int
+    end_ms: int
+    lines: list[str]   # the text lines as written
 
 
-def _parse_cues(text: str, path: str, skip_header: bool) -> Transcript:
-    segments: list[Segment] = []
+def _timing(line: str) -> tuple[int, int] | None:
+    """(start_ms, end_ms) of a well-formed timing line, else None."""
+    match = _TIMING.match(line)
+    if match is None:
+        return None
+    h1, m1, s1, f1, h2, m2, s2, f2 = match.groups()
+    if int(m1) >= 60 or int(s1) >= 60 or int(m2) >= 60 or int(s2) >= 60:
+        return None
+    start = ((int(h1 or 0) * 60 + int(m1)) * 60 + int(s1)) * 1000
+    end = ((int(h2 or 0) * 60 + int(m2)) * 60 + int(s2)) * 1000
+    # "5" after the point is 500 ms, "05" is 50.
+    return start + (int(f1.ljust(3, "0")) if f1 else 0), end + (int(f2.ljust(3, "0")) if f2 else 0)
+
+
+def _timing_problem(line: str) -> str:
+    """Why a line with "-->" is not a timing line, in words."""
+    start_text, _arrow, rest = line.partition("-->")
+    end_text = rest.split(None, 1)[0] if rest.strip() else ""
+    try:
+        parse_timecode(start_text)
+        parse_timecode(end_text)
+    except ValueError as error:
+        return str(error)
+    return "the timing line is not 'start --> end'"
+
+
+def _read_cues(text: str, vtt: bool) -> tuple[list[_Cue], list[tuple[int, str]]]:
+    """The cues of a file, in file order, and (line, problem) for what was skipped.
+
+    A cue ends at an empty line. A line of only spaces ends it too once it has text:
+    YouTube puts a lone space *before* a cue's text, which must not end it.
+    """
+    cues: list[_Cue] = []
     warnings: list[tuple[int, str]] = []
-    blocks = _blocks(text)
-    if skip_header:
-        next(blocks, None)  # the "WEBVTT" block, with any header lines
-    for first, lines in blocks:
-        timing_at = next((i for i, line in enumerate(lines[:2]) if "-->" in line), None)
-        if timing_at is None:
-            if skip_header and lines[0].startswith(("NOTE", "STYLE", "REGION")):
+    outside: list[tuple[int, str]] = []   # lines between cues: identifiers, header, notes
+    cue: list[str] | None = None          # text lines of the cue being read
+    skipping = False                      # in the text of a cue whose timing was broken
+    for number, line in enumerate(text.split("\n"), start=1):
+        if cue is not None or skipping:
+            if not line or (line.isspace() and (cue or skipping)):
+                cue, skipping = None, False
+            elif "-->" in line and (times := _timing(line)) is not None:
+                # A cue that runs into the next without a blank line: its number is no text.
+                if cue and cue[-1].strip().isdigit():
+                    cue.pop()
+                cue, skipping = [], False
+                cues.append(_Cue(number, times[0], times[1], cue))
+            elif cue is not None and not line.isspace():
+                cue.append(line)
+            continue
+        if not line or line.isspace():
+            _check_outside(outside, warnings, vtt)
+            outside = []
+        elif "-->" in line:
+            # The line before the timing line is the cue's identifier; more is stray.
+            _check_outside(outside[:-1], warnings, vtt)
+            outside = []
+            times = _timing(line)
+            if times is None:
+                warnings.append((number, _timing_problem(line)))
+                skipping = True
+            else:
+                cue = []
+                cues.append(_Cue(number, times[0], times[1], cue))
+        else:
+            outside.append((number, line))
+    _check_outside(outside, warnings, vtt)
+    return cues, warnings
+
+
+def _check_outside(lines: list[tuple[int, str]], warnings: list[tuple[int, str]],
+                   vtt: bool) -> None:
+    """Lines outside any cue are a broken cue, unless they are a VTT header or note."""
+    if not lines:
+        return
+    first_number, first_line = lines[0]
+    if vtt and first_line.lstrip().startswith(_VTT_NON_CUES):
+        return
+    warnings.append((first_number, "a block with no 'start --> end' line"))
+
+
+def _strip_markup(text: str) -> tuple[str, str | None]:
+    """Text without tags or entities, and the first voice (<v Name>) if any.
+
+    A later, different voice in the same cue is kept in the text as "Name: ".
+    """
+    speaker: str | None = None
+
+    def voice(match: re.Match[str]) -> str:
+        nonlocal speaker
+        name = " ".join(html.unescape(match[1] or "").split())
+        if speaker is None:
+            speaker = name or None
+            return " "
+        return f" {name}: " if name and name != speaker else " "
+
+    if "<" in text:
+        text = _VOICE.sub(voice, text)
+        if "<r" in text or "<R" in text:
+            text = _RUBY_EXTRA.sub("", text)
+        text = _TAG.sub("", _LINE_BREAK.sub(" ", text))
+    if "{" in text:
+        text = _OVERRIDE.sub("", text)
+    if "&" in text:
+        # &lrm; and &rlm; steer bidi rendering; as characters they only break search.
+        text = html.unescape(text).replace("\u200e", "").replace("\u200f", "")
+    return text, speaker
+
+
+def _plain(lines: list[str]) -> tuple[str, str | None]:
+    """A cue's lines as one line of plain text, and its speaker."""
+    text = " ".join(lines)
+    speaker = None
+    if "<" in text or "{" in text or "&" in text:
+        text, speaker = _strip_markup(text)
+    return " ".join(text.split()), speaker
+
+
+def cue_text(text: str) -> str:
+    """What this reader makes of `text` as a line of cue text: plain, spaces collapsed.
+    Writers use it to tell whether text would come back unchanged."""
+    return _plain([text])[0]
+
+
+def _plain_segments(cues: list[_Cue], warnings: list[tuple[int, str]]) -> list[Segment]:
+    segments: list[Segment] = []
+    for cue in cues:
+        if cue.end_ms < cue.start_ms:
+            warnings.append((cue.line, "the cue ends before it starts"))
+            continue
+        text, speaker = _plain(cue.lines)
+        if text:  # a cue with no words says nothing to the learner
+            segments.append(Segment(cue.start_ms, cue.end_ms, text, speaker))
+    return segments
+
+
+def _rolling_segments(cues: list[_Cue], warnings: list[tuple[int, str]]) -> list[Segment]:
+    """YouTube's automatic captions, each spoken line once.
+
+    A cue shows the line before (already read) and the new line with word timings;
+    a 10 ms cue then repeats the finished line. A line with word timings is always
+    new; a plain line that the previous cue showed too is a repeat.
+    """
+    segments: list[Segment] = []
+    shown_before: set[str] = set()
+    for cue in cues:
+        if cue.end_ms < cue.start_ms:
+            warnings.append((cue.line, "the cue ends before it starts"))
+            continue
+        shown: set[str] = set()
+        new_lines: list[str] = []
+        for line in cue.lines:
+            clean, _speaker = _plain([line])
+            if not clean:
                 continue
-            warnings.append((first, "a block with no 'start --> end' line"))
-            continue
-        line_number = first + timing_at
-        match = _TIMING.match(lines[timing_at])
+            shown.add(clean)
+            if clean not in shown_before or _WORD_TIME.search(line):
+                new_lines.append(line)
+        shown_before = shown
+        if new_lines:
+            segments.append(_timed_segment(cue, new_lines))
+    return segments
+
+
+def _timed_segment(cue: _Cue, lines: list[str]) -> Segment:
+    """A segment for the new lines of a cue, with word timings when every line has them."""
+    text, speaker = _plain(lines)
+    words: list[Word] = []
+    for line in lines:
+        if not _WORD_TIME.search(line):
+            words = []
+            break
+        words.extend(_words(line, cue.start_ms, cue.end_ms))
+    return Segment(cue.start_ms, cue.end_ms, text, speaker, tuple(words))
+
+
+def _words(line: str, start_ms: int, end_ms: int) -> list[Word]:
+    """Words of "one<00:00:01.280><c> two</c>": each lasts until the next one starts."""
+    pieces = _WORD_TIME.split(line)
+    starts = [start_ms]
+    for stamp in pieces[1::2]:
         try:
-            if not match:
-                raise ValueError("the timing line is not 'start --> end'")
-            start_ms, end_ms = parse_timecode(match[1]), parse_timecode(match[2])
-        except ValueError as error:
-            warnings.append((line_number, str(error)))
-            continue
-        if end_ms < start_ms:
-            warnings.append((line_number, "the cue ends before it starts"))
-            continue
-        words = " ".join(line.strip() for line in lines[timing_at + 1:])
-        segments.append(Segment(start_ms, end_ms, words))
+            at = parse_timecode(stamp)
+        except ValueError:
+            at = starts[-1]   # a broken word timing: the word shares its neighbour's
+        starts.append(min(max(at, starts[-1]), end_ms))   # never backwards, never past the cue
+    starts.append(end_ms)
+    words = []
+    for index, piece in enumerate(pieces[0::2]):
+        word, _speaker = _plain([piece])
+        if word:
+            words.append(Word(starts[index], starts[index + 1], word))
+    return words
+
+
+def _speakers_from_names(segments: list[Segment]) -> list[Segment]:
+    """Zoom writes "Jane Doe: text". Take the names as speakers only when every
+    segment has one and names repeat (a glossary's "term: meaning" lines do not)."""
+    if len(segments) < 2 or any(s.speaker for s in segments):
+        return segments
+    named = []
+    for segment in segments:
+        match = _NAME_PREFIX.match(segment.text)
+        if match is None:
+            return segments
+        named.append(match)
+    names = {match[1] for match in named}
+    if len(names) > len(segments) // 2:
+        return segments
+    return [Segment(s.start_ms, s.end_ms, match[2], match[1], s.words)
+            for s, match in zip(segments, named)]
+
+
+def _parse_cues(text: str, path: str, vtt: bool) -> Transcript:
+    cues, warnings = _read_cues(text, vtt)
+    if vtt and _WORD_TIME.search(text):
+        segments = _rolling_segments(cues, warnings)
+    else:
+        segments = _speakers_from_names(_plain_segments(cues, warnings))
+    warnings.sort()
     if not segments:
         if warnings:
             line, reason = warnings[0]
             raise TranscriptError(path, line, reason)
+        if cues:
+            raise TranscriptError(path, cues[0].line, "no cue has any text")
         raise TranscriptError(path, None, "no cue found")
     return Transcript(segments, warnings=warnings)
 
 
+# A timing line's start is enough: a file whose every end time is broken is still SRT.
+_SRT_SNIFF = re.compile(r"^\s*(?:\d+:)?\d+:\d+(?:[,.]\d+)?\s*-->", re.MULTILINE)
+
+
 def _sniff_srt(text: str) -> bool:
-    head = text.lstrip()[:2000]
-    return bool(re.search(r"^\s*\d*:?\d+:\d+[,.]\d+\s*-->", head, re.MULTILINE))
+    return bool(_SRT_SNIFF.search(text.lstrip()[:2000]))
 
 
 def _sniff_vtt(text: str) -> bool:
     return text.lstrip().startswith("WEBVTT")
+
+
+def parse_srt(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    return _parse_cues(text, path, vtt=False)
+
+
+def parse_vtt(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    return _parse_cues(text, path, vtt=True)
 
 
 SRT = TranscriptFormat(
@@ -81,7 +312,7 @@ SRT = TranscriptFormat(
     description="SubRip (.srt)",
     extensions=(".srt",),
     sniff=_sniff_srt,
-    parse=lambda text, path, options: _parse_cues(text, path, skip_header=False),
+    parse=parse_srt,
 )
 
 WEBVTT = TranscriptFormat(
@@ -89,7 +320,7 @@ WEBVTT = TranscriptFormat(
     description="WebVTT (.vtt)",
     extensions=(".vtt",),
     sniff=_sniff_vtt,
-    parse=lambda text, path, options: _parse_cues(text, path, skip_header=True),
+    parse=parse_vtt,
 )
 
 FORMATS = [WEBVTT, SRT]

@@ -1,3 +1,285 @@
-"""(to be written)"""
+"""Timed Text (TTML, and DFXP, its older name): the XML captions of broadcasters,
+streaming services and some lecture platforms.
 
-FORMATS = []
+Each <p> is a cue, timed by begin/end/dur as clock times ("00:00:01.000",
+"00:00:01:12" in frames) or offsets ("1.5s", "1500ms", "90f", "2t"), relative to
+the begin of the <div> or <body> around it. The XML is read with expat directly:
+that gives each cue's line for warnings, and refuses entity declarations, which
+are how XML files attack their readers (billion laughs, external entities).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat
+from player.core.transcript import Segment, Transcript
+
+_CLOCK_TIME = re.compile(r"^(\d{1,9}):(\d{2}):(\d{2})(?:(\.\d{1,9})|:(\d{1,9})(?:\.(\d{1,9}))?)?$")
+_OFFSET_TIME = re.compile(r"^(\d{1,12}(?:\.\d{1,9})?)(h|ms|m|s|f|t)$")
+_MS_PER_UNIT = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
+_NOT_SPOKEN = {"metadata", "set", "styling", "layout"}   # inside a <p> but not its words
+
+
+class _EntityRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Rates:
+    """How many frames and ticks make a second, from the <tt> element's ttp: attributes."""
+
+    frames: float = 30.0
+    ticks: float = 1.0
+
+
+def _local(name: str) -> str:
+    """"{namespace}name" or "namespace}name" -> "name": TTML and DFXP differ in namespace only."""
+    return name.rsplit("}", 1)[-1]
+
+
+def _attribute(element: ElementTree.Element, name: str) -> str | None:
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value.strip()
+    return None
+
+
+def _read_xml(text: str, path: str) -> tuple[ElementTree.Element, dict[ElementTree.Element, int]]:
+    """The document's root and the line where each element starts."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    builder = ElementTree.TreeBuilder()
+    lines: dict[ElementTree.Element, int] = {}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        lines[builder.start(tag, attributes)] = parser.CurrentLineNumber
+
+    def refuse_entity(name, *_rest) -> None:
+        raise _EntityRefused(name)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
+    parser.EntityDeclHandler = refuse_entity
+    parser.buffer_text = True
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as error:
+        reason = f"not well-formed XML: {expat.ErrorString(error.code)}"
+        raise TranscriptError(path, error.lineno, reason) from None
+    except _EntityRefused:
+        raise TranscriptError(path, parser.CurrentLineNumber,
+                              "declares XML entities, which are refused for safety") from None
+    return builder.close(), lines
+
+
+def _rates(root: ElementTree.Element) -> _Rates:
+    """Frame and tick rates; TTML's defaults where they are missing or nonsense."""
+    def number(name: str) -> float | None:
+        try:
+            value = float(_attribute(root, name) or "nan")
+        except ValueError:
+            return None
+        return value if math.isfinite(value) and value > 0 else None
+
+    frame_rate = number("frameRate")
+    multiplier = (_attribute(root, "frameRateMultiplier") or "").split()
+    frames = frame_rate or 30.0
+    if len(multiplier) == 2 and all(part.isdigit() and int(part) > 0 for part in multiplier):
+        frames *= int(multiplier[0]) / int(multiplier[1])
+    # Without a tickRate, a tick is a sub-frame if a frame rate is given, else a second.
+    ticks = number("tickRate") or (frames * (number("subFrameRate") or 1.0) if frame_rate else 1.0)
+    return _Rates(frames, ticks)
+
+
+def _time_ms(text: str, rates: _Rates) -> int:
+    """Milliseconds for a TTML time expression; ValueError saying why not."""
+    text = text.strip()
+    clock = _CLOCK_TIME.match(text)
+    if clock:
+        hours, minutes, seconds, fraction, frames, _sub_frames = clock.groups()
+        if int(minutes) >= 60 or int(seconds) >= 60:
+            raise ValueError(f"minutes or seconds out of range in {text!r}")
+        total = (int(hours) * 60 + int(minutes)) * 60 + int(seconds) + float(fraction or 0)
+        ms = total * 1000 + (int(frames) * 1000 / rates.frames if frames else 0)
+    else:
+        offset = _OFFSET_TIME.match(text)
+        if not offset:
+            raise ValueError(f"not a TTML time: {text[:40]!r}")
+        value, unit = float(offset[1]), offset[2]
+        if unit == "f":
+            ms = value * 1000 / rates.frames
+        elif unit == "t":
+            ms = value * 1000 / rates.ticks
+        else:
+            ms = value * _MS_PER_UNIT[unit]
+    if not math.isfinite(ms) or ms > 1e13:
+        raise ValueError(f"time out of range: {text[:40]!r}")
+    return round(ms)
+
+
+def _spoken_text(paragraph: ElementTree.Element) -> str:
+    """The words of a <p>: nested <span>s read in order, <br/> as a space."""
+    for element in paragraph.iter():
+        name = _local(element.tag)
+        if name == "br":
+            element.text = " "
+        elif name in _NOT_SPOKEN:
+            tail = element.tail
+            element.clear()
+            element.tail = tail
+    return " ".join("".join(paragraph.itertext()).split())
+
+
+def _agents(root: ElementTree.Element) -> dict[str, str]:
+    """ttm:agent id -> the person's name, from the document's head."""
+    names = {}
+    for element in root.iter():
+        if _local(element.tag) == "agent":
+            agent_id = _attribute(element, "id")
+            name = next((" ".join("".join(child.itertext()).split()) for child in element
+                         if _local(child.tag) == "name"), "")
+            if agent_id:
+                names[agent_id] = name or agent_id
+    return names
+
+
+def _title(root: ElementTree.Element) -> str | None:
+    for element in root.iter():
+        if _local(element.tag) == "title":
+            return " ".join("".join(element.itertext()).split()) or None
+        if _local(element.tag) == "body":
+            break
+    return None
+
+
+@dataclass
+class _Reader:
+    rates: _Rates
+    agents: dict[str, str]
+    lines: dict[ElementTree.Element, int]
+    warnings: list[tuple[int, str]]
+
+    def segments(self, body: ElementTree.Element) -> list[Segment]:
+        """Every <p> under the body, timed relative to the divs around it."""
+        found = []
+        # (element, when its parent begins, when its parent ends, speaker from around it)
+        stack: list[tuple[ElementTree.Element, int, int | None, str | None]]
+        stack = [(body, 0, None, None)]
+        while stack:
+            element, parent_begin, parent_end, speaker = stack.pop()
+            try:
+                begin, end = self._interval(element, parent_begin, parent_end)
+            except ValueError as error:
+                self.warnings.append((self.lines.get(element, 1), str(error)))
+                continue
+            speaker = self._speaker(element) or speaker
+            if _local(element.tag) == "p":
+                segment = self._segment(element, begin, end, speaker)
+                if segment is not None:
+                    found.append(segment)
+                continue
+            stack.extend((child, begin, end, speaker) for child in reversed(element))
+        return found
+
+    def _interval(self, element, parent_begin: int,
+                  parent_end: int | None) -> tuple[int, int | None]:
+        """An element's begin and end on the lecture's clock: its times count from its
+        parent's begin; without an end or dur it lasts as long as its parent."""
+        begin_text, end_text, duration = (_attribute(element, "begin"), _attribute(element, "end"),
+                                          _attribute(element, "dur"))
+        begin = parent_begin + (_time_ms(begin_text, self.rates) if begin_text else 0)
+        if end_text:
+            end = parent_begin + _time_ms(end_text, self.rates)
+        elif duration:
+            end = begin + _time_ms(duration, self.rates)
+        else:
+            end = parent_end
+        return begin, end
+
+    def _speaker(self, element) -> str | None:
+        agent = (_attribute(element, "agent") or "").split()
+        return self.agents.get(agent[0], agent[0]) if agent else None
+
+    def _segment(self, paragraph, begin: int, end: int | None,
+                 speaker: str | None) -> Segment | None:
+        line = self.lines.get(paragraph, 1)
+        has_begin = _attribute(paragraph, "begin") is not None
+        if not has_begin or end is None:
+            begin, end = self._span_times(paragraph, begin, end)
+        if end is None:
+            self.warnings.append((line, "a <p> with no end time"))
+            return None
+        if end < begin:
+            self.warnings.append((line, "the cue ends before it starts"))
+            return None
+        text = _spoken_text(paragraph)
+        if not text:
+            return None
+        if speaker is None:   # an agent may be named on a span only
+            speaker = next(filter(None, map(self._speaker, paragraph.iter())), None)
+        return Segment(begin, end, text, speaker)
+
+    def _span_times(self, paragraph, begin: int, end: int | None) -> tuple[int, int | None]:
+        """Some files time the <span>s of a <p> instead of the <p> itself."""
+        begins, ends = [], []
+        for span in paragraph.iter():
+            if span is paragraph:
+                continue
+            try:
+                span_begin, span_end = self._interval(span, begin, None)
+            except ValueError:
+                continue
+            if _attribute(span, "begin") is not None:
+                begins.append(span_begin)
+            if span_end is not None:
+                ends.append(span_end)
+        if begins:
+            begin = min(begins)
+        if ends and end is None:
+            end = max(ends)
+        return begin, end
+
+
+def parse(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    root, lines = _read_xml(text, path)
+    if _local(root.tag) != "tt":
+        reason = f"not a TTML document: the root element is <{_local(root.tag)}>"
+        raise TranscriptError(path, 1, reason)
+    body = next((element for element in root if _local(element.tag) == "body"), None)
+    if body is None:
+        raise TranscriptError(path, lines.get(root, 1), "the TTML document has no <body>")
+    warnings: list[tuple[int, str]] = []
+    reader = _Reader(_rates(root), _agents(root), lines, warnings)
+    segments = reader.segments(body)
+    warnings.sort()
+    if not segments:
+        if warnings:
+            line, reason = warnings[0]
+            raise TranscriptError(path, line, reason)
+        raise TranscriptError(path, lines.get(body, 1), "no <p> cue with text found")
+    return Transcript(segments, title=_title(root), warnings=warnings)
+
+
+_ROOT = re.compile(r"<(?:[\w.-]+:)?tt[\s>]")
+
+
+def sniff(text: str) -> bool:
+    head = text.lstrip()[:4000]
+    return (head.startswith("<") and bool(_ROOT.search(head))
+            and ("ttml" in head or "ttaf1" in head or "dfxp" in head.lower()))
+
+
+TTML = TranscriptFormat(
+    name="ttml",
+    description="Timed Text (.ttml, .dfxp, .xml)",
+    extensions=(".ttml", ".dfxp", ".xml"),
+    sniff=sniff,
+    parse=parse,
+)
+
+FORMATS = [TTML]

@@ -1,0 +1,124 @@
+"""Writing a transcript out: SubRip and WebVTT for players, plain text and Markdown for notes.
+
+Each writer escapes what its format needs, so that what this app reads back is the
+text it wrote: markup-looking text stays text, and "-->" never ends a cue early.
+"""
+
+from __future__ import annotations
+
+import re
+
+from player.core.formats.subtitles import cue_text
+from player.core.timecode import format_clock, format_timecode
+from player.core.transcript import Segment, Transcript
+
+# Markdown's own punctuation; "&" only where it would start an entity.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])|&(?=#?\w+;)")
+_YOUTUBE = re.compile(r"^https?://(?:www\.|m\.)?(?:youtube\.com/watch\?|youtu\.be/)")
+
+
+def _one_line(text: str) -> str:
+    """Text on one line with single spaces: a blank line would end a cue."""
+    return " ".join(text.split())
+
+
+def _entities(text: str) -> str:
+    """&, <, > and { as character references, which both SRT and VTT readers decode."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("{", "&#123;"))
+
+
+def _srt_text(text: str) -> str:
+    # Most SRT players show entities literally, so text is escaped only when a
+    # reader would otherwise take part of it for markup or a timing line.
+    if "-->" in text or cue_text(text) != text:
+        return _entities(text)
+    return text
+
+
+def _vtt_text(text: str) -> str:
+    # WebVTT requires & and < escaped in cue text; ">" too, so that "-->" cannot appear.
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if cue_text(text) != text:
+        escaped = escaped.replace("{", "&#123;")   # an ASS-style {\...} block
+    return escaped
+
+
+def _spoken(transcript: Transcript) -> list[tuple[Segment, str]]:
+    """Segments with their text on one line; those with no words are left out."""
+    return [(segment, text) for segment in transcript.segments if (text := _one_line(segment.text))]
+
+
+def to_srt(transcript: Transcript, *, speakers: bool = False) -> str:
+    """SubRip text. SRT has no speaker field: with speakers=True each cue starts "Name: "."""
+    cues = []
+    for number, (segment, text) in enumerate(_spoken(transcript), start=1):
+        if speakers and segment.speaker:
+            text = f"{_one_line(segment.speaker)}: {text}"
+        times = f"{format_timecode(segment.start_ms, ',')} --> " \
+                f"{format_timecode(segment.end_ms, ',')}"
+        cues.append(f"{number}\n{times}\n{_srt_text(text)}\n")
+    return "\n".join(cues)
+
+
+def to_vtt(transcript: Transcript) -> str:
+    """WebVTT text, the speaker as a voice tag: <v Jane Doe>text</v>."""
+    cues = ["WEBVTT\n"]
+    for segment, text in _spoken(transcript):
+        times = f"{format_timecode(segment.start_ms)} --> {format_timecode(segment.end_ms)}"
+        text = _vtt_text(text)
+        speaker = _one_line(segment.speaker or "")
+        if speaker:
+            text = f"<v {_vtt_text(speaker)}>{text}</v>"
+        cues.append(f"{times}\n{text}\n")
+    return "\n".join(cues)
+
+
+def to_text(transcript: Transcript) -> str:
+    """One line per segment, no times; "Name: " where the speaker changes."""
+    lines = []
+    previous_speaker = None
+    for segment, text in _spoken(transcript):
+        speaker = _one_line(segment.speaker or "") or None
+        if speaker and speaker != previous_speaker:
+            text = f"{speaker}: {text}"
+        previous_speaker = speaker
+        lines.append(text)
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _markdown(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match[0], text)
+
+
+def _seconds(ms: int) -> str:
+    """Seconds as a media fragment wants them: "75" or "75.48"."""
+    seconds, millis = divmod(max(0, ms), 1000)
+    return f"{seconds}.{millis:03d}".rstrip("0").rstrip(".") if millis else str(seconds)
+
+
+def _moment_link(transcript: Transcript, ms: int) -> str:
+    """Where a click on a timestamp goes: the lecture online if known, else a #t= fragment."""
+    url = (transcript.source_url or "").replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    if url and _YOUTUBE.match(url):
+        return f"{url}{'&' if '?' in url else '?'}t={max(0, ms) // 1000}s"
+    return f"{url}#t={_seconds(ms)}"
+
+
+def to_markdown(transcript: Transcript) -> str:
+    """A readable page: the title as a heading, then "**[m:ss](link)** text" per line,
+    the speaker's name in bold where it changes."""
+    parts = []
+    title = _one_line(transcript.title or "")
+    if title:
+        parts.append(f"# {_markdown(title)}\n")
+    previous_speaker = None
+    for segment, text in _spoken(transcript):
+        link = _moment_link(transcript, segment.start_ms)
+        line = f"**[{format_clock(segment.start_ms)}]({link})** "
+        speaker = _one_line(segment.speaker or "") or None
+        if speaker and speaker != previous_speaker:
+            line += f"**{_markdown(speaker)}:** "
+        previous_speaker = speaker
+        parts.append(line + _markdown(text) + "\n")
+    return "\n".join(parts)

@@ -1,0 +1,210 @@
+"""SubRip and WebVTT as learners get them: YouTube automatic captions, Teams and Zoom
+recordings, hand-styled files, and the ways such files break."""
+
+from pathlib import Path
+
+import pytest
+
+from player.core.formats import TranscriptError, load, parse_text
+from player.core.transcript import Word
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "formats" / "subtitles"
+
+
+def lines_of(transcript):
+    return [(s.start_ms, s.end_ms, s.text) for s in transcript]
+
+
+# --- YouTube automatic captions ---------------------------------------------------
+
+def test_youtube_rolling_captions_give_each_line_once():
+    transcript = load(SAMPLES / "youtube_auto.en.vtt")
+    assert transcript.warnings == []
+    assert lines_of(transcript)[:4] == [
+        (0, 4990, "[Music]"),
+        (5000, 6420, "hello welcome to cs224n"),
+        (6430, 8730, "today we'll be talking about pre-training"),
+        (8740, 11680, "which is another exciting topic on the"),
+    ]
+    texts = [s.text for s in transcript]
+    assert len(texts) == len(set(texts)) == 11
+    assert texts[-1] == "we'll leave q&a for the end >> yes"
+
+
+def test_youtube_word_timings_become_words():
+    transcript = load(SAMPLES / "youtube_auto.en.vtt")
+    first = transcript[1]
+    assert first.words == (Word(5000, 5320, "hello"), Word(5320, 5640, "welcome"),
+                           Word(5640, 5960, "to"), Word(5960, 6420, "cs224n"))
+    for segment in transcript:
+        if segment.words:
+            assert " ".join(w.text for w in segment.words) == segment.text
+            assert segment.words[0].start_ms == segment.start_ms
+            assert segment.words[-1].end_ms == segment.end_ms
+            assert all(a.end_ms == b.start_ms for a, b in zip(segment.words, segment.words[1:]))
+    assert transcript[0].words == ()  # [Music] has no word timings
+
+
+def test_rolling_captions_keep_a_new_plain_line():
+    text = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000 align:start position:0%\n \n"
+            "one<00:00:01.500><c> two</c>\n\n"
+            "00:00:02.000 --> 00:00:03.000 align:start position:0%\none two\n[Applause]\n\n"
+            "00:00:03.000 --> 00:00:04.000\n[Applause]\nthree<00:00:03.500><c> four</c>\n")
+    assert lines_of(parse_text(text, "r.vtt")) == [
+        (1000, 2000, "one two"), (2000, 3000, "[Applause]"), (3000, 4000, "three four")]
+
+
+def test_word_timings_out_of_order_are_kept_inside_the_cue():
+    text = ("WEBVTT\n\n00:00:02.000 --> 00:00:03.000\n"
+            "a<00:00:09.000><c> b</c><00:00:01.000><c> c</c>\n")
+    words = parse_text(text, "w.vtt")[0].words
+    assert [(w.start_ms, w.end_ms) for w in words] == [(2000, 3000), (3000, 3000), (3000, 3000)]
+
+
+# --- Teams and Zoom ---------------------------------------------------------------
+
+def test_teams_voice_tags_and_uuid_cue_ids():
+    transcript = load(SAMPLES / "teams.vtt")
+    assert transcript.warnings == []
+    jane, omar = "Jane Doe", "Omar Haddad"
+    assert [s.speaker for s in transcript] == [jane, jane, omar, omar, jane]
+    assert transcript[3].text == "The link didn't work & the screen is blank."
+    assert transcript[4].text.endswith("slide one is the overview, slide two the masked "
+                                       "language model.")
+
+
+def test_classic_teams_loose_timestamps():
+    transcript = load(SAMPLES / "teams_classic.vtt")
+    assert [(s.start_ms, s.end_ms, s.speaker) for s in transcript] == [
+        (0, 4520, "Jane Doe"), (4520, 7130, "Omar Haddad"), (7130, 12500, "Jane Doe")]
+
+
+def test_zoom_names_become_speakers():
+    transcript = load(SAMPLES / "zoom.vtt")
+    sam, priya = "Sam Lee", "Priya Shah"
+    assert [s.speaker for s in transcript] == [sam, priya, sam, priya, sam]
+    assert transcript[2].text.startswith("Good. Today is about fine-tuning: we start")
+
+
+def test_a_glossary_is_not_taken_for_speakers():
+    glossary = [("Token", "a piece of text"), ("Embedding", "a vector for a token"),
+                ("Attention", "weights over tokens")]
+    text = "".join(f"{i}\n00:00:0{i},000 --> 00:00:0{i},900\n{term}: {meaning}\n\n"
+                   for i, (term, meaning) in enumerate(glossary, start=1))
+    transcript = parse_text(text, "g.srt")
+    assert [s.speaker for s in transcript] == [None, None, None]
+    assert transcript[0].text == "Token: a piece of text"
+
+
+def test_several_voices_in_one_cue():
+    text = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Ready?</v>\n<v Ben>Yes.</v>\n"
+    segment = parse_text(text, "v.vtt")[0]
+    assert (segment.speaker, segment.text) == ("Ann", "Ready? Ben: Yes.")
+
+
+# --- Markup and entities ----------------------------------------------------------
+
+def test_srt_markup_is_removed_and_entities_decoded():
+    texts = [s.text for s in load(SAMPLES / "lecture.srt")]
+    assert texts[1] == "Welcome to CS224N."                       # {\an8} and <b>
+    assert texts[2] == "Today we'll be talking about pre-training,"  # <i> over two lines
+    assert texts[3].endswith("to modern natural language processing.")  # <font color=...>
+    assert texts[4] == "OK. Q&A is at the end \u2014 don't worry."
+    assert texts[6] == "Thumbs up, some side, thumbs down."          # &nbsp; and {\i1}
+
+
+def test_text_that_only_looks_like_markup_survives():
+    assert load(SAMPLES / "lecture.srt")[5].text == "If a < b and c > d, then a is smaller."
+    text = "1\n00:00:01,000 --> 00:00:02,000\nx<y, a <= b, {not an override}, 3 > 2 & done\n"
+    assert parse_text(text, "t.srt")[0].text == "x<y, a <= b, {not an override}, 3 > 2 & done"
+
+
+def test_vtt_classes_ruby_lang_and_header_blocks():
+    transcript = load(SAMPLES / "styled.vtt")
+    assert transcript.warnings == []   # STYLE, NOTE and REGION blocks are no cues
+    assert lines_of(transcript) == [
+        (1000, 4000, "Welcome to the lecture."),
+        (4000, 7500, "\u6f22\u5b57 means Chinese characters."),
+        (7500, 9000, "Is 3 < 5? Yes, and 5 > 3."),
+        (9000, 11000, "Attention, please! Student: What is a transformer?"),
+        (11000, 13000, "A bold claim: x <= y."),
+    ]
+    assert transcript[3].speaker == "Professor Ng"
+
+
+@pytest.mark.parametrize("raw, plain", [
+    ("<i>a</i> <b>b</b> <u>c</u> <s>d</s>", "a b c d"),
+    ('<font color="#ff0000" size=3>red</font>', "red"),
+    ("<FONT COLOR=red>loud</FONT>", "loud"),
+    ("line<br>break<br/>here", "line break here"),
+    (r"{\an8}{\pos(10,20)\c&H00FF00&}top", "top"),
+    ("{b}bold{/b}", "bold"),
+    ("&amp; &#39; &lt;tag&gt; &quot;q&quot; &#x41;", "& ' <tag> \"q\" A"),
+    ("a\u00a0b", "a b"),
+])
+def test_markup_cases(raw, plain):
+    assert parse_text(f"1\n00:00:01,000 --> 00:00:02,000\n{raw}\n", "m.srt")[0].text == plain
+
+
+# --- Layout quirks ----------------------------------------------------------------
+
+def test_cue_identifiers_of_any_shape():
+    text = ("WEBVTT\n\nintro\n00:01.000 --> 00:02.000\nA\n\n"
+            "3f1c5a2b-8d2e-4c1a-9a8e-1b2c3d4e5f60/12-0\n00:02.000 --> 00:03.000\nB\n\n"
+            "42\n00:03.000 --> 00:04.000\nC\n")
+    assert [s.text for s in parse_text(text, "ids.vtt")] == ["A", "B", "C"]
+
+
+def test_missing_blank_lines_and_space_only_separators():
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nOne\n2\n00:00:02,000 --> 00:00:03,000\nTwo\n   \n"
+            "3\n00:00:03,000 --> 00:00:04,000\nThree\n")
+    transcript = parse_text(text, "tight.srt")
+    assert lines_of(transcript) == [(1000, 2000, "One"), (2000, 3000, "Two"), (3000, 4000, "Three")]
+    assert transcript.warnings == []
+
+
+def test_timing_variants():
+    text = ("1\n0:0:4.520 --> 0:0:5.5\na\n\n2\n00:05.000 --> 00:06.000 X1:40 X2:600\nb\n\n"
+            "3\n01:00:00,000-->01:00:01,000\nc\n")
+    assert lines_of(parse_text(text, "t.srt")) == [(4520, 5500, "a"), (5000, 6000, "b"),
+                                                  (3_600_000, 3_601_000, "c")]
+
+
+def test_a_cue_with_no_text_is_left_out():
+    text = "1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\n<i></i>\n\n" \
+           "3\n00:00:05,000 --> 00:00:06,000\nSpoken\n"
+    transcript = parse_text(text, "e.srt")
+    assert lines_of(transcript) == [(5000, 6000, "Spoken")] and transcript.warnings == []
+
+
+# --- Broken cues: skipped and named -----------------------------------------------
+
+def test_broken_cues_are_named_by_line():
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nGood\n\n"
+            "2\n00:00:03,000 --> 00:00:02,000\nBackwards\n\n"    # line 6
+            "3\n00:00:04,000 --> 00:61:00,000\nOut of range\n\n"  # line 10
+            "stray text\nwith no timing\n\n"                      # line 13
+            "5\n00:00:07,000 --> 00:00:08,000\nAlso good\n")
+    transcript = parse_text(text, "b.srt")
+    assert [s.text for s in transcript] == ["Good", "Also good"]
+    assert [line for line, _problem in transcript.warnings] == [6, 10, 13]
+    assert "ends before it starts" in transcript.warnings[0][1]
+    assert "out of range" in transcript.warnings[1][1]
+
+
+@pytest.mark.parametrize("text, line", [
+    ("WEBVTT\n\n00:00:01.000 --> soon\nText\n", 3),
+    ("WEBVTT\n\nNOTE only notes\n\n00:00:05.000 --> 00:00:04.000\nBackwards\n", 5),
+    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<i></i>\n", 3),
+])
+def test_a_vtt_with_no_good_cue_names_the_first_bad_line(tmp_path, text, line):
+    path = tmp_path / "bad.vtt"
+    path.write_text(text)
+    with pytest.raises(TranscriptError) as caught:
+        load(path)
+    assert caught.value.line == line and str(caught.value).startswith(f"{path}:{line}: ")
+
+
+def test_vtt_header_only_is_refused():
+    with pytest.raises(TranscriptError, match="no cue found"):
+        parse_text("WEBVTT\nKind: captions\n", "h.vtt")
