@@ -44,6 +44,8 @@ def _parse_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", help="read it as this format instead of detecting it")
     parser.add_argument("--video-id", help="the video to read from a dataset file holding several")
     parser.add_argument("--tier", help="the tier to read from an ELAN or Praat file holding several")
+    parser.add_argument("--to", choices=["jsonl", "srt", "vtt", "txt", "md"], default="jsonl",
+                        help="print it in this format instead of JSON Lines (SubRip, WebVTT, plain text, Markdown)")
     return parser
 
 
@@ -77,6 +79,12 @@ def run_parse(argv: list[str]) -> int:
         print(f"{args.file}:{line}: skipped: {problem}", file=sys.stderr)
     out = sys.stdout
     try:
+        if args.to != "jsonl":
+            from player.core.formats.writers import WRITERS
+
+            out.write(WRITERS[args.to][0](transcript))
+            out.flush()
+            return 0
         for segment in transcript.segments:
             out.write(json.dumps({"start": segment.start_ms / 1000, "end": segment.end_ms / 1000,
                                   "text": segment.text, "speaker": segment.speaker},

@@ -56,3 +56,20 @@ def test_demo_assets_are_small_and_consistent():
     assert media.stat().st_size + transcript.stat().st_size < 3 * 1024 * 1024
     rows = [json.loads(line) for line in run("parse", str(transcript)).stdout.splitlines()]
     assert 60 <= rows[-1]["end"] <= 120
+
+
+def test_parse_can_print_other_formats(tmp_path):
+    srt = run("parse", str(WHISPER_SEED), "--to", "srt")
+    assert srt.returncode == 0 and srt.stdout.startswith("1\n00:00:00,000 --> 00:00:05,480\n[AUDIO OUT]\n")
+    path = tmp_path / "again.srt"
+    path.write_text(srt.stdout)
+    again = [json.loads(line) for line in run("parse", str(path)).stdout.splitlines()]
+    assert len(again) == 1568 and again[1] == {"start": 5.48, "end": 6.24, "text": "Hello.", "speaker": None}
+    markdown = run("parse", str(WHISPER_SEED), "--to", "md").stdout
+    assert "**[0:05](#t=5.48)** Hello." in markdown
+
+
+def test_formats_lists_every_reader():
+    listed = run("formats").stdout
+    for name in ("srt", "vtt", "whisper-text"):
+        assert f"\n{name} " in "\n" + listed

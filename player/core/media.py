@@ -9,7 +9,8 @@ VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi", "
 MEDIA_EXTENSIONS = AUDIO_EXTENSIONS | VIDEO_EXTENSIONS
 
 # Checked in this order: a hand-made subtitle file beats a plain-text dump.
-SIBLING_TRANSCRIPT_EXTENSIONS = (".srt", ".vtt", ".txt", ".json")
+SIBLING_TRANSCRIPT_EXTENSIONS = (".srt", ".vtt", ".ass", ".ssa", ".sbv", ".ttml", ".dfxp", ".json", ".tsv",
+                                 ".eaf", ".TextGrid", ".txt")
 
 
 def looks_audio_only(path: str | Path) -> bool:
@@ -22,7 +23,7 @@ def is_media_file(path: str | Path) -> bool:
 
 def find_sibling_transcript(media_path: str | Path) -> Path | None:
     """The transcript with the media file's stem in the same folder, if there is one:
-    `talk.mp4` finds `talk.srt`, `talk.vtt`, `talk.txt` or `talk.json`."""
+    `talk.mp4` finds `talk.srt`, `talk.vtt`, ... or `talk.txt`."""
     media = Path(media_path)
     for extension in SIBLING_TRANSCRIPT_EXTENSIONS:
         for candidate in (media.with_suffix(extension), media.with_suffix(extension.upper())):

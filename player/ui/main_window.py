@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
 
 from player import __version__
 from player.core.formats import ChoiceNeeded, LoadOptions, load
+from player.core.formats.writers import WRITERS
 from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
 from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_notes
 from player.core.timecode import format_clock
@@ -31,7 +32,8 @@ STEP_MS = 5000
 MAX_RECENT = 10
 MEDIA_FILTER = ("Lectures (*.mp4 *.m4v *.mkv *.webm *.mov *.avi *.mp3 *.m4a *.wav *.ogg *.flac *.opus);;"
                 "All files (*)")
-TRANSCRIPT_FILTER = "Transcripts (*.srt *.vtt *.txt *.json);;All files (*)"
+TRANSCRIPT_FILTER = ("Transcripts (*.srt *.vtt *.txt *.json *.jsonl *.csv *.tsv *.sbv *.ass *.ssa *.ttml *.dfxp *.xml "
+                     "*.eaf *.TextGrid);;All files (*)")
 
 
 def looks_like_notes_file(path: str) -> bool:
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         action("open_media", "Open &media…", ["Ctrl+O"], self.choose_media, SP.SP_DialogOpenButton, group="File")
         action("open_transcript", "Open &transcript…", ["Ctrl+Shift+O"], self.choose_transcript, group="File")
         action("open_notes", "Open lecture &notes…", [], self.choose_notes, group="File")
+        action("export_transcript", "&Export transcript…", ["Ctrl+E"], self.export_transcript, group="File")
         action("quit", "&Quit", ["Ctrl+Q"], self.close, group="File")
         action("play", "Play", ["Space", "K"], self.playback.toggle_play, SP.SP_MediaPlay)
         action("back", "Back 5 s", ["Left"], lambda: self.step(-STEP_MS), SP.SP_MediaSeekBackward)
@@ -177,6 +180,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(acts["open_media"])
         file_menu.addAction(acts["open_transcript"])
         file_menu.addAction(acts["open_notes"])
+        file_menu.addAction(acts["export_transcript"])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -256,6 +260,32 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open a transcript", self._last_folder(), TRANSCRIPT_FILTER)
         if path:
             self.open_transcript(path)
+
+    def export_transcript(self) -> None:
+        """Save the transcript as SubRip, WebVTT, plain text or Markdown."""
+        if self.transcript is None:
+            self.statusBar().showMessage("No transcript to export yet.", 4000)
+            return
+        filters = {"SubRip (*.srt)": "srt", "WebVTT (*.vtt)": "vtt", "Plain text (*.txt)": "txt",
+                   "Markdown with timestamps (*.md)": "md"}
+        stem = Path(self.media_path or self.transcript_path or "transcript").stem
+        suggestion = str(Path(self._last_folder()) / f"{stem}.srt")
+        path, chosen = QFileDialog.getSaveFileName(self, "Export the transcript", suggestion, ";;".join(filters))
+        if not path:
+            return
+        self.save_transcript(path, filters.get(chosen, "srt"))
+
+    def save_transcript(self, path: str, kind: str) -> bool:
+        write, extension = WRITERS[kind]
+        if not Path(path).suffix:
+            path += extension
+        try:
+            Path(path).write_text(write(self.transcript), encoding="utf-8")
+        except OSError as error:
+            self._show_error("Cannot save the transcript", f"{path}: {error.strerror or error}")
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
 
     def _last_folder(self) -> str:
         return str(Path(self.media_path).parent) if self.media_path else str(Path.home())

@@ -193,3 +193,15 @@ def test_lecture_notes_link_to_moments_and_play_them(qtbot, window, tmp_path, to
     window.notes_panel.seek_requested.connect(requested.append)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert requested and requested[0] // 1000 % 60 == int(seconds)
+
+
+def test_export_transcript_writes_a_file_that_reads_back(qtbot, window, tmp_path, tone_mp3):
+    from player.core.formats import load
+
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    assert window.save_transcript(str(tmp_path / "out"), "vtt")
+    again = load(tmp_path / "out.vtt")
+    assert [(s.start_ms, s.text) for s in again] == [(s.start_ms, s.text) for s in window.transcript]
+    assert not window.save_transcript(str(tmp_path / "missing-folder" / "x.srt"), "srt")
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=3000)
+    QApplication.activeModalWidget().close()

@@ -86,9 +86,6 @@ def formats() -> list[TranscriptFormat]:
     return _registry()
 
 
-TRANSCRIPT_EXTENSIONS = (".srt", ".vtt", ".txt", ".json")
-
-
 def decode(data: bytes, path: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -122,3 +122,12 @@ def to_markdown(transcript: Transcript) -> str:
         previous_speaker = speaker
         parts.append(line + _markdown(text) + "\n")
     return "\n".join(parts)
+
+
+# Name for --to and the export dialog -> (writer, file extension).
+WRITERS = {
+    "srt": (to_srt, ".srt"),
+    "vtt": (to_vtt, ".vtt"),
+    "txt": (to_text, ".txt"),
+    "md": (to_markdown, ".md"),
+}
