@@ -64,10 +64,9 @@ class MainWindow(QMainWindow):
         self._init_menus()
         self._connect_signals()
         self.setAcceptDrops(True)
-        if self.settings.value("paragraph_mode", False, type=bool):
-            self.set_paragraph_mode(True)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
+        self._restore_settings()
         if notice:
             self.statusBar().showMessage(notice)
 
@@ -495,7 +494,25 @@ class MainWindow(QMainWindow):
             self.open_notes(notes[0])
 
     # --- closing ---------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        """The window as the learner left it: size, split, reading mode, volume."""
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        split = self.settings.value("window/splitter")
+        if split is not None:
+            self.splitter.restoreState(split)
+        if self.settings.value("paragraph_mode", False, type=bool):
+            self.set_paragraph_mode(True)
+        self.playback.set_volume(self.settings.value("volume", 100, type=int))
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("volume", self.playback.volume)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._save_settings()
         self.sync.blockSignals(True)
         self.playback.close()  # on the GUI thread, before the window goes away
         super().closeEvent(event)

@@ -205,3 +205,25 @@ def test_export_transcript_writes_a_file_that_reads_back(qtbot, window, tmp_path
     assert not window.save_transcript(str(tmp_path / "missing-folder" / "x.srt"), "srt")
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=3000)
     QApplication.activeModalWidget().close()
+
+
+def test_window_remembers_its_layout_and_volume(qtbot, settings):
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    first = MainWindow(VlcPlayback(), settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(1000, 640)
+    first.splitter.setSizes([300, 700])
+    first.set_paragraph_mode(True)
+    first.playback.set_volume(40)
+    sizes = first.splitter.sizes()
+    first.close()
+
+    second = MainWindow(VlcPlayback(), settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.size().width() == 1000 and second.splitter.sizes() == sizes
+    assert second.transcript_view.paragraph_mode and second.actions_by_name["paragraphs"].isChecked()
+    assert second.playback.volume == 40 and second.transport.volume_slider.value() == 40
