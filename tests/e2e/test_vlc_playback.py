@@ -123,3 +123,39 @@ def test_without_libvlc_the_app_falls_back_to_qt_multimedia(tmp_path):
     backend, notice = result.stdout.splitlines()[:2]
     assert backend == "QtMediaPlayback"
     assert notice.startswith("libVLC is not available") and "Qt Multimedia" in notice
+
+
+def _dominant_frequency(wav_path, seconds=1.0):
+    """Zero crossings over the last `seconds` of a 16-bit WAV, halved."""
+    import array
+    import wave
+
+    with wave.open(str(wav_path)) as wav:
+        rate, channels = wav.getframerate(), wav.getnchannels()
+        assert wav.getsampwidth() == 2
+        samples = array.array("h", wav.readframes(wav.getnframes()))[::channels]
+    tail = samples[-int(rate * seconds):]
+    crossings = sum(1 for a, b in zip(tail, tail[1:]) if (a < 0) != (b < 0))
+    return crossings / 2 / seconds
+
+
+def test_double_speed_keeps_the_pitch(qtbot, tone_mp3, tmp_path, monkeypatch):
+    from player.playback.vlc import EXTRA_ARGS_ENV, VlcPlayback
+
+    # libVLC's own file output records what a listener would hear.
+    heard = tmp_path / "heard.wav"
+    monkeypatch.setenv(EXTRA_ARGS_ENV, f"--aout=afile --audiofile-file={heard} --audiofile-wav")
+    playback = VlcPlayback()
+    try:
+        playback.load(str(tone_mp3))
+        playback.play()
+        wait_playing(qtbot, playback)
+        playback.set_rate(2.0)
+        qtbot.wait(300)
+        start, began = playback._reported_time_ms(), time.monotonic()
+        qtbot.wait(2200)
+        speed = (playback._reported_time_ms() - start) / ((time.monotonic() - began) * 1000)
+    finally:
+        playback.close()
+    assert 1.6 <= speed <= 2.4
+    assert 420 <= _dominant_frequency(heard) <= 460  # the 440 Hz tone, not 880 Hz
