@@ -104,7 +104,24 @@ def decode(data: bytes, path: str) -> str:
     return normalize_line_ends(text)
 
 
+def head_lines(text: str, count: int) -> list[str]:
+    """The first `count` lines, for sniffing: text.split("\n", count) would copy the rest of
+    a big file into its last item."""
+    lines: list[str] = []
+    start = 0
+    while len(lines) < count:
+        end = text.find("\n", start)
+        if end < 0:
+            lines.append(text[start:])
+            break
+        lines.append(text[start:end])
+        start = end + 1
+    return lines
+
+
 def normalize_line_ends(text: str) -> str:
+    if "\r" not in text:
+        return text  # no copy of a large file for nothing
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -112,14 +129,14 @@ def load(path: str | Path, format: str | None = None, options: LoadOptions = Loa
     """Read a transcript file; raises TranscriptError (never anything else) if it can't."""
     path = str(path)
     try:
-        data = Path(path).read_bytes()
+        text = decode(Path(path).read_bytes(), path)  # the bytes are freed once decoded
     except FileNotFoundError:
         raise TranscriptError(path, None, "no such file") from None
     except IsADirectoryError:
         raise TranscriptError(path, None, "this is a folder, not a transcript file") from None
     except OSError as error:
         raise TranscriptError(path, None, f"cannot read it: {error.strerror}") from None
-    return parse_text(decode(data, path), path, format, options)
+    return parse_text(text, path, format, options)
 
 
 def parse_text(text: str, path: str, format: str | None = None,

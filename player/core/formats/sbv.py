@@ -88,7 +88,7 @@ def parse(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcr
 
 
 def sniff(text: str) -> bool:
-    first = text.lstrip().split("\n", 1)[0]
+    first = text[:4096].lstrip().split("\n", 1)[0]
     return bool(_TIMING.match(first))
 
 
