@@ -227,3 +227,28 @@ def test_window_remembers_its_layout_and_volume(qtbot, settings):
     assert second.size().width() == 1000 and second.splitter.sizes() == sizes
     assert second.transcript_view.paragraph_mode and second.actions_by_name["paragraphs"].isChecked()
     assert second.playback.volume == 40 and second.transport.volume_slider.value() == 40
+
+
+def test_a_dataset_with_two_videos_asks_which(qtbot, window):
+    from PySide6.QtWidgets import QInputDialog
+
+    from tests.conftest import SEEDS
+
+    def choose_second():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        assert dialog.comboBoxItems()[0].endswith("(BnpB3GrpsfM)")
+        dialog.setTextValue(dialog.comboBoxItems()[1])
+        dialog.accept()
+
+    shown = []
+    timer = QTimer(interval=50)  # the picker is modal: answer it from the event loop
+    timer.timeout.connect(lambda: isinstance(QApplication.activeModalWidget(), QInputDialog)
+                          and not shown and (shown.append(1) or choose_second()))
+    timer.start()
+    window.open_transcript(str(SEEDS / "000_149b69cec48c81ff.txt"))
+    qtbot.waitUntil(lambda: window.transcript is not None, timeout=10_000)
+    timer.stop()
+    assert shown
+    assert window.transcript.source_url == "https://www.youtube.com/watch?v=1sJuWg5dULg"
+    assert window.title_label.text() == window.transcript.title
