@@ -44,9 +44,12 @@ def _vtt_text(text: str) -> str:
     return escaped
 
 
-def _spoken(transcript: Transcript) -> list[tuple[Segment, str]]:
-    """Segments with their text on one line; those with no words are left out."""
-    return [(segment, text) for segment in transcript.segments if (text := _one_line(segment.text))]
+def _spoken(transcript: Transcript, markers: bool = True) -> list[tuple[Segment, str]]:
+    """Segments with their text on one line; those with no words are left out, and
+    so are markers such as "[BLANK_AUDIO]" unless `markers` (subtitles keep them:
+    they are part of what was on screen; reading copies are better without)."""
+    return [(segment, text) for segment in transcript.segments
+            if (text := _one_line(segment.text)) and (markers or not segment.is_non_speech)]
 
 
 def to_srt(transcript: Transcript, *, speakers: bool = False) -> str:
@@ -75,10 +78,10 @@ def to_vtt(transcript: Transcript) -> str:
 
 
 def to_text(transcript: Transcript) -> str:
-    """One line per segment, no times; "Name: " where the speaker changes."""
+    """One line per spoken segment, no times; "Name: " where the speaker changes."""
     lines = []
     previous_speaker = None
-    for segment, text in _spoken(transcript):
+    for segment, text in _spoken(transcript, markers=False):
         speaker = _one_line(segment.speaker or "") or None
         if speaker and speaker != previous_speaker:
             text = f"{speaker}: {text}"
@@ -113,7 +116,7 @@ def to_markdown(transcript: Transcript) -> str:
     if title:
         parts.append(f"# {_markdown(title)}\n")
     previous_speaker = None
-    for segment, text in _spoken(transcript):
+    for segment, text in _spoken(transcript, markers=False):
         link = _moment_link(transcript, segment.start_ms)
         line = f"**[{format_clock(segment.start_ms)}]({link})** "
         speaker = _one_line(segment.speaker or "") or None
