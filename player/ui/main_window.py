@@ -126,10 +126,15 @@ class MainWindow(QMainWindow):
         self.title_label.setObjectName("lectureTitle")
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setStyleSheet("font-weight: 600; font-size: 13pt; padding: 8px 10px 2px 10px;")
+        # Dataset titles run long: wrap them rather than let them widen the window.
+        self.title_label.setWordWrap(True)
+        self.title_label.setMinimumWidth(50)
         self.transcript_status = QLabel("No transcript: File ▸ Open transcript (Ctrl+Shift+O)")
         self.transcript_status.setObjectName("transcriptStatus")
         self.transcript_status.setTextFormat(Qt.TextFormat.PlainText)
         self.transcript_status.setStyleSheet("color: palette(mid); padding: 0 10px 6px 10px;")
+        self.transcript_status.setWordWrap(True)
+        self.transcript_status.setMinimumWidth(50)
 
         media_column = QWidget()
         media_layout = QVBoxLayout(media_column)

@@ -252,3 +252,11 @@ def test_a_dataset_with_two_videos_asks_which(qtbot, window):
     assert shown
     assert window.transcript.source_url == "https://www.youtube.com/watch?v=1sJuWg5dULg"
     assert window.title_label.text() == window.transcript.title
+
+
+def test_a_long_title_wraps_instead_of_widening_the_window(qtbot, window):
+    width = window.width()
+    window.transcript = Transcript([Segment(0, 1, "x")], title="A very long lecture title " * 12)
+    window._update_title()
+    qtbot.wait(50)
+    assert window.width() == width and window.minimumSizeHint().width() < width
