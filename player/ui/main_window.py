@@ -20,6 +20,7 @@ from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 from player.playback import Playback, PlaybackState
 from player.ui.dialogs import ShortcutsDialog
+from player.ui.find_bar import FindBar
 from player.ui.loader import BackgroundJob, describe_failure
 from player.ui.notes_panel import NotesPanel
 from player.ui.sync import PlaybackSync
@@ -111,10 +112,14 @@ class MainWindow(QMainWindow):
         action("full_screen", "Full screen", ["F", "F11"], self.toggle_full_screen, SP.SP_TitleBarMaxButton,
                group="View")
         action("leave_full_screen", "Leave full screen", ["Esc"], lambda: self.set_full_screen(False), group="View")
+        self.actions_by_name["leave_full_screen"].setEnabled(False)
         action("follow", "Back to current line", ["Ctrl+L"], lambda: self.transcript_view.resume_following(),
                group="Transcript")
         action("paragraphs", "Read as paragraphs", ["Ctrl+P"], lambda on: self.set_paragraph_mode(on),
                checkable=True, group="Transcript")
+        action("find", "Find in transcript", ["Ctrl+F"], self.open_find_bar, group="Transcript")
+        action("find_next", "Next match", ["F3"], lambda: self.visit_match(1), group="Transcript")
+        action("find_previous", "Previous match", ["Shift+F3"], lambda: self.visit_match(-1), group="Transcript")
         action("shortcuts", "&Keyboard shortcuts", ["F1"], self.show_shortcuts, group="Help")
         action("about", "&About", [], self.show_about, group="Help")
 
@@ -160,6 +165,9 @@ class MainWindow(QMainWindow):
         header.addWidget(paragraphs_button, 0, Qt.AlignmentFlag.AlignBottom)
         transcript_layout.addLayout(header)
         transcript_layout.addWidget(self.transcript_status)
+        self.find_bar = FindBar()
+        self.find_bar.hide()
+        transcript_layout.addWidget(self.find_bar)
         transcript_layout.addWidget(self.transcript_view, 1)
 
         self.notes_panel = NotesPanel()
@@ -197,6 +205,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(acts["full_screen"])
         view_menu.addAction(acts["follow"])
         view_menu.addAction(acts["paragraphs"])
+        view_menu.addSeparator()
+        for name in ("find", "find_next", "find_previous"):
+            view_menu.addAction(acts[name])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(acts["shortcuts"])
         help_menu.addAction(acts["about"])
@@ -223,6 +234,9 @@ class MainWindow(QMainWindow):
         self.notes_job.failed.connect(lambda error: self._show_error("Cannot read the notes", str(error)))
         self.linking_job.finished.connect(self._on_notes_linked)
         self.notes_panel.seek_requested.connect(self.seek_and_play)
+        self.find_bar.query_changed.connect(self.find_in_transcript)
+        self.find_bar.step_requested.connect(self.visit_match)
+        self.find_bar.closed.connect(self.close_find_bar)
 
     # --- opening ------------------------------------------------------------------
     def open_media(self, path: str, transcript_path: str | None = None, autoplay: bool = True) -> None:
@@ -459,10 +473,30 @@ class MainWindow(QMainWindow):
         self.side_tabs.setVisible(not full)
         self.menuBar().setVisible(not full)
         self.statusBar().setVisible(not full)
+        self.actions_by_name["leave_full_screen"].setEnabled(full)  # Esc is free otherwise
         self.showFullScreen() if full else self.showNormal()
+
+    def open_find_bar(self) -> None:
+        self.side_tabs.setCurrentWidget(self.transcript_panel)
+        self.find_bar.open()
+
+    def close_find_bar(self) -> None:
+        self.find_bar.hide()
+        self.transcript_view.search("")
+        self.transcript_view.setFocus()
+
+    def find_in_transcript(self, query: str) -> None:
+        total = self.transcript_view.search(query)
+        self.find_bar.show_count(None, total)
+
+    def visit_match(self, step: int) -> None:
+        visited = self.transcript_view.visit_match(step)
+        self.find_bar.show_count(visited, self.transcript_view.match_count)
 
     def set_paragraph_mode(self, on: bool) -> None:
         self.transcript_view.set_paragraph_mode(on)
+        if self.find_bar.isVisible():
+            self.find_bar.show_count(None, self.transcript_view.match_count)
         self.actions_by_name["paragraphs"].setChecked(on)
         self.settings.setValue("paragraph_mode", on)
 

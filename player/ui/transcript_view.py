@@ -181,26 +181,30 @@ class SegmentDelegate(QStyledItemDelegate):
         non_speech = bool(index.data(NonSpeechRole))
         painter.setPen(dim_color if non_speech and not is_current else text_color)
         model = self._view.segment_model
-        if model.paragraphs is not None:
-            self._paint_paragraph(painter, model.paragraphs[index.row()], text_rect, is_current, palette)
+        row = index.row()
+        marks = self._marks(row, is_current, palette)
+        if marks or model.paragraphs is not None:
+            layout, _height = self.text_layout(model.text(row), text_rect.width())
+            layout.draw(painter, QPointF(text_rect.topLeft()), marks)
         else:
             # drawText with a plain string: transcript text is never read as markup.
             flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-            painter.drawText(text_rect, int(flags), index.data(Qt.ItemDataRole.DisplayRole) or "")
+            painter.drawText(text_rect, int(flags), model.text(row))
         painter.restore()
 
-    def _paint_paragraph(self, painter: QPainter, paragraph: Paragraph, rect: QRect, is_current: bool,
-                         palette: QPalette) -> None:
-        layout, _height = self.text_layout(paragraph.text, rect.width())
-        selections = []
+    def _marks(self, row: int, is_current: bool, palette: QPalette) -> list:
+        """Backgrounds inside a row's text: the spoken fragment of a paragraph, and
+        the matches of the search (the one being visited stronger)."""
+        marks = []
+        paragraphs = self._view.segment_model.paragraphs
         current = self._view.current_row
-        if is_current and current is not None and paragraph.first <= current <= paragraph.last:
-            spoken = QTextLayout.FormatRange()
-            spoken.start, spoken.length = paragraph.span_of(current)
-            spoken.format = QTextCharFormat()
-            spoken.format.setBackground(_spoken_fragment_color(palette))
-            selections.append(spoken)
-        layout.draw(painter, QPointF(rect.topLeft()), selections)
+        if paragraphs is not None and is_current and current is not None:
+            paragraph = paragraphs[row]
+            if paragraph.first <= current <= paragraph.last:
+                marks.append(_format_range(*paragraph.span_of(current), _spoken_fragment_color(palette)))
+        for start, length, visited in self._view.matches_in_row(row):
+            marks.append(_format_range(start, length, VISITED_MATCH_COLOR if visited else MATCH_COLOR))
+        return marks
 
     def segment_at(self, index: QModelIndex, rect: QRect, point: QPoint) -> int | None:
         """The fragment under a point of a paragraph row, for click-to-seek."""
@@ -220,6 +224,18 @@ def _current_line_color(palette: QPalette) -> QColor:
     color = QColor(palette.color(QPalette.ColorRole.Highlight))
     color.setAlpha(60)
     return color
+
+
+MATCH_COLOR = QColor(255, 214, 10, 140)
+VISITED_MATCH_COLOR = QColor(255, 140, 0, 200)
+
+
+def _format_range(start: int, length: int, color: QColor) -> QTextLayout.FormatRange:
+    mark = QTextLayout.FormatRange()
+    mark.start, mark.length = start, length
+    mark.format = QTextCharFormat()
+    mark.format.setBackground(color)
+    return mark
 
 
 def _spoken_fragment_color(palette: QPalette) -> QColor:
@@ -268,6 +284,9 @@ class TranscriptView(QListView):
         self._paragraph_mode = False
         self._paragraph_cache = None
         self._press_position = QPoint()
+        self._search = ""
+        self._match_rows: list[int] = []     # rows holding the query, in order
+        self._visited_match: int | None = None  # index into _match_rows
         self._scroll_animation = QPropertyAnimation(self.verticalScrollBar(), b"value", self)
         self._scroll_animation.setDuration(260)
         self._scroll_animation.setEasingCurve(QEasingCurve.Type.OutCubic)
@@ -304,6 +323,65 @@ class TranscriptView(QListView):
                 self._paragraph_cache = (transcript, group_paragraphs(transcript))
             paragraphs = self._paragraph_cache[1]
         self.segment_model.set_transcript(transcript, paragraphs)
+        self.search(self._search)  # rows changed: find the matches again
+
+    # --- find in transcript ---------------------------------------------------------------
+    def search(self, query: str) -> int:
+        """Mark every row containing `query` (case-insensitive); returns how many rows."""
+        self._search = query.lower()
+        self._visited_match = None
+        model = self.segment_model
+        if not self._search or model.transcript is None:
+            self._match_rows = []
+        else:
+            needle = self._search
+            self._match_rows = [row for row in range(model.rowCount()) if needle in model.text(row).lower()]
+        self.viewport().update()
+        return len(self._match_rows)
+
+    @property
+    def match_count(self) -> int:
+        return len(self._match_rows)
+
+    @property
+    def visited_match(self) -> int | None:
+        return self._visited_match
+
+    def visit_match(self, step: int) -> int | None:
+        """Go to the next (+1) or previous (-1) match, wrapping; shows it without following."""
+        if not self._match_rows:
+            return None
+        if self._visited_match is None:
+            anchor = self.current_view_row or 0
+            after = [i for i, row in enumerate(self._match_rows) if (row >= anchor if step > 0 else row <= anchor)]
+            self._visited_match = (after[0] if step > 0 else after[-1]) if after else (0 if step > 0 else -1)
+        else:
+            self._visited_match = self._visited_match + step
+        self._visited_match %= len(self._match_rows)
+        index = self.segment_model.index(self._match_rows[self._visited_match])
+        self.pause_following()
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.viewport().update()
+        return self._visited_match
+
+    def matches_in_row(self, row: int) -> list[tuple[int, int, bool]]:
+        """(start, length, visited) of each occurrence of the query in a row's text."""
+        if not self._search or not self._match_rows:
+            return []
+        position = bisect.bisect_left(self._match_rows, row)
+        if position >= len(self._match_rows) or self._match_rows[position] != row:
+            return []
+        visited = self._visited_match is not None and self._match_rows[self._visited_match] == row
+        original = self.segment_model.text(row)
+        text = original.lower()
+        if len(text) != len(original):
+            return []  # a rare letter whose lower case is longer: offsets would be wrong
+        found, start = [], text.find(self._search)
+        while start >= 0:
+            found.append((start, len(self._search), visited))
+            start = text.find(self._search, start + len(self._search))
+        return found
 
     @property
     def paragraph_mode(self) -> bool:

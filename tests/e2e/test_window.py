@@ -260,3 +260,23 @@ def test_a_long_title_wraps_instead_of_widening_the_window(qtbot, window):
     window._update_title()
     qtbot.wait(50)
     assert window.width() == width and window.minimumSizeHint().width() < width
+
+
+def test_find_in_transcript_counts_marks_and_steps(qtbot, window, tmp_path, tone_mp3):
+    cues = [(i * 2.0, i * 2.0 + 2.0, text) for i, text in enumerate(
+        ["Pre-training matters.", "Nothing here.", "More PRE-TRAINING, and pre-training again.", "Done."])]
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3, cues))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible() and window.find_bar.field.hasFocus()
+    qtbot.keyClicks(window.find_bar.field, "pre-train")
+    qtbot.waitUntil(lambda: window.find_bar.count_label.text() == "2 lines", timeout=2000)
+    assert window.playback.state is PlaybackState.PLAYING  # typing a space or letters is not a shortcut
+    view = window.transcript_view
+    assert [m[:2] for m in view.matches_in_row(2)] == [(5, 9), (23, 9)]
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    first = view.visited_match
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    assert {first, view.visited_match} == {0, 1} and not view.following
+    assert window.find_bar.count_label.text() in ("1 of 2", "2 of 2")
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible() and view.match_count == 0
