@@ -50,6 +50,10 @@ class BackgroundJob(QObject):
         self._request += 1
         QThreadPool.globalInstance().start(_Task(self._request, work, self._signals))
 
+    def cancel(self) -> None:
+        """Drop the result of the work under way (it still runs to its end)."""
+        self._request += 1
+
     def _on_finished(self, request: int, result: object) -> None:
         if request == self._request:
             self.finished.emit(result)

@@ -33,6 +33,7 @@ STEP_MS = 5000
 MAX_RECENT = 10
 MEDIA_FILTER = ("Lectures (*.mp4 *.m4v *.mkv *.webm *.mov *.avi *.mp3 *.m4a *.wav *.ogg *.flac *.opus);;"
                 "All files (*)")
+NO_TRANSCRIPT = "No transcript: File ▸ Open transcript (Ctrl+Shift+O), or drop one here"
 TRANSCRIPT_FILTER = ("Transcripts (*.srt *.vtt *.txt *.json *.jsonl *.csv *.tsv *.sbv *.ass *.ssa *.ttml *.dfxp *.xml "
                      "*.eaf *.TextGrid);;All files (*)")
 
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
         # Dataset titles run long: wrap them rather than let them widen the window.
         self.title_label.setWordWrap(True)
         self.title_label.setMinimumWidth(50)
-        self.transcript_status = QLabel("No transcript: File ▸ Open transcript (Ctrl+Shift+O)")
+        self.transcript_status = QLabel(NO_TRANSCRIPT)
         self.transcript_status.setObjectName("transcriptStatus")
         self.transcript_status.setTextFormat(Qt.TextFormat.PlainText)
         self.transcript_status.setStyleSheet("color: palette(mid); padding: 0 10px 6px 10px;")
@@ -248,12 +249,24 @@ class MainWindow(QMainWindow):
         if transcript_path is None:
             sibling = find_sibling_transcript(path)
             transcript_path = str(sibling) if sibling else None
+        self._clear_lecture_text()
         if transcript_path:
             self.open_transcript(transcript_path)
-        elif self.transcript is None:
-            self._update_title()
         if autoplay:
             self.playback.play()
+
+    def _clear_lecture_text(self) -> None:
+        """A new lecture starts with no transcript or notes of the one before."""
+        self.transcript = None
+        self.transcript_path = None
+        self.notes = None
+        for job in (self.transcript_job, self.notes_job, self.linking_job):
+            job.cancel()  # a read still under way belonged to the lecture before
+        self.transcript_view.set_transcript(None)
+        self.sync.set_transcript(None)
+        self.notes_panel.show_empty()
+        self.transcript_status.setText(NO_TRANSCRIPT)
+        self._update_title()
 
     def open_transcript(self, path: str, options: LoadOptions = LoadOptions()) -> None:
         self.transcript_path = path = os.path.abspath(path)

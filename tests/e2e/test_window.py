@@ -280,3 +280,13 @@ def test_find_in_transcript_counts_marks_and_steps(qtbot, window, tmp_path, tone
     assert window.find_bar.count_label.text() in ("1 of 2", "2 of 2")
     qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
     assert not window.find_bar.isVisible() and view.match_count == 0
+
+
+def test_opening_another_lecture_drops_the_previous_transcript(qtbot, window, tmp_path, tone_mp3, video_mp4):
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    window.open_media(str(video_mp4))  # no transcript beside it
+    assert window.transcript is None and window.transcript_view.model().rowCount() == 0
+    assert window.transcript_status.text().startswith("No transcript")
+    assert window.title_label.text() == "pattern"
+    qtbot.wait(300)
+    assert window.transcript is None  # nothing stale arrives later
