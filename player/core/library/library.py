@@ -1,0 +1,557 @@
+"""The Library: a learner's lectures, highlights, tags and notes in one SQLite file.
+
+Every mutator is one user action, committed in its own BEGIN IMMEDIATE transaction before
+it returns, and returns what changed (models.py) so a GUI can refresh just that and undo it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from sqlite_utils import Database
+
+from player.core.library import schema
+from player.core.library.connection import (APPLICATION_ID, LibraryError, NotALibrary, connect,
+                                            move_aside, write)
+from player.core.library.fingerprint import fingerprint
+from player.core.library.models import (Highlight, HighlightEdit, Lecture, LectureRemoval,
+                                        SearchHit, Tag, TagDeletion, TagEdit, TagMerge)
+from player.core.library.search import DEFAULT_LIMIT, search
+from player.core.transcript import Segment, Transcript
+
+COLORS = range(1, 6)
+
+
+class NotTheSameMedia(LibraryError):
+    """relink() was given a file whose content differs from the lecture's."""
+
+
+def _now() -> str:
+    # ISO 8601 in UTC with microseconds (so two quick edits still order): sorts as text, readable in any SQLite tool.
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _tag_key(name: str) -> str:
+    return name.casefold()
+
+
+def _clean_tag_name(name: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("a tag needs a name")
+    return name.strip()
+
+
+def _check_range(start_ms: int, end_ms: int) -> None:
+    if start_ms < 0 or end_ms <= start_ms:
+        raise ValueError(f"a highlight must end after it starts (got {start_ms}..{end_ms} ms)")
+
+
+def _check_color(color: int) -> None:
+    if color not in COLORS:
+        raise ValueError(f"colour must be 1 to 5 (got {color})")
+
+
+class Library:
+    """One open library file. Use from one thread; open another Library for a worker."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, moved_aside: Path | None = None) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn)  # sqlite-utils over our own, configured connection
+        # Where a damaged file was moved to when open(..., move_corrupt_aside=True) did so.
+        self.moved_aside = moved_aside
+
+    # ----- opening -------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, move_corrupt_aside: bool = False) -> "Library":
+        """Open (creating or migrating) the library at `path`.
+
+        A file that is not a library raises NotALibrary and is left as it is, unless
+        `move_corrupt_aside` is set: then it is renamed `<name>.corrupt-<timestamp>`,
+        a fresh library is created, and `library.moved_aside` says where the old one went.
+        """
+        path = Path(path)
+        moved = None
+        try:
+            conn = cls._open_checked(path)
+        except NotALibrary:
+            if not move_corrupt_aside:
+                raise
+            moved = move_aside(path)
+            conn = cls._open_checked(path)
+        return cls(path, conn, moved)
+
+    @classmethod
+    def _open_checked(cls, path: Path) -> sqlite3.Connection:
+        conn = connect(path)
+        try:
+            cls._check_is_ours(conn, path)
+            cls._check_integrity(conn, path)
+            migrate(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if has_tables and app_id != APPLICATION_ID:
+            raise NotALibrary(path, "this SQLite database belongs to another program, not "
+                                    "Transcript Player; it was left untouched")
+        version = schema.version(conn)
+        if version > schema.LATEST:
+            raise LibraryError(path, f"this library was written by a newer Transcript Player "
+                                     f"(schema {version}, this one knows {schema.LATEST})")
+
+    @staticmethod
+    def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+        # quick_check reads every page but skips index cross-checks: a few ms for a library.
+        try:
+            verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise NotALibrary(path, f"the library is damaged ({error}); it was left untouched") from None
+        if verdict != "ok":
+            raise NotALibrary(path, f"the library is damaged ({verdict}); it was left untouched")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _write(self):
+        return write(self.conn, self.path)
+
+    def _read(self, sql: str, params: Iterable | dict = ()) -> list[tuple]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(self.path, str(error)) from None
+
+    # ----- lectures ------------------------------------------------------------------
+
+    def import_lecture(self, media_path: str | Path, transcript: Transcript | None = None, *,
+                       title: str | None = None, duration_ms: int | None = None) -> Lecture:
+        """Add a media file (and its transcript) or, if its content is already known,
+        update its path and replace its transcript; highlights are always kept."""
+        media_path = Path(media_path).resolve()
+        try:
+            fp = fingerprint(media_path)
+            size = media_path.stat().st_size
+        except OSError as error:
+            raise LibraryError(media_path, f"cannot read the media file: {error.strerror}") from None
+        title = title or (transcript.title if transcript and transcript.title else None) or media_path.stem
+        with self._write():
+            lecture_id = self._upsert_media(fp, media_path, title, size, duration_ms)
+            if transcript is not None:
+                self._replace_transcript(lecture_id, transcript)
+        return self.lecture(lecture_id)
+
+    def _upsert_media(self, fp: str, path: Path, title: str, size: int,
+                      duration_ms: int | None) -> int:
+        row = self.conn.execute("SELECT id FROM media WHERE fingerprint = ?", (fp,)).fetchone()
+        if row:
+            self.conn.execute("UPDATE media SET path = ?, duration_ms = coalesce(?, duration_ms) "
+                              "WHERE id = ?", (str(path), duration_ms, row[0]))
+            return row[0]
+        return self.db["media"].insert({
+            "fingerprint": fp, "path": str(path), "title": title, "duration_ms": duration_ms,
+            "size_bytes": size, "added_at": _now(), "last_position_ms": 0}).last_pk
+
+    def _replace_transcript(self, lecture_id: int, transcript: Transcript) -> None:
+        # Deleting the old transcript cascades to its segments; triggers update the index.
+        self.conn.execute("DELETE FROM transcripts WHERE media_id = ?", (lecture_id,))
+        transcript_id = self.db["transcripts"].insert({
+            "media_id": lecture_id, "source": transcript.source, "title": transcript.title,
+            "imported_at": _now()}).last_pk
+        self.db["segments"].insert_all(
+            ({"transcript_id": transcript_id, "position": index, "start_ms": s.start_ms,
+              "end_ms": s.end_ms, "text": s.text, "speaker": s.speaker}
+             for index, s in enumerate(transcript.segments)), batch_size=500)
+
+    _LECTURE_SQL = """
+        SELECT m.id, m.fingerprint, m.path, m.title,
+               coalesce(m.duration_ms, (SELECT max(s.end_ms) FROM segments s
+                                        JOIN transcripts t ON t.id = s.transcript_id
+                                        WHERE t.media_id = m.id)),
+               (SELECT count(*) FROM highlights h WHERE h.media_id = m.id),
+               m.last_opened_at, m.last_position_ms,
+               EXISTS (SELECT 1 FROM transcripts t WHERE t.media_id = m.id)
+        FROM media m
+    """
+
+    def _lectures_where(self, where: str, params: tuple) -> list[Lecture]:
+        rows = self._read(self._LECTURE_SQL + where, params)
+        return [Lecture(*row[:8], has_transcript=bool(row[8])) for row in rows]
+
+    def lecture(self, lecture_id: int) -> Lecture:
+        found = self._lectures_where("WHERE m.id = ?", (lecture_id,))
+        if not found:
+            raise KeyError(f"no lecture {lecture_id} in the library")
+        return found[0]
+
+    def lectures(self) -> list[Lecture]:
+        """All lectures, most recently opened first, then by title."""
+        return self._lectures_where(
+            "ORDER BY m.last_opened_at IS NULL, m.last_opened_at DESC, m.title COLLATE NOCASE", ())
+
+    def find_by_fingerprint(self, fp: str) -> Lecture | None:
+        found = self._lectures_where("WHERE m.fingerprint = ?", (fp,))
+        return found[0] if found else None
+
+    def find_media(self, media_path: str | Path) -> Lecture | None:
+        """The lecture for a file: by its content if it exists, else by its last known path."""
+        path = Path(media_path)
+        if path.is_file():
+            try:
+                return self.find_by_fingerprint(fingerprint(path))
+            except OSError as error:
+                raise LibraryError(path, f"cannot read the media file: {error.strerror}") from None
+        found = self._lectures_where("WHERE m.path = ?", (str(path.resolve()),))
+        return found[0] if found else None
+
+    def relink(self, lecture_id: int, new_path: str | Path) -> Lecture:
+        """Point a lecture at its moved file, after checking it is the same content."""
+        new_path = Path(new_path).resolve()
+        lecture = self.lecture(lecture_id)
+        try:
+            fp = fingerprint(new_path)
+        except OSError as error:
+            raise LibraryError(new_path, f"cannot read the media file: {error.strerror}") from None
+        if fp != lecture.fingerprint:
+            raise NotTheSameMedia(new_path, f"this is not the same media as {lecture.title!r} "
+                                            f"(its content differs)")
+        with self._write():
+            self.conn.execute("UPDATE media SET path = ? WHERE id = ?", (str(new_path), lecture_id))
+        return self.lecture(lecture_id)
+
+    def remove_lecture(self, lecture_id: int) -> LectureRemoval:
+        """Forget a lecture with its transcript, highlights and notes (not the media file)."""
+        lecture = self.lecture(lecture_id)
+        with self._write():
+            self.conn.execute("DELETE FROM media WHERE id = ?", (lecture_id,))
+        return LectureRemoval(lecture, lecture.highlight_count)
+
+    def set_last_position(self, lecture_id: int, position_ms: int) -> None:
+        """Remember where the learner was, and that the lecture was opened now."""
+        with self._write():
+            self.conn.execute("UPDATE media SET last_position_ms = ?, last_opened_at = ? WHERE id = ?",
+                              (max(0, int(position_ms)), _now(), lecture_id))
+
+    def last_position(self, lecture_id: int) -> int:
+        return self.lecture(lecture_id).last_position_ms
+
+    def set_duration(self, lecture_id: int, duration_ms: int) -> None:
+        with self._write():
+            self.conn.execute("UPDATE media SET duration_ms = ? WHERE id = ?", (int(duration_ms), lecture_id))
+
+    def transcript(self, lecture_id: int) -> Transcript | None:
+        """The stored transcript of a lecture, as the player uses it."""
+        head = self._read("SELECT id, source, title FROM transcripts WHERE media_id = ?", (lecture_id,))
+        if not head:
+            return None
+        transcript_id, source, title = head[0]
+        rows = self._read("SELECT start_ms, end_ms, text, speaker FROM segments "
+                          "WHERE transcript_id = ? ORDER BY position", (transcript_id,))
+        return Transcript([Segment(*row) for row in rows], title=title, source=source)
+
+    # ----- highlights ----------------------------------------------------------------
+
+    def add_highlight(self, lecture_id: int, start_ms: int, end_ms: int, color: int = 1,
+                      tags: Iterable[str] = (), note: str | None = None) -> Highlight:
+        _check_range(start_ms, end_ms)
+        _check_color(color)
+        tags = [_clean_tag_name(name) for name in tags]
+        now = _now()
+        with self._write():
+            self._require_lecture(lecture_id)
+            highlight_id = self.conn.execute(
+                "INSERT INTO highlights (media_id, start_ms, end_ms, color, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (lecture_id, start_ms, end_ms, color, now, now)).lastrowid
+            for name in tags:
+                self._link_tag(highlight_id, self._tag_id(name, create=True))
+            if note:
+                self._write_note(highlight_id, note, now)
+        return self.highlight(highlight_id)
+
+    def _require_lecture(self, lecture_id: int) -> None:
+        if not self.conn.execute("SELECT 1 FROM media WHERE id = ?", (lecture_id,)).fetchone():
+            raise KeyError(f"no lecture {lecture_id} in the library")
+
+    def highlight(self, highlight_id: int) -> Highlight:
+        found = self._highlights_where("h.id = ?", [highlight_id])
+        if not found:
+            raise KeyError(f"no highlight {highlight_id} in the library")
+        return found[0]
+
+    def _edit(self, highlight_id: int, sql: str | None, params: tuple = ()) -> HighlightEdit:
+        """Run one highlight edit in its own transaction and report before/after."""
+        with self._write():
+            before = self.highlight(highlight_id)
+            if sql:
+                self.conn.execute(sql, params)
+            self.conn.execute("UPDATE highlights SET updated_at = ? WHERE id = ?", (_now(), highlight_id))
+        return HighlightEdit(before, self.highlight(highlight_id))
+
+    def set_color(self, highlight_id: int, color: int) -> HighlightEdit:
+        _check_color(color)
+        return self._edit(highlight_id, "UPDATE highlights SET color = ? WHERE id = ?", (color, highlight_id))
+
+    def set_range(self, highlight_id: int, start_ms: int, end_ms: int) -> HighlightEdit:
+        _check_range(start_ms, end_ms)
+        return self._edit(highlight_id, "UPDATE highlights SET start_ms = ?, end_ms = ? WHERE id = ?",
+                          (start_ms, end_ms, highlight_id))
+
+    def set_note(self, highlight_id: int, note: str | None) -> HighlightEdit:
+        """Set (or with None / "" remove) the one note of a highlight, stored exactly."""
+        now = _now()
+        with self._write():
+            before = self.highlight(highlight_id)
+            self._write_note(highlight_id, note, now)
+            self.conn.execute("UPDATE highlights SET updated_at = ? WHERE id = ?", (now, highlight_id))
+        return HighlightEdit(before, self.highlight(highlight_id))
+
+    def _write_note(self, highlight_id: int, note: str | None, now: str) -> None:
+        if not note:
+            self.conn.execute("DELETE FROM notes WHERE highlight_id = ?", (highlight_id,))
+            return
+        # An upsert that fires the UPDATE trigger keeps the search index right.
+        self.conn.execute("INSERT INTO notes (highlight_id, text, updated_at) VALUES (?, ?, ?) "
+                          "ON CONFLICT (highlight_id) DO UPDATE SET text = excluded.text, "
+                          "updated_at = excluded.updated_at", (highlight_id, note, now))
+
+    def add_tag(self, highlight_id: int, name: str) -> HighlightEdit:
+        """Tag a highlight, creating the tag on first use (names match ignoring case)."""
+        name = _clean_tag_name(name)
+        with self._write():
+            before = self.highlight(highlight_id)
+            self._link_tag(highlight_id, self._tag_id(name, create=True))
+            self.conn.execute("UPDATE highlights SET updated_at = ? WHERE id = ?", (_now(), highlight_id))
+        return HighlightEdit(before, self.highlight(highlight_id))
+
+    def remove_tag(self, highlight_id: int, name: str) -> HighlightEdit:
+        """Untag a highlight; the tag itself stays (delete_tag removes it everywhere)."""
+        with self._write():
+            before = self.highlight(highlight_id)
+            tag_id = self._tag_id(name, create=False)
+            if tag_id is not None:
+                self.conn.execute("DELETE FROM highlight_tags WHERE highlight_id = ? AND tag_id = ?",
+                                  (highlight_id, tag_id))
+                self.conn.execute("UPDATE highlights SET updated_at = ? WHERE id = ?", (_now(), highlight_id))
+        return HighlightEdit(before, self.highlight(highlight_id))
+
+    def remove_highlight(self, highlight_id: int) -> Highlight:
+        """Delete a highlight (its note and tag links go with it); returns it complete,
+        so restore_highlight(returned) brings it back exactly."""
+        with self._write():
+            removed = self.highlight(highlight_id)
+            self.conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
+        return removed
+
+    def restore_highlight(self, highlight: Highlight) -> Highlight:
+        """Put a highlight back exactly as given: same id, range, colour, tags, note and
+        timestamps. Undoes remove_highlight, and any edit (restore its `before`)."""
+        with self._write():
+            self._require_lecture(highlight.lecture_id)
+            self.conn.execute(
+                "INSERT INTO highlights (id, media_id, start_ms, end_ms, color, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET media_id = excluded.media_id, "
+                "start_ms = excluded.start_ms, end_ms = excluded.end_ms, color = excluded.color, "
+                "created_at = excluded.created_at, updated_at = excluded.updated_at",
+                (highlight.id, highlight.lecture_id, highlight.start_ms, highlight.end_ms,
+                 highlight.color, highlight.created_at, highlight.updated_at))
+            self.conn.execute("DELETE FROM highlight_tags WHERE highlight_id = ?", (highlight.id,))
+            for name in highlight.tags:
+                self._link_tag(highlight.id, self._tag_id(name, create=True))
+            self._write_note(highlight.id, highlight.note, highlight.updated_at)
+        return self.highlight(highlight.id)
+
+    def highlights(self, lecture: int | None = None, tag: str | None = None,
+                   color: int | None = None, text: str | None = None) -> list[Highlight]:
+        """Highlights in lecture and time order, filtered by any of: lecture id, tag name
+        (ignoring case), colour, and words in the note or in the transcript it covers."""
+        clauses, params = [], []
+        if lecture is not None:
+            clauses.append("h.media_id = ?")
+            params.append(lecture)
+        if tag is not None:
+            clauses.append("h.id IN (SELECT ht.highlight_id FROM highlight_tags ht "
+                           "JOIN tags t ON t.id = ht.tag_id WHERE t.name_key = ?)")
+            params.append(_tag_key(tag.strip()))
+        if color is not None:
+            clauses.append("h.color = ?")
+            params.append(color)
+        if text:
+            # instr() on lower-cased text: a plain substring test, no LIKE wildcards to escape.
+            clauses.append("(instr(lower(coalesce(n.text, '')), lower(?)) > 0 OR "
+                           "instr(lower(" + self._COVERED_TEXT + "), lower(?)) > 0)")
+            params.extend([text, text])
+        return self._highlights_where(" AND ".join(clauses) or "1", params)
+
+    # The transcript words a highlight covers: segments overlapping its range.
+    _COVERED_TEXT = """coalesce((SELECT group_concat(s.text, ' ') FROM (
+            SELECT s.text FROM segments s JOIN transcripts t ON t.id = s.transcript_id
+            WHERE t.media_id = h.media_id AND s.start_ms < h.end_ms AND s.end_ms > h.start_ms
+            ORDER BY s.position) s), '')"""
+
+    def _highlights_where(self, where: str, params: list) -> list[Highlight]:
+        rows = self._read(f"""
+            SELECT h.id, h.media_id, h.start_ms, h.end_ms, h.color, n.text, h.created_at,
+                   h.updated_at, m.path, {self._COVERED_TEXT}
+            FROM highlights h JOIN media m ON m.id = h.media_id
+            LEFT JOIN notes n ON n.highlight_id = h.id
+            WHERE {where}
+            ORDER BY m.title COLLATE NOCASE, h.media_id, h.start_ms, h.id""", params)
+        tags = self._tags_by_highlight([row[0] for row in rows])
+        return [Highlight(id=row[0], lecture_id=row[1], start_ms=row[2], end_ms=row[3], color=row[4],
+                          tags=tags.get(row[0], ()), note=row[5], created_at=row[6], updated_at=row[7],
+                          media_path=row[8], text=row[9])
+                for row in rows]
+
+    def _tags_by_highlight(self, highlight_ids: list[int]) -> dict[int, tuple[str, ...]]:
+        found: dict[int, list[str]] = {}
+        # json_each takes the whole id list as one bound parameter, whatever its length.
+        for highlight_id, name in self._read(
+                "SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
+                "WHERE ht.highlight_id IN (SELECT value FROM json_each(?)) ORDER BY t.name_key",
+                (json.dumps(highlight_ids),)):
+            found.setdefault(highlight_id, []).append(name)
+        return {key: tuple(names) for key, names in found.items()}
+
+    # ----- tags ----------------------------------------------------------------------
+
+    def _tag_id(self, name: str, *, create: bool) -> int | None:
+        name = _clean_tag_name(name)
+        row = self.conn.execute("SELECT id FROM tags WHERE name_key = ?", (_tag_key(name),)).fetchone()
+        if row:
+            return row[0]
+        if not create:
+            return None
+        return self.conn.execute("INSERT INTO tags (name, name_key) VALUES (?, ?)",
+                                 (name, _tag_key(name))).lastrowid
+
+    def _link_tag(self, highlight_id: int, tag_id: int) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO highlight_tags (highlight_id, tag_id) VALUES (?, ?)",
+                          (highlight_id, tag_id))
+
+    def _tag_highlights(self, tag_id: int) -> tuple[int, ...]:
+        return tuple(row[0] for row in self.conn.execute(
+            "SELECT highlight_id FROM highlight_tags WHERE tag_id = ? ORDER BY highlight_id", (tag_id,)))
+
+    def tags(self) -> list[Tag]:
+        """Every tag with how many highlights use it, by name ignoring case."""
+        rows = self._read("SELECT t.id, t.name, t.color, count(ht.highlight_id) FROM tags t "
+                          "LEFT JOIN highlight_tags ht ON ht.tag_id = t.id GROUP BY t.id ORDER BY t.name_key")
+        return [Tag(*row) for row in rows]
+
+    def tag(self, name: str) -> Tag:
+        rows = self._read("SELECT t.id, t.name, t.color, (SELECT count(*) FROM highlight_tags ht "
+                          "WHERE ht.tag_id = t.id) FROM tags t WHERE t.name_key = ?",
+                          (_tag_key(_clean_tag_name(name)),))
+        if not rows:
+            raise KeyError(f"no tag named {name!r}")
+        return Tag(*rows[0])
+
+    def rename_tag(self, name: str, new_name: str) -> TagEdit:
+        """Rename a tag everywhere; a new name already taken by another tag is refused
+        (merge_tags is the way to join two tags)."""
+        before = self.tag(name)
+        new_name = _clean_tag_name(new_name)
+        with self._write():
+            clash = self.conn.execute("SELECT id FROM tags WHERE name_key = ? AND id != ?",
+                                      (_tag_key(new_name), before.id)).fetchone()
+            if clash:
+                raise ValueError(f"a tag named {new_name!r} already exists: merge the tags instead")
+            self.conn.execute("UPDATE tags SET name = ?, name_key = ? WHERE id = ?",
+                              (new_name, _tag_key(new_name), before.id))
+            ids = self._tag_highlights(before.id)
+        return TagEdit(before, self.tag(new_name), ids)
+
+    def recolor_tag(self, name: str, color: int | None) -> TagEdit:
+        if color is not None:
+            _check_color(color)
+        before = self.tag(name)
+        with self._write():
+            self.conn.execute("UPDATE tags SET color = ? WHERE id = ?", (color, before.id))
+            ids = self._tag_highlights(before.id)
+        return TagEdit(before, self.tag(name), ids)
+
+    def delete_tag(self, name: str) -> TagDeletion:
+        """Delete a tag from every highlight; `.count` says how many carried it."""
+        tag = self.tag(name)
+        with self._write():
+            ids = self._tag_highlights(tag.id)
+            self.conn.execute("DELETE FROM tags WHERE id = ?", (tag.id,))
+        return TagDeletion(tag, ids)
+
+    def restore_tag(self, deletion: TagDeletion) -> Tag:
+        """Undo delete_tag: the same tag (id, name, colour) on the same highlights."""
+        with self._write():
+            self._insert_tag_back(deletion)
+        return self.tag(deletion.tag.name)
+
+    def _insert_tag_back(self, deletion: TagDeletion) -> None:
+        tag = deletion.tag
+        self.conn.execute("INSERT INTO tags (id, name, name_key, color) VALUES (?, ?, ?, ?)",
+                          (tag.id, tag.name, _tag_key(tag.name), tag.color))
+        for highlight_id in deletion.highlight_ids:
+            self._link_tag(highlight_id, tag.id)
+
+    def merge_tags(self, source: str, target: str) -> TagMerge:
+        """Fold tag `source` into `target`: its highlights get `target`, `source` goes."""
+        source_tag, target_tag = self.tag(source), self.tag(target)
+        if source_tag.id == target_tag.id:
+            raise ValueError("cannot merge a tag into itself")
+        with self._write():
+            source_ids = self._tag_highlights(source_tag.id)
+            had_target = set(self._tag_highlights(target_tag.id))
+            moved = tuple(h for h in source_ids if h not in had_target)
+            for highlight_id in moved:
+                self._link_tag(highlight_id, target_tag.id)
+            self.conn.execute("DELETE FROM tags WHERE id = ?", (source_tag.id,))
+        return TagMerge(source_tag, self.tag(target_tag.name), source_ids, moved)
+
+    def unmerge_tags(self, merge: TagMerge) -> None:
+        """Undo merge_tags: the source tag back on its highlights, `target` off those
+        that only had it through the merge."""
+        with self._write():
+            for highlight_id in merge.moved:
+                self.conn.execute("DELETE FROM highlight_tags WHERE highlight_id = ? AND tag_id = ?",
+                                  (highlight_id, merge.target.id))
+            self._insert_tag_back(TagDeletion(merge.source, merge.source_highlight_ids))
+
+    # ----- search --------------------------------------------------------------------
+
+    def search(self, text: str, *, lecture: int | None = None, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
+        """Words (each a prefix) in transcripts, notes and tag names; best matches first."""
+        try:
+            return search(self.conn, text, lecture_id=lecture, limit=limit)
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(self.path, str(error)) from None
+
+
+def migrate(conn: sqlite3.Connection, path: Path, steps: list[schema.Step] | None = None) -> list[str]:
+    """Bring the library to the latest version, one transaction per step; returns the
+    names of the steps applied."""
+    db = Database(conn)
+    applied = []
+    for migration in schema.pending(conn, steps):
+        with write(conn, path):
+            if schema.version(conn) >= migration.version:
+                continue  # another process migrated it while we waited for the lock
+            migration.apply(db)
+            # Both pragmas are part of the transaction: the step and its number commit together.
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+        applied.append(migration.name)
+    return applied

@@ -1,0 +1,116 @@
+"""The library's tables and their versioned migrations (documented in docs/library-schema.md).
+
+The schema version is SQLite's `PRAGMA user_version`. Each step is a named function that
+takes the library from version N-1 to N inside one transaction, together with the new
+version number, so a crash mid-migration leaves the file at N-1. Version 2 will be one more
+`@step` function appended to STEPS.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int   # the version this step brings the library to
+    name: str
+    apply: Callable[[Database], None]
+
+
+STEPS: list[Step] = []
+
+
+def step(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    """Register the next migration step, numbered in the order they are defined."""
+    def register(apply: Callable[[Database], None]) -> Callable[[Database], None]:
+        STEPS.append(Step(len(STEPS) + 1, name, apply))
+        return apply
+    return register
+
+
+@step("create media, transcripts, highlights, tags, notes and search")
+def _v1(db: Database) -> None:
+    # Written as SQL rather than db.create_table so the foreign keys can cascade, the
+    # colour is checked, and a user reading this file sees exactly what is there. One
+    # statement at a time: executescript() would COMMIT the migration half-way.
+    for statement in _V1_TABLES:
+        db.execute(statement)
+    # FTS5 over what a learner searches, kept in step by triggers (external content).
+    db["segments"].enable_fts(["text"], create_triggers=True)
+    db["notes"].enable_fts(["text"], create_triggers=True)
+    db["tags"].enable_fts(["name"], create_triggers=True)
+
+
+_V1_TABLES = (
+    """CREATE TABLE media (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,     -- see fingerprint.py: survives renames and moves
+        path TEXT NOT NULL,                   -- last known location
+        title TEXT NOT NULL,
+        duration_ms INTEGER,                  -- NULL until known
+        size_bytes INTEGER,
+        added_at TEXT NOT NULL,
+        last_opened_at TEXT,
+        last_position_ms INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE transcripts (
+        id INTEGER PRIMARY KEY,
+        media_id INTEGER NOT NULL UNIQUE REFERENCES media(id) ON DELETE CASCADE,
+        source TEXT,                          -- the file it was read from
+        title TEXT,
+        imported_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,            -- 0-based order in the transcript
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT
+    )""",
+    "CREATE INDEX segments_by_time ON segments(transcript_id, start_ms)",
+    """CREATE TABLE highlights (
+        id INTEGER PRIMARY KEY,
+        media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,
+        start_ms INTEGER NOT NULL CHECK (start_ms >= 0),
+        end_ms INTEGER NOT NULL CHECK (end_ms > start_ms),
+        color INTEGER NOT NULL DEFAULT 1 CHECK (color BETWEEN 1 AND 5),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX highlights_by_media ON highlights(media_id, start_ms)",
+    """CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,        -- casefold(name): names are unique ignoring case
+        color INTEGER CHECK (color IS NULL OR color BETWEEN 1 AND 5)
+    )""",
+    """CREATE TABLE highlight_tags (
+        highlight_id INTEGER NOT NULL REFERENCES highlights(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        PRIMARY KEY (highlight_id, tag_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX highlight_tags_by_tag ON highlight_tags(tag_id)",
+    """CREATE TABLE notes (
+        highlight_id INTEGER PRIMARY KEY REFERENCES highlights(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+)
+
+LATEST = len(STEPS)
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def pending(conn: sqlite3.Connection, steps: list[Step] | None = None) -> list[Step]:
+    current = version(conn)
+    return [s for s in (STEPS if steps is None else steps) if s.version > current]

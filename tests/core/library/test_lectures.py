@@ -1,0 +1,94 @@
+"""Lectures: fingerprints, import and re-import, relinking, the lecture list."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from player.core.library import NotTheSameMedia, fingerprint
+from tests.core.library.conftest import make_media, sample_transcript
+
+
+def test_fingerprint_follows_content_not_name(tmp_path):
+    a = make_media(tmp_path / "a.mp4", seed=3)
+    b = tmp_path / "renamed.mkv"
+    b.write_bytes(a.read_bytes())
+    assert fingerprint(a) == fingerprint(b)
+    b.write_bytes(a.read_bytes() + b"!")
+    assert fingerprint(a) != fingerprint(b)
+
+
+def test_fingerprint_sees_the_end_of_a_big_file_and_is_fast(tmp_path):
+    path = tmp_path / "big.mp4"
+    with path.open("wb") as out:
+        out.truncate(300 * 1024 * 1024)  # sparse: 300 MB, written instantly
+    before = fingerprint(path)
+    with path.open("r+b") as out:
+        out.seek(-10, 2)
+        out.write(b"different!")
+    started = time.perf_counter()
+    assert fingerprint(path) != before
+    assert time.perf_counter() - started < 0.5
+
+
+def test_import_stores_transcript_and_lists_the_lecture(library, lecture, media):
+    assert lecture.title == "Pre-training"
+    assert lecture.path == str(media.resolve())
+    assert lecture.duration_ms == 12000 and lecture.has_transcript
+    stored = library.transcript(lecture.id)
+    assert [s.text for s in stored.segments] == [s.text for s in sample_transcript().segments]
+    assert [entry.id for entry in library.lectures()] == [lecture.id]
+
+
+def test_reimport_of_a_moved_file_keeps_annotations(library, lecture, media, tmp_path):
+    library.add_highlight(lecture.id, 0, 1000, 2, ["keep"], "note")
+    moved = tmp_path / "elsewhere" / "renamed.mp4"
+    moved.parent.mkdir()
+    media.rename(moved)
+    again = library.import_lecture(moved, None)
+    assert again.id == lecture.id and again.path == str(moved.resolve())
+    assert again.has_transcript and again.highlight_count == 1
+    assert library.find_media(moved).id == lecture.id
+    assert library.find_by_fingerprint(lecture.fingerprint).path == str(moved.resolve())
+
+
+def test_reimport_with_a_new_transcript_replaces_it(library, lecture, media):
+    from player.core.transcript import Segment, Transcript
+
+    library.import_lecture(media, Transcript([Segment(0, 500, "Brand new words")]))
+    assert [s.text for s in library.transcript(lecture.id).segments] == ["Brand new words"]
+    assert library.search("attention") == []
+    assert [hit.text for hit in library.search("brand")] == ["Brand new words"]
+
+
+def test_relink_checks_the_content(library, lecture, media, tmp_path):
+    copy = tmp_path / "copy.mp4"
+    copy.write_bytes(media.read_bytes())
+    assert library.relink(lecture.id, copy).path == str(copy.resolve())
+    stranger = make_media(tmp_path / "other.mp4", seed=9)
+    with pytest.raises(NotTheSameMedia, match="other.mp4"):
+        library.relink(lecture.id, stranger)
+    assert library.lecture(lecture.id).path == str(copy.resolve())
+
+
+def test_find_media_by_last_known_path_when_the_file_is_gone(library, lecture, media):
+    media.unlink()
+    assert library.find_media(media).id == lecture.id
+
+
+def test_last_position_and_recently_opened_order(library, lecture, tmp_path):
+    other = library.import_lecture(make_media(tmp_path / "b.mp4", seed=4))
+    assert other.duration_ms is None and not other.has_transcript
+    library.set_last_position(other.id, 1234)
+    library.set_last_position(lecture.id, 5678)
+    assert library.last_position(lecture.id) == 5678
+    assert [entry.id for entry in library.lectures()] == [lecture.id, other.id]
+    assert library.lecture(other.id).last_opened_at is not None
+
+
+def test_import_of_a_missing_file_names_it(library, tmp_path):
+    from player.core.library import LibraryError
+
+    with pytest.raises(LibraryError, match="absent.mp4"):
+        library.import_lecture(tmp_path / "absent.mp4")

@@ -1,0 +1,136 @@
+"""Schema, connection settings and migrations from every earlier version."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from player.core.library import Library, LibraryError, NotALibrary, migrate, schema
+from player.core.library.connection import connect
+from player.core.library.library import Library as _Library
+from tests.core.library.conftest import make_media, sample_transcript
+
+TABLES = {"media", "transcripts", "segments", "highlights", "tags", "highlight_tags", "notes",
+          "segments_fts", "notes_fts", "tags_fts"}
+
+
+def test_fresh_library_is_at_latest_version_with_every_table(library):
+    assert library.conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
+    assert TABLES <= set(library.db.table_names())
+
+
+def test_connection_settings(library):
+    pragma = lambda name: library.conn.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("synchronous") == 1  # NORMAL
+    assert pragma("busy_timeout") >= 5000
+    assert library.conn.isolation_level is None
+
+
+def test_every_table_is_in_the_schema_document(library):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "library-schema.md").read_text()
+    for table in TABLES:
+        assert f"`{table}`" in doc, table
+    for row in library.conn.execute("SELECT name FROM pragma_table_info('highlights')"):
+        assert f"`{row[0]}`" in doc
+
+
+def _library_at(path, version, steps=None):
+    """A library file stopped at `version`, with the data a user of that version has."""
+    steps = schema.STEPS if steps is None else steps
+    conn = connect(path)
+    migrate(conn, path, steps[:version])
+    if version >= 1:
+        lib = _Library(path, conn)
+        media = make_media(path.parent / "old.mp4", seed=7)
+        lecture = lib.import_lecture(media, sample_transcript())
+        lib.add_highlight(lecture.id, 1000, 3000, 3, ["Exam"], "keep me\nline two")
+    conn.close()
+
+
+def _assert_v1_data_kept(lib):
+    if not lib.lectures():
+        return
+    (highlight,) = lib.highlights()
+    assert (highlight.color, highlight.tags, highlight.note) == (3, ("Exam",), "keep me\nline two")
+    assert lib.search("attention")
+
+
+@pytest.mark.parametrize("version", range(0, schema.LATEST + 1))
+def test_a_library_at_each_version_opens_at_latest_with_its_data(tmp_path, version):
+    path = tmp_path / "library.sqlite"
+    _library_at(path, version)
+    with Library.open(path) as lib:
+        assert schema.version(lib.conn) == schema.LATEST
+        _assert_v1_data_kept(lib)
+
+
+def test_a_next_version_is_one_more_step_and_keeps_data(tmp_path):
+    """The shape v2 will take: a step appended to STEPS runs once, on every older file."""
+    def add_pinned(db):
+        db.execute("ALTER TABLE highlights ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
+
+    steps = [*schema.STEPS, schema.Step(schema.LATEST + 1, "highlights can be pinned", add_pinned)]
+    for version in range(0, len(steps)):
+        path = tmp_path / f"v{version}" / "library.sqlite"
+        path.parent.mkdir()
+        _library_at(path, version, steps)
+        conn = connect(path)
+        assert migrate(conn, path, steps) == [s.name for s in steps[version:]]
+        assert migrate(conn, path, steps) == []  # idempotent
+        assert schema.version(conn) == len(steps)
+        lib = _Library(path, conn)
+        _assert_v1_data_kept(lib)
+        assert {r[1] for r in conn.execute("PRAGMA table_info(highlights)")} >= {"pinned"}
+        conn.close()
+
+
+def test_a_failing_step_leaves_the_previous_version(tmp_path):
+    def broken(db):
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("step failed")
+
+    path = tmp_path / "library.sqlite"
+    _library_at(path, schema.LATEST)
+    conn = connect(path)
+    with pytest.raises(RuntimeError):
+        migrate(conn, path, [*schema.STEPS, schema.Step(schema.LATEST + 1, "broken", broken)])
+    assert schema.version(conn) == schema.LATEST
+    assert "half_done" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+
+
+def test_a_library_from_a_newer_version_is_refused(library_path):
+    Library.open(library_path).close()
+    conn = sqlite3.connect(library_path)
+    conn.execute(f"PRAGMA user_version = {schema.LATEST + 1}")
+    conn.close()
+    with pytest.raises(LibraryError, match="newer"):
+        Library.open(library_path)
+
+
+def test_another_programs_database_is_not_taken_over(tmp_path):
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotALibrary, match="another program"):
+        Library.open(path)
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["accounts"]
+    conn.close()
+
+
+def test_removing_a_lecture_cascades_to_everything(library, lecture):
+    h = library.add_highlight(lecture.id, 0, 1000, 1, ["a"], "n")
+    removal = library.remove_lecture(lecture.id)
+    assert removal.highlight_count == 1
+    for table in ("media", "transcripts", "segments", "highlights", "highlight_tags", "notes"):
+        assert library.db[table].count == 0, table
+    assert library.search("attention") == [] and library.search("n") == []
+    assert library.tags()[0].usage == 0 and h.id
