@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 APP_ORGANIZATION = "TranscriptPlayer"
 APP_NAME = "Transcript Player"
@@ -17,11 +18,12 @@ def prepare_qt_platform() -> None:
         os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 
-def run_app(media: str | None, transcript: str | None) -> int:
+def run_app(media: str | None, transcript: str | None, library: str | None = None) -> int:
     prepare_qt_platform()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from player.core.library import default_library_path
     from player.playback import create_playback
     from player.ui.main_window import MainWindow
 
@@ -32,7 +34,9 @@ def run_app(media: str | None, transcript: str | None) -> int:
     playback, notice = create_playback()
     if notice:
         print(f"transcript-player: {notice}", file=sys.stderr)
-    window = MainWindow(playback, QSettings(), notice)
+    library_path = Path(library) if library else default_library_path()
+    library_path.parent.mkdir(parents=True, exist_ok=True)
+    window = MainWindow(playback, QSettings(), notice, library_path=library_path)
     window.show()
     if media:
         window.open_media(media, transcript)

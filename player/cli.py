@@ -45,6 +45,8 @@ def _window_parser() -> argparse.ArgumentParser:
     parser.add_argument("--transcript", metavar="FILE",
                         help="its transcript (default: the .srt/.vtt/.txt/.json beside the media)")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo lecture")
+    parser.add_argument("--library", metavar="FILE",
+                        help="the library file (default: $TRANSCRIPT_PLAYER_LIBRARY, else the user data folder)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     return parser
 
@@ -293,7 +295,7 @@ def run_window(argv: list[str]) -> int:
             return fail(f"no such {label} file: {path}")
     from player.app import run_app
 
-    return run_app(media, args.transcript)
+    return run_app(media, args.transcript, args.library)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -83,12 +83,18 @@ def vlc_playback(qtbot):
 
 
 @pytest.fixture
-def window(qtbot, settings):
-    """The real main window with real libVLC, shown on the (Xvfb) display."""
+def library_path(tmp_path):
+    return tmp_path / "library.sqlite"
+
+
+@pytest.fixture
+def window(qtbot, settings, library_path):
+    """The real main window with real libVLC and a library file of its own, shown on
+    the (Xvfb) display."""
     from player.playback.vlc import VlcPlayback
     from player.ui.main_window import MainWindow
 
-    main_window = MainWindow(VlcPlayback(), settings)
+    main_window = MainWindow(VlcPlayback(), settings, library_path=library_path)
     qtbot.addWidget(main_window)  # closed at teardown, which releases libVLC
     main_window.show()
     qtbot.waitExposed(main_window)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
@@ -19,6 +19,7 @@ from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_n
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 from player.playback import Playback, PlaybackState
+from player.ui.annotations import COLOR_NAMES, LectureAnnotations
 from player.ui.dialogs import ShortcutsDialog
 from player.ui.find_bar import FindBar
 from player.ui.loader import BackgroundJob, describe_failure
@@ -49,10 +50,13 @@ def looks_like_notes_file(path: str) -> bool:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, playback: Playback, settings: QSettings, notice: str | None = None) -> None:
+    def __init__(self, playback: Playback, settings: QSettings, notice: str | None = None,
+                 library_path: Path | None = None) -> None:
         super().__init__()
         self.playback = playback
         self.settings = settings
+        self.annotations = LectureAnnotations(library_path, self)
+        self._color = 1  # the colour H uses: the last one chosen with 1-5
         self.transcript: Transcript | None = None
         self.media_path: str | None = None
         self.transcript_path: str | None = None
@@ -69,8 +73,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
         self._restore_settings()
-        if notice:
-            self.statusBar().showMessage(notice)
+        if notice or self.annotations.open_error:
+            self.statusBar().showMessage(" ".join(filter(None, (notice, self.annotations.open_error))))
 
     # --- construction ---------------------------------------------------------------
     def _init_actions(self) -> None:
@@ -119,6 +123,14 @@ class MainWindow(QMainWindow):
         action("paragraphs", "Read as paragraphs", ["Ctrl+P"], lambda on: self.set_paragraph_mode(on),
                checkable=True, group="Transcript")
         action("find", "Find in transcript", ["Ctrl+F"], self.open_find_bar, group="Transcript")
+        action("highlight", "Highlight the selected lines", ["H"], lambda: self.highlight_selection(None),
+               group="Annotate")
+        for color, name in COLOR_NAMES.items():
+            action(f"color_{color}", f"Highlight in {name}", [str(color)],
+                   lambda _checked=False, c=color: self.highlight_selection(c), group="Annotate")
+        action("undo", "&Undo", ["Ctrl+Z"], lambda: self.annotations.undo_stack.undo(), group="Annotate")
+        action("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self.annotations.undo_stack.redo(),
+               group="Annotate")
         action("find_next", "Next match", ["F3"], lambda: self.visit_match(1), group="Transcript")
         action("find_previous", "Previous match", ["Shift+F3"], lambda: self.visit_match(-1), group="Transcript")
         action("shortcuts", "&Keyboard shortcuts", ["F1"], self.show_shortcuts, group="Help")
@@ -209,6 +221,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for name in ("find", "find_next", "find_previous"):
             view_menu.addAction(acts[name])
+        annotate_menu = self.menuBar().addMenu("&Annotate")
+        for name in ("undo", "redo", None, "highlight", "color_1", "color_2", "color_3", "color_4", "color_5"):
+            annotate_menu.addSeparator() if name is None else annotate_menu.addAction(acts[name])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(acts["shortcuts"])
         help_menu.addAction(acts["about"])
@@ -238,10 +253,29 @@ class MainWindow(QMainWindow):
         self.find_bar.query_changed.connect(self.find_in_transcript)
         self.find_bar.step_requested.connect(self.visit_match)
         self.find_bar.closed.connect(self.close_find_bar)
+        annotations = self.annotations
+        annotations.lecture_ready.connect(self._on_lecture_ready)
+        annotations.highlights_changed.connect(
+            lambda highlights: self.transcript_view.set_highlights([(h.start_ms, h.end_ms, h.color)
+                                                                    for h in highlights]))
+        annotations.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        undo_stack = annotations.undo_stack
+        for name, can_signal, can in (("undo", undo_stack.canUndoChanged, undo_stack.canUndo),
+                                      ("redo", undo_stack.canRedoChanged, undo_stack.canRedo)):
+            self.actions_by_name[name].setEnabled(can())
+            can_signal.connect(self.actions_by_name[name].setEnabled)
+        undo_stack.undoTextChanged.connect(lambda text: self.actions_by_name["undo"].setText(
+            f"&Undo {text}" if text else "&Undo"))
+        undo_stack.redoTextChanged.connect(lambda text: self.actions_by_name["redo"].setText(
+            f"&Redo {text}" if text else "&Redo"))
+        # Where the learner is, saved every few seconds while playing and at each pause.
+        self._position_timer = QTimer(self, interval=5000)
+        self._position_timer.timeout.connect(self._save_position)
 
     # --- opening ------------------------------------------------------------------
     def open_media(self, path: str, transcript_path: str | None = None, autoplay: bool = True) -> None:
         """Open a lecture; its transcript is the one given, or the one beside it."""
+        self._save_position()  # of the lecture before
         self.media_path = os.path.abspath(path)
         self._remember_recent(self.media_path)
         self.playback.load(self.media_path)
@@ -251,7 +285,9 @@ class MainWindow(QMainWindow):
             transcript_path = str(sibling) if sibling else None
         self._clear_lecture_text()
         if transcript_path:
-            self.open_transcript(transcript_path)
+            self.open_transcript(transcript_path)  # the library import follows its loading
+        else:
+            self.annotations.open_lecture(self.media_path, None)
         if autoplay:
             self.playback.play()
 
@@ -324,6 +360,8 @@ class MainWindow(QMainWindow):
     def _on_transcript_loaded(self, transcript: Transcript) -> None:
         self.transcript = transcript
         self._link_notes()
+        if self.media_path:
+            self.annotations.open_lecture(self.media_path, transcript)
         self.transcript_view.set_transcript(transcript)
         self.sync.set_transcript(transcript)
         name = Path(self.transcript_path or "").name
@@ -444,9 +482,48 @@ class MainWindow(QMainWindow):
         elif direction < 0 and slower:
             self.set_rate(slower[-1])
 
+    # --- the library ------------------------------------------------------------------------
+    def _on_lecture_ready(self, lecture) -> None:
+        """Back where the learner left off, unless that was the very start or end."""
+        position = lecture.last_position_ms
+        duration = lecture.duration_ms or self.playback.duration_ms
+        if position > 5000 and (not duration or position < duration - 5000):
+            self.seek(position)
+            self.statusBar().showMessage(f"Resumed at {format_clock(position)}", 5000)
+        if self.playback.duration_ms:
+            self.annotations.library.set_duration(lecture.id, self.playback.duration_ms)
+
+    def _save_position(self) -> None:
+        if self.playback.state in (PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.ENDED):
+            self.annotations.save_position(self.playback.time_ms())
+
+    def highlight_selection(self, color: int | None) -> None:
+        """H highlights the selected lines (or the line being spoken) in the last colour;
+        1-5 choose the colour."""
+        if color is not None:
+            self._color = color
+        if not self.annotations.available:
+            self.statusBar().showMessage("No library is open, so highlights cannot be saved.", 5000)
+            return
+        if self.annotations.lecture is None:
+            self.statusBar().showMessage("Open a lecture first.", 4000)
+            return
+        span = self.transcript_view.selected_span_ms()
+        if span is None:
+            self.statusBar().showMessage("Select lines in the transcript to highlight them.", 4000)
+            return
+        self.annotations.add_highlight(*span, self._color)
+        self.statusBar().showMessage(f"Highlighted {format_clock(span[0])}–{format_clock(span[1])} "
+                                     f"in {COLOR_NAMES[self._color]} (Ctrl+Z undoes)", 4000)
+
     def _on_state_changed(self, state: PlaybackState) -> None:
         play = self.actions_by_name["play"]
         playing = state is PlaybackState.PLAYING
+        if playing:
+            self._position_timer.start()
+        else:
+            self._position_timer.stop()
+            self._save_position()
         play.setText("Pause" if playing else "Play")
         play.setIcon(self.style().standardIcon(
             QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
@@ -565,6 +642,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._save_settings()
+        self._save_position()
+        self.annotations.close()
         self.sync.blockSignals(True)
         self.playback.close()  # on the GUI thread, before the window goes away
         super().closeEvent(event)

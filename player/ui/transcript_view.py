@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListView, QPush
 from player.core.paragraphs import Paragraph, group_paragraphs
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
+from player.ui.annotations import HIGHLIGHT_COLORS
 
 StartRole = Qt.ItemDataRole.UserRole + 1
 NonSpeechRole = Qt.ItemDataRole.UserRole + 2
@@ -149,6 +150,12 @@ class SegmentDelegate(QStyledItemDelegate):
         palette = option.palette
         is_current = index.row() == self._view.current_view_row
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        model = self._view.segment_model
+        band = self._row_highlight(index.row())
+        if band is not None and model.paragraphs is None:
+            tint = QColor(HIGHLIGHT_COLORS[band])
+            tint.setAlpha(70)
+            painter.fillRect(rect, tint)
         if is_current:
             painter.fillRect(rect, _current_line_color(palette))
             painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()),
@@ -157,6 +164,8 @@ class SegmentDelegate(QStyledItemDelegate):
             painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
         elif option.state & QStyle.StateFlag.State_MouseOver:
             painter.fillRect(rect, _hover_color(palette))
+        if band is not None:
+            painter.fillRect(QRect(rect.right() - 5, rect.top() + 2, 5, rect.height() - 4), HIGHLIGHT_COLORS[band])
         if option.state & QStyle.StateFlag.State_HasFocus and self._view.hasFocus():
             pen = painter.pen()
             painter.setPen(palette.color(QPalette.ColorRole.Highlight))
@@ -180,7 +189,6 @@ class SegmentDelegate(QStyledItemDelegate):
         painter.setFont(self._view.font())
         non_speech = bool(index.data(NonSpeechRole))
         painter.setPen(dim_color if non_speech and not is_current else text_color)
-        model = self._view.segment_model
         row = index.row()
         marks = self._marks(row, is_current, palette)
         if marks or model.paragraphs is not None:
@@ -192,12 +200,32 @@ class SegmentDelegate(QStyledItemDelegate):
             painter.drawText(text_rect, int(flags), model.text(row))
         painter.restore()
 
+    def _row_highlight(self, row: int) -> int | None:
+        """The colour of a highlight on this row (any of a paragraph's lines)."""
+        paragraphs = self._view.segment_model.paragraphs
+        if paragraphs is None:
+            return self._view.highlight_color(row)
+        paragraph = paragraphs[row]
+        for segment in range(paragraph.first, paragraph.last + 1):
+            color = self._view.highlight_color(segment)
+            if color is not None:
+                return color
+        return None
+
     def _marks(self, row: int, is_current: bool, palette: QPalette) -> list:
-        """Backgrounds inside a row's text: the spoken fragment of a paragraph, and
-        the matches of the search (the one being visited stronger)."""
+        """Backgrounds inside a row's text: highlighted lines of a paragraph, the spoken
+        fragment, and the matches of the search (the one being visited stronger)."""
         marks = []
         paragraphs = self._view.segment_model.paragraphs
         current = self._view.current_row
+        if paragraphs is not None:
+            paragraph = paragraphs[row]
+            for segment in range(paragraph.first, paragraph.last + 1):
+                color = self._view.highlight_color(segment)
+                if color is not None:
+                    tint = QColor(HIGHLIGHT_COLORS[color])
+                    tint.setAlpha(110)
+                    marks.append(_format_range(*paragraph.span_of(segment), tint))
         if paragraphs is not None and is_current and current is not None:
             paragraph = paragraphs[row]
             if paragraph.first <= current <= paragraph.last:
@@ -284,6 +312,7 @@ class TranscriptView(QListView):
         self._paragraph_mode = False
         self._paragraph_cache = None
         self._press_position = QPoint()
+        self._highlight_color: dict[int, int] = {}  # segment index -> the learner's colour 1-5
         self._search = ""
         self._match_rows: list[int] = []     # rows holding the query, in order
         self._visited_match: int | None = None  # index into _match_rows
@@ -324,6 +353,39 @@ class TranscriptView(QListView):
             paragraphs = self._paragraph_cache[1]
         self.segment_model.set_transcript(transcript, paragraphs)
         self.search(self._search)  # rows changed: find the matches again
+
+    # --- highlights ----------------------------------------------------------------------
+    def set_highlights(self, spans: list[tuple[int, int, int]]) -> None:
+        """(start_ms, end_ms, colour) of each highlight: the lines they cover get the colour."""
+        transcript = self.segment_model.transcript
+        colors: dict[int, int] = {}
+        if transcript is not None:
+            for start_ms, end_ms, color in spans:
+                index = transcript.segment_near(start_ms)
+                index = 0 if index is None else index
+                while index < len(transcript) and transcript[index].start_ms < end_ms:
+                    if transcript[index].end_ms > start_ms:
+                        colors[index] = color
+                    index += 1
+        self._highlight_color = colors
+        self.viewport().update()
+
+    def highlight_color(self, segment: int) -> int | None:
+        return self._highlight_color.get(segment)
+
+    def selected_span_ms(self) -> tuple[int, int] | None:
+        """The time the selected lines (or else the line being spoken) cover."""
+        transcript = self.segment_model.transcript
+        if transcript is None or len(transcript) == 0:
+            return None
+        rows = sorted(index.row() for index in self.selectedIndexes())
+        if not rows:
+            if self.current_view_row is None:
+                return None
+            rows = [self.current_view_row]
+        paragraphs = self.segment_model.paragraphs
+        first, last = (paragraphs[rows[0]].first, paragraphs[rows[-1]].last) if paragraphs else (rows[0], rows[-1])
+        return transcript[first].start_ms, transcript[last].end_ms
 
     # --- find in transcript ---------------------------------------------------------------
     def search(self, query: str) -> int:

@@ -290,3 +290,42 @@ def test_opening_another_lecture_drops_the_previous_transcript(qtbot, window, tm
     assert window.title_label.text() == "pattern"
     qtbot.wait(300)
     assert window.transcript is None  # nothing stale arrives later
+
+
+def test_highlight_selected_lines_undo_redo_and_resume(qtbot, window, tmp_path, tone_mp3, settings, library_path):
+    from player.core.library import Library
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    media = tone_lecture(tmp_path, tone_mp3)
+    open_and_wait(qtbot, window, media)
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    view = window.transcript_view
+    view.setFocus()
+    view.selectionModel().select(view.model().index(2), view.selectionModel().SelectionFlag.Select)
+    view.selectionModel().select(view.model().index(3), view.selectionModel().SelectionFlag.Select)
+    qtbot.keyClick(view, Qt.Key.Key_3)  # highlight in colour 3
+    with Library.open(library_path) as library:
+        saved = library.highlights()
+    assert [(h.start_ms, h.end_ms, h.color) for h in saved] == [(4000, 8000, 3)]
+    assert view.highlight_color(2) == 3 and view.highlight_color(3) == 3 and view.highlight_color(4) is None
+
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert view.highlight_color(2) is None
+    with Library.open(library_path) as library:
+        assert library.highlights() == []
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    with Library.open(library_path) as library:
+        assert [h.id for h in library.highlights()] == [saved[0].id]  # the same highlight back
+
+    window.seek(12_500)
+    qtbot.wait(300)
+    window.close()
+
+    again = MainWindow(VlcPlayback(), settings, library_path=library_path)
+    qtbot.addWidget(again)
+    again.show()
+    again.open_media(str(media))
+    qtbot.waitUntil(lambda: again.annotations.lecture is not None, timeout=5000)
+    qtbot.waitUntil(lambda: again.transcript_view.highlight_color(2) == 3, timeout=5000)
+    assert 12_400 <= again.playback.time_ms() <= 14_500  # resumed where the learner left off
