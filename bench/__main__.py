@@ -10,7 +10,8 @@ import json
 import subprocess
 import sys
 
-PROBES = ["startup", "open_seed", "sync_tick", "memory", "parse", "open_large"]
+PROBES = ["startup", "open_seed", "sync_tick", "memory", "parse", "open_large",
+          "library_search", "library_import", "library_highlight"]
 
 
 def run_probe(name: str) -> list[dict]:

@@ -276,5 +276,292 @@ def probe_open_large() -> None:
         window.close()
 
 
+# ----- the library (issue 4) -------------------------------------------------------------
+
+# Lecture-like words. Function words come first, in roughly their spoken frequency order;
+# content words are stems with their inflections, shuffled into the Zipf ranks; rare
+# technical names form the tail. About 3,000 distinct words in all.
+_FUNCTION_WORDS = """the and of to a is that in we it this you so for on be are with as can have what if
+not at or do one by all but just from they will there an about which how here now some these our get
+like going then let me see right more okay two when would know think its because each very other same
+into only also want look out time up use well need way actually i say thing things first where make has
+was been go them their new different whole kind point number case take work give example really much
+basically set over between any those could should something every many another back three find his her
+she he my your why yes good mean lot little bit end start put write question part problem idea sort fact
+course again still most even down next after before through without""".split()
+_STEMS = """learn model train network neural layer weight gradient descent loss function optimize parameter
+vector matrix token embed attend transform encode decode predict classify cluster sample distribute
+probability estimate infer regress linear kernel feature represent language word sentence document image
+pixel convolve pool recur sequence memory state hide output input activate normalize batch epoch iterate
+converge regularize overfit generalize validate test evaluate measure metric accuracy precision recall
+score rank search retrieve index query graph node edge tree path walk random variable variance bias
+expect entropy inform signal noise compress code channel capacity theorem prove lemma assume define
+derive compute calculate integrate differentiate solve equate approximate bound limit series sum product
+factor prime divide multiply add subtract algebra geometry space dimension project rotate scale shift
+translate align compare contrast reason logic argue claim support evidence observe experiment theory
+physics energy force mass velocity accelerate momentum field charge current voltage resist wave
+frequency phase amplitude quantum particle atom molecule bond react cell gene protein evolve select
+species population economy market price cost demand supply trade invest risk return history century war
+politic govern society culture philosophy ethic moral mind conscious perceive behave psychology brain
+neuron system design build program software compile execute runtime loop array list stack queue hash
+table pointer object class method interface module library package deploy server client request respond
+protocol secure encrypt key store database transact lock thread process schedule cache latency
+throughput benchmark profile debug error exception fail recover""".split()
+_SUFFIXES = ("", "s", "ing", "ed", "er", "ation", "al", "ly", "ive", "ment")
+_RARE = """softmax backpropagation hessian jacobian lagrangian eigenvalue eigenvector fourier laplace markov
+bayesian gaussian bernoulli poisson dirichlet kullback leibler bellman heisenberg schrodinger maxwell
+boltzmann hamiltonian riemann cauchy lipschitz banach hilbert noether turing church godel shannon
+nyquist viterbi dijkstra kruskal huffman lempel ziv rivest shamir adleman diffie hellman paxos raft
+lamport byzantine keynes ricardo pareto nash walras hayek hobbes locke kant hegel nietzsche descartes
+spinoza darwin mendel crick watson pavlov skinner piaget chomsky saussure wittgenstein""".split()
+# Words and forms a lecturer says that a tokenizer splits: hyphens and apostrophes.
+_SPLIT_FORMS = ["state-of-the-art", "trade-off", "don't", "it's", "we're", "let's", "so-called",
+                "real-world", "end-to-end", "that's", "can't", "well-known"]
+
+
+def _lecture_vocabulary() -> list[str]:
+    import random
+
+    forms = list(dict.fromkeys(stem + suffix for stem in _STEMS for suffix in _SUFFIXES))
+    random.Random(7).shuffle(forms)
+    return list(dict.fromkeys(_FUNCTION_WORDS + forms + _RARE))
+
+
+def _lecture_transcript(rnd, vocabulary: list[str], cum_weights: list[float], segments: int):
+    """A lecture: Zipf-distributed words with a topic of its own (a few dozen content words
+    said far more often than elsewhere), 8-12 words a line, some punctuation and split forms."""
+    from player.core.transcript import Segment, Transcript
+
+    topic = rnd.sample(vocabulary[len(_FUNCTION_WORDS):], 40)
+    lengths = [rnd.randint(8, 12) for _ in range(segments)]
+    words = rnd.choices(vocabulary, cum_weights=cum_weights, k=sum(lengths))
+    lines, at, clock = [], 0, 0
+    for length in lengths:
+        line = words[at:at + length]
+        at += length
+        for k in range(length):
+            roll = rnd.random()
+            if roll < 0.15:
+                line[k] = rnd.choice(topic)
+            elif roll < 0.16:
+                line[k] = rnd.choice(_SPLIT_FORMS)
+        line[0] = line[0].capitalize()
+        text = " ".join(line) + rnd.choice((".", ".", ".", ",", "?"))
+        duration = 1500 + length * 300 + rnd.randint(0, 800)
+        lines.append(Segment(clock, clock + duration, text))
+        clock += duration + rnd.randint(0, 400)
+    return Transcript(lines, title=" ".join(topic[:3]).title()), topic
+
+
+def _zipf_weights(count: int, exponent: float = 1.0) -> list[float]:
+    import itertools
+
+    return list(itertools.accumulate(1 / (rank + 1) ** exponent for rank in range(count)))
+
+
+def _build_library(folder: Path, lectures: int, segments: int, seed: int = 1):
+    """A library of `lectures` fake media files, each with a `segments`-line transcript.
+    Returns the open Library, the lecture ids, and the seconds spent generating the text
+    and importing it (separately)."""
+    import random
+
+    from player.core.library import Library
+
+    rnd = random.Random(seed)
+    vocabulary = _lecture_vocabulary()
+    cum_weights = _zipf_weights(len(vocabulary))
+    media = folder / "media"
+    media.mkdir(exist_ok=True)
+    library = Library.open(folder / "library.sqlite")
+    ids, generating, importing = [], 0.0, 0.0
+    for index in range(lectures):
+        began = time.perf_counter()
+        transcript, _topic = _lecture_transcript(rnd, vocabulary, cum_weights, segments)
+        path = media / f"lecture-{index:04d}.mp4"
+        path.write_bytes(f"fake media file {index} {seed}\n".encode() * 8)  # distinct fingerprints
+        generated = time.perf_counter()
+        ids.append(library.import_lecture(path, transcript).id)
+        generating += generated - began
+        importing += time.perf_counter() - generated
+    return library, ids, generating, importing
+
+
+def _file_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()) / 1e6
+
+
+def _ms_summary(times_ms: list[float]) -> tuple[float, float]:
+    """Median and p95 of a list of milliseconds."""
+    return statistics.median(times_ms), statistics.quantiles(times_ms, n=20)[-1]
+
+
+# What a learner types into the library search: rare and common words, two or three words,
+# a word half typed (every word is a prefix), a phrase in quotes, hyphens and apostrophes.
+LIBRARY_QUERIES = [
+    "kullback",                  # rare word (tail of the vocabulary)
+    "dirichlet",                 # rare word
+    "zyzzyva",                   # a word in no lecture
+    "the",                       # the most common word (also a prefix of then, there, ...)
+    "gradient",                  # mid-frequency content word
+    "network",                   # mid-frequency content word
+    "gradient descent",          # two words
+    "we can",                    # two common words
+    "the dirichlet",             # a common and a rare word
+    "neural network training",   # three words
+    "what is entropy",           # a question
+    "lear",                      # a word half typed
+    "tr",                        # two letters typed
+    "c",                         # one letter typed: the first key press of an incremental search
+    '"neural network"',          # a phrase in quotes
+    "state-of-the-art",          # hyphenated: four words, two of them very common
+    "trade-off",                 # hyphenated
+    "don't",                     # apostrophe: "don"* "t"*
+    "bayesian estimate",         # a rare and a mid-frequency word
+    "Markov chain",              # capitalised; "chain" is in no lecture
+]
+
+
+def probe_library_search() -> None:
+    import tempfile
+
+    from player.core.library import Library
+
+    lectures, segments = 1000, 1000
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        began = time.perf_counter()
+        library, ids, generating, importing = _build_library(folder, lectures, segments)
+        built = time.perf_counter() - began
+        path = library.path
+        library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        library.close()
+        row(f"library: build {lectures:,} lectures / {lectures * segments:,} segments", f"{built:.0f} s", "",
+            f"{importing:.0f} s in import_lecture ({importing / lectures * 1000:.0f} ms a lecture), "
+            f"{generating:.0f} s making the text")
+        row("library: file size, 1M segments", f"{_file_mb(path):.0f} MB", "",
+            "after a WAL checkpoint; text + FTS5 index + time index")
+
+        began = time.perf_counter()
+        library = Library.open(path)
+        opened = (time.perf_counter() - began) * 1000
+        row("library: open, 1M segments", f"{opened:.0f} ms", "",
+            "Library.open (quick_check reads every page); OS cache warm")
+
+        first_pass, runs = {}, {query: [] for query in LIBRARY_QUERIES}
+        hits = {}
+        for attempt in range(4):
+            for query in LIBRARY_QUERIES:
+                began = time.perf_counter()
+                found = library.search(query)
+                took = (time.perf_counter() - began) * 1000
+                if attempt == 0:
+                    first_pass[query] = took
+                    hits[query] = len(found)
+                else:
+                    runs[query].append(took)
+        per_query = {query: statistics.median(times) for query, times in runs.items()}
+        for query, took in sorted(per_query.items(), key=lambda item: -item[1]):
+            print(f"  {took:8.1f} ms  first {first_pass[query]:8.1f} ms  {hits[query]:3d} hits  {query!r}")
+        median, p95 = _ms_summary(list(per_query.values()))
+        row(f"library search, 1M segments ({len(LIBRARY_QUERIES)} queries)", f"{median:.1f} ms", "< 50 ms",
+            f"median over queries (each the median of 3 runs); first run after open "
+            f"{statistics.median(first_pass.values()):.1f} ms")
+        row("library search, 1M segments: p95", f"{p95:.1f} ms", "", "over the same queries")
+        # Where the time goes: every matching line is ranked (bm25) before the best 50 are kept.
+        from player.core.library import fts_query
+
+        slowest = sorted(per_query, key=per_query.get, reverse=True)[:3]
+        matches = {query: library.conn.execute("SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?",
+                                               (fts_query(query),)).fetchone()[0] for query in slowest}
+        row("library search, 1M segments: slowest", f"{per_query[slowest[0]]:.0f} ms", "",
+            "; ".join(f"{query!r} {per_query[query]:.0f} ms ({matches[query] // 1000}k lines match)"
+                      for query in slowest))
+        library.close()
+
+
+def probe_library_import() -> None:
+    import random
+    import tempfile
+
+    from player.core.library import Library
+
+    lectures, segments, lines, repeat = 1000, 1000, 4000, 7
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        library, ids, _generating, _importing = _build_library(folder, lectures, segments)
+        rnd = random.Random(99)
+        vocabulary = _lecture_vocabulary()
+        cum_weights = _zipf_weights(len(vocabulary))
+        direct, as_window = [], []
+        for attempt in range(2 * repeat):
+            transcript, _topic = _lecture_transcript(rnd, vocabulary, cum_weights, lines)
+            media = folder / "media" / f"new-{attempt}.mp4"
+            media.write_bytes(f"new lecture {attempt}\n".encode() * 8)
+            if attempt % 2 == 0:
+                began = time.perf_counter()
+                library.import_lecture(media, transcript)
+                direct.append((time.perf_counter() - began) * 1000)
+            else:
+                # As the window does it (annotations._import): a worker opens its own
+                # Library, which runs quick_check over the whole file first.
+                began = time.perf_counter()
+                with Library.open(library.path) as worker:
+                    worker.import_lecture(media, transcript)
+                as_window.append((time.perf_counter() - began) * 1000)
+        total = lectures * segments + repeat * 2 * lines
+        row(f"library import: {lines:,}-line transcript", f"{statistics.median(direct):.0f} ms", "< 300 ms",
+            f"median of {repeat}, each a new lecture; max {max(direct):.0f} ms; into a library of "
+            f"{lectures} lectures / ~{total // 1000}k segments, {_file_mb(library.path):.0f} MB")
+        row(f"library import: {lines:,} lines as the window does it", f"{statistics.median(as_window):.0f} ms",
+            "", f"median of {repeat}: Library.open (quick_check) + import, in the import worker")
+        library.close()
+
+
+def probe_library_highlight() -> None:
+    import random
+    import tempfile
+
+    lectures, segments, calls = 1000, 1000, 500
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        library, ids, _generating, _importing = _build_library(folder, lectures, segments)
+        rnd = random.Random(5)
+        end_ms = library.lecture(ids[0]).duration_ms
+
+        def some_range() -> tuple[int, int]:
+            start = rnd.randrange(0, end_ms - 20_000)
+            return start, start + rnd.randint(2_000, 20_000)
+
+        for lecture_id in ids:  # a library in use: a few highlights in every lecture
+            for _ in range(5):
+                library.add_highlight(lecture_id, *some_range(), color=rnd.randint(1, 5))
+        times = []
+        for _ in range(calls):
+            lecture_id = rnd.choice(ids)
+            start, end = some_range()
+            began = time.perf_counter()
+            library.add_highlight(lecture_id, start, end, color=rnd.randint(1, 5))
+            times.append((time.perf_counter() - began) * 1000)
+        median, p95 = _ms_summary(times)
+        row("library highlight: add_highlight to committed", f"{median:.2f} ms", "< 10 ms",
+            f"median of {calls}; {lectures} lectures, {len(ids) * 5 + calls} highlights; the key press "
+            f"adds µs in the GUI, but see the next row")
+        row("library highlight: p95", f"{p95:.2f} ms", "", f"max {max(times):.1f} ms")
+
+        # The window's AddHighlight command also reloads every highlight of the lecture
+        # (LectureAnnotations.reload_highlights): measure the pair as the lecture fills up.
+        lecture_id = ids[-1]
+        with_reload = []
+        for _ in range(200):
+            began = time.perf_counter()
+            library.add_highlight(lecture_id, *some_range(), color=1)
+            library.highlights(lecture=lecture_id)
+            with_reload.append((time.perf_counter() - began) * 1000)
+        row("library highlight + reload of the lecture's highlights", f"{statistics.median(with_reload):.1f} ms",
+            "", f"as AddHighlight.redo does it; 1st {with_reload[0]:.1f} ms, 200th {with_reload[-1]:.1f} ms "
+                "(grows with the lecture's highlights, more for those late in the lecture)")
+        library.close()
+
+
 if __name__ == "__main__":
     globals()["probe_" + sys.argv[1] if not sys.argv[1].startswith("_") else sys.argv[1]]()

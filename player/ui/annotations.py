@@ -21,7 +21,8 @@ COLOR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "orange"}
 def _import(library_path: Path, media_path: str, transcript: Transcript | None) -> int:
     # Its own connection: SQLite connections stay on the thread that made them, and
     # WAL lets this writer and the window's reader work side by side.
-    with Library.open(library_path) as library:
+    # The window's own connection checked the file when it opened it.
+    with Library.open(library_path, check_integrity=False) as library:
         return library.import_lecture(media_path, transcript).id
 
 
@@ -56,6 +57,28 @@ class RemoveHighlight(QUndoCommand):
 
     def undo(self) -> None:
         self._annotations.library.restore_highlight(self._removed)
+        self._annotations.reload_highlights()
+
+
+class EditHighlight(QUndoCommand):
+    """Any one edit of a highlight (colour, note, a tag): the library returns the
+    highlight before and after, and restoring either is undo and redo."""
+
+    def __init__(self, annotations: "LectureAnnotations", text: str, apply) -> None:
+        super().__init__(text)
+        self._annotations, self._apply = annotations, apply
+        self._edit = None
+
+    def redo(self) -> None:
+        library = self._annotations.library
+        if self._edit is None:
+            self._edit = self._apply(library)
+        else:
+            library.restore_highlight(self._edit.after)
+        self._annotations.reload_highlights()
+
+    def undo(self) -> None:
+        self._annotations.library.restore_highlight(self._edit.before)
         self._annotations.reload_highlights()
 
 
@@ -112,6 +135,36 @@ class LectureAnnotations(QObject):
     def add_highlight(self, start_ms: int, end_ms: int, color: int) -> None:
         if self.lecture is not None and end_ms > start_ms:
             self.undo_stack.push(AddHighlight(self, start_ms, end_ms, color))
+
+    def highlight_over(self, start_ms: int, end_ms: int) -> Highlight | None:
+        """The highlight that overlaps a span of time, the one starting first."""
+        for highlight in self.highlights:
+            if highlight.start_ms < end_ms and highlight.end_ms > start_ms:
+                return highlight
+        return None
+
+    def ensure_highlight(self, start_ms: int, end_ms: int, color: int) -> Highlight | None:
+        """The highlight over a span, made now if there is none (inside the caller's macro)."""
+        existing = self.highlight_over(start_ms, end_ms)
+        if existing is None:
+            self.add_highlight(start_ms, end_ms, color)
+            existing = self.highlight_over(start_ms, end_ms)
+        return existing
+
+    def set_note(self, highlight_id: int, note: str) -> None:
+        self.undo_stack.push(EditHighlight(self, "Edit note", lambda lib: lib.set_note(highlight_id, note or None)))
+
+    def add_tag(self, highlight_id: int, name: str) -> None:
+        self.undo_stack.push(EditHighlight(self, f"Tag “{name}”", lambda lib: lib.add_tag(highlight_id, name)))
+
+    def remove_tag(self, highlight_id: int, name: str) -> None:
+        self.undo_stack.push(EditHighlight(self, f"Untag “{name}”", lambda lib: lib.remove_tag(highlight_id, name)))
+
+    def set_color(self, highlight_id: int, color: int) -> None:
+        self.undo_stack.push(EditHighlight(self, "Change colour", lambda lib: lib.set_color(highlight_id, color)))
+
+    def tag_names(self) -> list[str]:
+        return [tag.name for tag in self.library.tags()] if self.library is not None else []
 
     def remove_highlight(self, highlight_id: int) -> None:
         if self.lecture is not None:

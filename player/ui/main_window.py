@@ -22,6 +22,7 @@ from player.playback import Playback, PlaybackState
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
 from player.ui.dialogs import ShortcutsDialog
 from player.ui.find_bar import FindBar
+from player.ui.highlights_panel import HighlightsPanel
 from player.ui.loader import BackgroundJob, describe_failure
 from player.ui.notes_panel import NotesPanel
 from player.ui.sync import PlaybackSync
@@ -128,6 +129,11 @@ class MainWindow(QMainWindow):
         for color, name in COLOR_NAMES.items():
             action(f"color_{color}", f"Highlight in {name}", [str(color)],
                    lambda _checked=False, c=color: self.highlight_selection(c), group="Annotate")
+        action("note", "Note on the highlight…", ["N"], lambda: self.edit_note(), group="Annotate")
+        action("tag", "Tag the highlight…", ["T"], lambda: self.add_tag(), group="Annotate")
+        action("previous_highlight", "Previous highlight", ["Alt+Up"], lambda: self.step_highlight(-1),
+               group="Annotate")
+        action("next_highlight", "Next highlight", ["Alt+Down"], lambda: self.step_highlight(1), group="Annotate")
         action("undo", "&Undo", ["Ctrl+Z"], lambda: self.annotations.undo_stack.undo(), group="Annotate")
         action("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self.annotations.undo_stack.redo(),
                group="Annotate")
@@ -189,6 +195,8 @@ class MainWindow(QMainWindow):
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.transcript_panel, "Transcript")
         self.side_tabs.addTab(self.notes_panel, "Notes")
+        self.highlights_panel = HighlightsPanel()
+        self.side_tabs.addTab(self.highlights_panel, "Highlights")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -222,7 +230,8 @@ class MainWindow(QMainWindow):
         for name in ("find", "find_next", "find_previous"):
             view_menu.addAction(acts[name])
         annotate_menu = self.menuBar().addMenu("&Annotate")
-        for name in ("undo", "redo", None, "highlight", "color_1", "color_2", "color_3", "color_4", "color_5"):
+        for name in ("undo", "redo", None, "highlight", "color_1", "color_2", "color_3", "color_4", "color_5", None,
+                     "note", "tag", None, "previous_highlight", "next_highlight"):
             annotate_menu.addSeparator() if name is None else annotate_menu.addAction(acts[name])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(acts["shortcuts"])
@@ -255,9 +264,10 @@ class MainWindow(QMainWindow):
         self.find_bar.closed.connect(self.close_find_bar)
         annotations = self.annotations
         annotations.lecture_ready.connect(self._on_lecture_ready)
-        annotations.highlights_changed.connect(
-            lambda highlights: self.transcript_view.set_highlights([(h.start_ms, h.end_ms, h.color)
-                                                                    for h in highlights]))
+        annotations.highlights_changed.connect(self._on_highlights_changed)
+        self.highlights_panel.seek_requested.connect(self.seek_and_play)
+        self.highlights_panel.remove_requested.connect(annotations.remove_highlight)
+        self.highlights_panel.edit_note_requested.connect(self.edit_note)
         annotations.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
         undo_stack = annotations.undo_stack
         for name, can_signal, can in (("undo", undo_stack.canUndoChanged, undo_stack.canUndo),
@@ -515,6 +525,66 @@ class MainWindow(QMainWindow):
         self.annotations.add_highlight(*span, self._color)
         self.statusBar().showMessage(f"Highlighted {format_clock(span[0])}–{format_clock(span[1])} "
                                      f"in {COLOR_NAMES[self._color]} (Ctrl+Z undoes)", 4000)
+
+    def _on_highlights_changed(self, highlights: list) -> None:
+        self.transcript_view.set_highlights([(h.start_ms, h.end_ms, h.color) for h in highlights])
+        self.highlights_panel.show_highlights(highlights)
+        self.side_tabs.setTabText(self.side_tabs.indexOf(self.highlights_panel),
+                                  f"Highlights ({len(highlights)})" if highlights else "Highlights")
+        self.transport.show_highlights([(h.start_ms, h.end_ms, h.color) for h in highlights])
+
+    def _edit_target(self, highlight_id: int | None):
+        """What an N or T applies to: (the highlight or None, the span to highlight first)."""
+        if highlight_id is not None:
+            found = next((h for h in self.annotations.highlights if h.id == highlight_id), None)
+            return (found, None) if found else None
+        if self.annotations.lecture is None:
+            self.statusBar().showMessage("Open a lecture first.", 4000)
+            return None
+        span = self.transcript_view.selected_span_ms()
+        if span is None:
+            return None
+        return self.annotations.highlight_over(*span), span
+
+    def _apply_to_highlight(self, label: str, target, edit) -> None:
+        """One undo step: highlight the span if needed, then edit the highlight."""
+        highlight, span = target
+        stack = self.annotations.undo_stack
+        stack.beginMacro(label)
+        try:
+            if highlight is None:
+                highlight = self.annotations.ensure_highlight(*span, self._color)
+            edit(highlight.id)
+        finally:
+            stack.endMacro()
+
+    def edit_note(self, highlight_id: int | None = None) -> None:
+        target = self._edit_target(highlight_id)
+        if target is None:
+            return
+        highlight, span = target
+        start, end = (highlight.start_ms, highlight.end_ms) if highlight else span
+        current = highlight.note or "" if highlight else ""
+        text, ok = QInputDialog.getMultiLineText(self, "Note", f"Note on {format_clock(start)}–{format_clock(end)}:",
+                                                 current)
+        if ok and text != current:
+            self._apply_to_highlight("Note", target, lambda hid: self.annotations.set_note(hid, text))
+
+    def add_tag(self) -> None:
+        target = self._edit_target(None)
+        if target is None:
+            return
+        name, ok = QInputDialog.getItem(self, "Tag", "Tag (pick one or type a new one):",
+                                        self.annotations.tag_names(), -1, True)
+        if ok and name.strip():
+            self._apply_to_highlight("Tag", target, lambda hid: self.annotations.add_tag(hid, name.strip()))
+
+    def step_highlight(self, direction: int) -> None:
+        now = self.playback.time_ms()
+        starts = sorted(h.start_ms for h in self.annotations.highlights)
+        after = [s for s in starts if s > now + 500] if direction > 0 else [s for s in starts if s < now - 1500]
+        if after:
+            self.seek(after[0] if direction > 0 else after[-1])
 
     def _on_state_changed(self, state: PlaybackState) -> None:
         play = self.actions_by_name["play"]

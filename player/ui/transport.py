@@ -4,25 +4,62 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtGui import QAction, QMouseEvent, QPainter
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
                                QVBoxLayout, QWidget)
 
 from player.core.timecode import format_clock
+from player.ui.annotations import HIGHLIGHT_COLORS
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 
 class SeekSlider(QSlider):
     """A slider that jumps to where it is clicked, as media players' do: the handle
-    moves under the pointer first, so the press becomes a drag and the release seeks."""
+    moves under the pointer first, so the press becomes a drag and the release seeks.
+
+    Along its foot runs the timeline of highlights; a click on a mark goes to the
+    start of that highlight."""
+
+    MARK_HEIGHT = 4
+    MARK_SLOP_PX = 3
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.marks: list[tuple[int, int, int]] = []  # (start_ms, end_ms, colour)
+
+    def set_marks(self, marks: list[tuple[int, int, int]]) -> None:
+        self.marks = marks
+        self.update()
+
+    def _x_of(self, ms: int) -> int:
+        return QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), ms, self.width())
+
+    def mark_at(self, x: int) -> tuple[int, int, int] | None:
+        for mark in self.marks:
+            if self._x_of(mark[0]) - self.MARK_SLOP_PX <= x <= self._x_of(mark[1]) + self.MARK_SLOP_PX:
+                return mark
+        return None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
-            value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
-                                                   int(event.position().x()), self.width())
+            x = int(event.position().x())
+            mark = self.mark_at(x) if event.position().y() >= self.height() - 2 * self.MARK_HEIGHT else None
+            value = mark[0] if mark else QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x,
+                                                                        self.width())
             self.setSliderPosition(value)
         super().mousePressEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self.marks or self.maximum() <= self.minimum():
+            return
+        painter = QPainter(self)
+        top = self.height() - self.MARK_HEIGHT
+        for start_ms, end_ms, color in self.marks:
+            left = self._x_of(start_ms)
+            painter.fillRect(left, top, max(3, self._x_of(end_ms) - left), self.MARK_HEIGHT, HIGHLIGHT_COLORS[color])
+        painter.end()
 
 
 class TransportBar(QWidget):
@@ -44,6 +81,7 @@ class TransportBar(QWidget):
         self.seek_slider.setObjectName("seekSlider")
         self.seek_slider.setRange(0, 0)
         self.seek_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.seek_slider.setMinimumHeight(22)  # room for the highlight timeline at its foot
         self.seek_slider.setToolTip("Seek")
         self.time_label = QLabel("0:00 / 0:00")
         self.time_label.setObjectName("timeLabel")
@@ -127,6 +165,9 @@ class TransportBar(QWidget):
             self.speed_box.addItem(f"{rate:g}×", rate)
             index = self.speed_box.count() - 1
         self.speed_box.setCurrentIndex(index)
+
+    def show_highlights(self, marks: list[tuple[int, int, int]]) -> None:
+        self.seek_slider.set_marks(marks)
 
     def show_volume(self, volume: int, muted: bool) -> None:
         self.volume_slider.blockSignals(True)

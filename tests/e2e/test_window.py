@@ -329,3 +329,62 @@ def test_highlight_selected_lines_undo_redo_and_resume(qtbot, window, tmp_path, 
     qtbot.waitUntil(lambda: again.annotations.lecture is not None, timeout=5000)
     qtbot.waitUntil(lambda: again.transcript_view.highlight_color(2) == 3, timeout=5000)
     assert 12_400 <= again.playback.time_ms() <= 14_500  # resumed where the learner left off
+
+
+def _answer_next_dialog(qtbot, answer):
+    """Modal input dialogs block: answer the next one from the event loop."""
+    from PySide6.QtWidgets import QInputDialog
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QInputDialog):
+            timer.stop()
+            answer(dialog)
+
+    timer = QTimer(interval=30)
+    timer.timeout.connect(poll)
+    timer.start()
+    return timer
+
+
+def test_notes_tags_panel_and_timeline(qtbot, window, tmp_path, tone_mp3, library_path):
+    from player.core.library import Library
+
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    view = window.transcript_view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(5))  # a plain click would also seek; select quietly
+    hostile_note = "Exam! <b>not bold</b> & “quotes” — עברית 🎓\nsecond line"
+    _answer_next_dialog(qtbot, lambda d: (d.setTextValue(hostile_note), d.accept()))
+    qtbot.keyClick(view, Qt.Key.Key_N)  # no highlight there yet: N makes one and notes it
+    window.activateWindow()  # no window manager hands activation back after a dialog
+    qtbot.waitUntil(window.isActiveWindow)
+    from PySide6.QtWidgets import QLineEdit
+
+    _answer_next_dialog(qtbot, lambda d: (qtbot.keyClicks(d.findChild(QLineEdit), "exam"), d.accept()))
+    qtbot.keyClick(view, Qt.Key.Key_T)  # typed as a learner would: a new tag
+    with Library.open(library_path) as library:
+        (saved,) = library.highlights()
+    assert (saved.start_ms, saved.end_ms, saved.note, saved.tags) == (10_000, 12_000, hostile_note, ("exam",))
+
+    panel = window.highlights_panel
+    assert panel.shown_count == 1
+    item = panel.tree.topLevelItem(0)
+    assert item.text(2) == "exam" and item.text(3).startswith("Exam! <b>not bold</b>")
+    panel.text_filter.setText("nothing like this")
+    assert panel.shown_count == 0
+    panel.text_filter.setText("")
+    assert window.transport.seek_slider.marks == [(10_000, 12_000, 1)]
+
+    # One undo step per N and per T (the note's step also made the highlight).
+    window.annotations.undo_stack.undo()
+    assert window.annotations.highlights[0].tags == ()
+    window.annotations.undo_stack.undo()
+    assert window.annotations.highlights == [] and panel.shown_count == 0
+
+    window.annotations.undo_stack.redo()
+    panel.tree.setFocus()
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+    assert window.annotations.highlights == []

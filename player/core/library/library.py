@@ -68,7 +68,7 @@ class Library:
     # ----- opening -------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, move_corrupt_aside: bool = False) -> "Library":
+    def open(cls, path: str | Path, *, move_corrupt_aside: bool = False, check_integrity: bool = True) -> "Library":
         """Open (creating or migrating) the library at `path`.
 
         A file that is not a library raises NotALibrary and is left as it is, unless
@@ -78,20 +78,21 @@ class Library:
         path = Path(path)
         moved = None
         try:
-            conn = cls._open_checked(path)
+            conn = cls._open_checked(path, check_integrity)
         except NotALibrary:
             if not move_corrupt_aside:
                 raise
             moved = move_aside(path)
-            conn = cls._open_checked(path)
+            conn = cls._open_checked(path, check_integrity)
         return cls(path, conn, moved)
 
     @classmethod
-    def _open_checked(cls, path: Path) -> sqlite3.Connection:
+    def _open_checked(cls, path: Path, check_integrity: bool = True) -> sqlite3.Connection:
         conn = connect(path)
         try:
             cls._check_is_ours(conn, path)
-            cls._check_integrity(conn, path)
+            if check_integrity:  # a second connection of a process that checked already can skip it
+                cls._check_integrity(conn, path)
             migrate(conn, path)
         except BaseException:
             conn.close()

@@ -1,0 +1,128 @@
+"""The Highlights tab: the lecture's highlights with time, colour, tags, note and first
+words; filtered by text, tag and colour; a click plays one, Delete removes it, a
+double click edits its note."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QKeyEvent
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
+
+from player.core.library import Highlight
+from player.core.timecode import format_clock
+from player.ui.annotations import COLOR_NAMES, HIGHLIGHT_COLORS
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+START_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _HighlightTree(QTreeWidget):
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_pressed.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+class _TimeItem(QTreeWidgetItem):
+    """Sorts by the time in ms, not by the text "10:02" < "9:58"."""
+
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
+        column = self.treeWidget().sortColumn() if self.treeWidget() else 0
+        if column == 0:
+            return self.data(0, START_ROLE) < other.data(0, START_ROLE)
+        return super().__lt__(other)
+
+
+class HighlightsPanel(QWidget):
+    seek_requested = Signal(int)
+    remove_requested = Signal(int)
+    edit_note_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("highlightsPanel")
+        self._highlights: list[Highlight] = []
+        self.text_filter = QLineEdit()
+        self.text_filter.setObjectName("highlightFilter")
+        self.text_filter.setPlaceholderText("Filter by words, note or tag")
+        self.text_filter.setClearButtonEnabled(True)
+        self.color_filter = QComboBox()
+        self.color_filter.setObjectName("colorFilter")
+        self.color_filter.addItem("All colours", None)
+        for color, name in COLOR_NAMES.items():
+            self.color_filter.addItem(f"{color} {name}", color)
+        self.tag_filter = QComboBox()
+        self.tag_filter.setObjectName("tagFilter")
+        self.tree = _HighlightTree()
+        self.tree.setObjectName("highlightTree")
+        self.tree.setHeaderLabels(["Time", "", "Tags", "Note", "Words"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.tree.setColumnWidth(0, 70)
+        self.tree.setColumnWidth(1, 24)
+        self.tree.setColumnWidth(2, 110)
+        self.tree.setColumnWidth(3, 140)
+        filters = QHBoxLayout()
+        filters.addWidget(self.text_filter, 1)
+        filters.addWidget(self.color_filter)
+        filters.addWidget(self.tag_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(filters)
+        layout.addWidget(self.tree, 1)
+        self.text_filter.textChanged.connect(lambda _text: self._fill())
+        self.color_filter.currentIndexChanged.connect(lambda _index: self._fill())
+        self.tag_filter.currentIndexChanged.connect(lambda _index: self._fill())
+        self.tree.itemClicked.connect(lambda item, _column: self.seek_requested.emit(item.data(0, START_ROLE)))
+        self.tree.itemDoubleClicked.connect(lambda item, _column: self.edit_note_requested.emit(item.data(0, ID_ROLE)))
+        self.tree.delete_pressed.connect(self._remove_selected)
+
+    def show_highlights(self, highlights: list[Highlight]) -> None:
+        self._highlights = highlights
+        chosen = self.tag_filter.currentData()
+        tags = sorted({tag for h in highlights for tag in h.tags}, key=str.casefold)
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem("All tags", None)
+        for tag in tags:
+            self.tag_filter.addItem(tag, tag)  # addItem shows plain text: tags are the learner's words
+        self.tag_filter.setCurrentIndex(max(0, self.tag_filter.findData(chosen)))
+        self.tag_filter.blockSignals(False)
+        self._fill()
+
+    def _visible(self, highlight: Highlight) -> bool:
+        color, tag = self.color_filter.currentData(), self.tag_filter.currentData()
+        words = self.text_filter.text().casefold().strip()
+        if color is not None and highlight.color != color:
+            return False
+        if tag is not None and tag.casefold() not in (t.casefold() for t in highlight.tags):
+            return False
+        haystack = " ".join((highlight.text, highlight.note or "", *highlight.tags)).casefold()
+        return not words or words in haystack
+
+    def _fill(self) -> None:
+        self.tree.setSortingEnabled(False)
+        self.tree.clear()
+        for highlight in filter(self._visible, self._highlights):
+            item = _TimeItem([format_clock(highlight.start_ms), "", ", ".join(highlight.tags),
+                              (highlight.note or "").replace("\n", " "), highlight.text[:200]])
+            item.setData(0, ID_ROLE, highlight.id)
+            item.setData(0, START_ROLE, highlight.start_ms)
+            item.setBackground(1, QBrush(HIGHLIGHT_COLORS[highlight.color]))
+            item.setToolTip(3, highlight.note or "")
+            self.tree.addTopLevelItem(item)
+        self.tree.setSortingEnabled(True)
+
+    def _remove_selected(self) -> None:
+        for item in self.tree.selectedItems():
+            self.remove_requested.emit(item.data(0, ID_ROLE))
+
+    @property
+    def shown_count(self) -> int:
+        return self.tree.topLevelItemCount()
