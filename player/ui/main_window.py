@@ -23,6 +23,7 @@ from player.ui.annotations import COLOR_NAMES, LectureAnnotations
 from player.ui.dialogs import ShortcutsDialog
 from player.ui.find_bar import FindBar
 from player.ui.highlights_panel import HighlightsPanel
+from player.ui.library_search import LibrarySearchDialog
 from player.ui.loader import BackgroundJob, describe_failure
 from player.ui.notes_panel import NotesPanel
 from player.ui.sync import PlaybackSync
@@ -58,6 +59,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.annotations = LectureAnnotations(library_path, self)
         self._color = 1  # the colour H uses: the last one chosen with 1-5
+        self._mark_in_ms: int | None = None
+        self._pending_seek_ms: int | None = None  # where a library search asked to go
         self.transcript: Transcript | None = None
         self.media_path: str | None = None
         self.transcript_path: str | None = None
@@ -134,6 +137,9 @@ class MainWindow(QMainWindow):
         action("previous_highlight", "Previous highlight", ["Alt+Up"], lambda: self.step_highlight(-1),
                group="Annotate")
         action("next_highlight", "Next highlight", ["Alt+Down"], lambda: self.step_highlight(1), group="Annotate")
+        action("mark_in", "Mark in at the playhead", ["["], self.mark_in, group="Annotate")
+        action("mark_out", "Mark out and highlight", ["]"], self.mark_out, group="Annotate")
+        action("search_library", "&Search all lectures…", ["Ctrl+Shift+F"], self.search_library, group="Library")
         action("undo", "&Undo", ["Ctrl+Z"], lambda: self.annotations.undo_stack.undo(), group="Annotate")
         action("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self.annotations.undo_stack.redo(),
                group="Annotate")
@@ -231,8 +237,10 @@ class MainWindow(QMainWindow):
             view_menu.addAction(acts[name])
         annotate_menu = self.menuBar().addMenu("&Annotate")
         for name in ("undo", "redo", None, "highlight", "color_1", "color_2", "color_3", "color_4", "color_5", None,
-                     "note", "tag", None, "previous_highlight", "next_highlight"):
+                     "mark_in", "mark_out", None, "note", "tag", None, "previous_highlight", "next_highlight"):
             annotate_menu.addSeparator() if name is None else annotate_menu.addAction(acts[name])
+        self.library_menu = self.menuBar().addMenu("&Library")
+        self.library_menu.addAction(acts["search_library"])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(acts["shortcuts"])
         help_menu.addAction(acts["about"])
@@ -495,6 +503,10 @@ class MainWindow(QMainWindow):
     # --- the library ------------------------------------------------------------------------
     def _on_lecture_ready(self, lecture) -> None:
         """Back where the learner left off, unless that was the very start or end."""
+        if self._pending_seek_ms is not None:
+            self.seek_and_play(self._pending_seek_ms)
+            self._pending_seek_ms = None
+            return
         position = lecture.last_position_ms
         duration = lecture.duration_ms or self.playback.duration_ms
         if position > 5000 and (not duration or position < duration - 5000):
@@ -525,6 +537,45 @@ class MainWindow(QMainWindow):
         self.annotations.add_highlight(*span, self._color)
         self.statusBar().showMessage(f"Highlighted {format_clock(span[0])}–{format_clock(span[1])} "
                                      f"in {COLOR_NAMES[self._color]} (Ctrl+Z undoes)", 4000)
+
+    def mark_in(self) -> None:
+        self._mark_in_ms = self.playback.time_ms()
+        self.statusBar().showMessage(f"In at {format_clock(self._mark_in_ms)}: press ] where the highlight ends",
+                                     8000)
+
+    def mark_out(self) -> None:
+        """A highlight from the in point to the playhead: it may start or end inside a line."""
+        out_ms = self.playback.time_ms()
+        if self._mark_in_ms is None:
+            self.statusBar().showMessage("Press [ where the highlight starts first.", 4000)
+            return
+        start, end = sorted((self._mark_in_ms, out_ms))
+        self._mark_in_ms = None
+        if end - start < 200 or self.annotations.lecture is None:
+            self.statusBar().showMessage("Too short to highlight.", 4000)
+            return
+        self.annotations.add_highlight(start, end, self._color)
+        self.statusBar().showMessage(f"Highlighted {format_clock(start)}–{format_clock(end)}", 4000)
+
+    def search_library(self) -> None:
+        if not self.annotations.available:
+            self.statusBar().showMessage("No library is open.", 4000)
+            return
+        dialog = LibrarySearchDialog(self.annotations.library.path, self)
+        dialog.open_requested.connect(self.open_at)
+        dialog.show()
+        self.library_search_dialog = dialog
+
+    def open_at(self, media_path: str, ms: int) -> None:
+        """Play a lecture from a moment: seek now if it is open, else once it is."""
+        if self.media_path and os.path.abspath(media_path) == self.media_path:
+            self.seek_and_play(ms)
+        elif os.path.exists(media_path):
+            self._pending_seek_ms = ms
+            self.open_media(media_path)
+        else:
+            self._show_error("The lecture has moved", f"{media_path}: the file is not there any more. "
+                                                      "Library ▸ Lectures can relink it.")
 
     def _on_highlights_changed(self, highlights: list) -> None:
         self.transcript_view.set_highlights([(h.start_ms, h.end_ms, h.color) for h in highlights])

@@ -388,3 +388,36 @@ def test_notes_tags_panel_and_timeline(qtbot, window, tmp_path, tone_mp3, librar
     panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
     qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
     assert window.annotations.highlights == []
+
+
+def test_in_and_out_points_make_a_highlight_inside_lines(qtbot, window, tmp_path, tone_mp3):
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    window.playback.pause()
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
+    window.seek(3_300)
+    qtbot.wait(200)
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_BracketLeft)
+    window.seek(6_700)
+    qtbot.wait(200)
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_BracketRight)
+    (made,) = window.annotations.highlights
+    assert abs(made.start_ms - 3_300) <= 60 and abs(made.end_ms - 6_700) <= 60
+
+
+def test_library_search_opens_the_lecture_at_the_moment(qtbot, window, tmp_path, tone_mp3):
+    media = tone_lecture(tmp_path, tone_mp3)
+    open_and_wait(qtbot, window, media)
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    window.search_library()
+    dialog = window.library_search_dialog
+    qtbot.keyClicks(dialog.field, "Line 7")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0, timeout=5000)
+    first = dialog.results.item(0)
+    assert "0:14" in first.text() and "tone lecture" in first.text()
+    window.playback.pause()
+    qtbot.mouseClick(dialog.results.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dialog.results.visualItemRect(first).center())
+    wait_playing(qtbot, window.playback)
+    assert 14_000 <= window.playback.time_ms() <= 14_600
+    dialog.close()
