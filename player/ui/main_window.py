@@ -51,6 +51,12 @@ def looks_like_notes_file(path: str) -> bool:
     return looks_like_notes(head.decode("utf-8", errors="replace"))
 
 
+def highlight_label(highlight) -> str:
+    """What a highlighted line shows of it: a mark for a note, then its tags."""
+    parts = (["✎"] if highlight.note else []) + [f"#{tag}" for tag in highlight.tags]
+    return " ".join(parts)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, playback: Playback, settings: QSettings, notice: str | None = None,
                  library_path: Path | None = None) -> None:
@@ -578,7 +584,7 @@ class MainWindow(QMainWindow):
                                                       "Library ▸ Lectures can relink it.")
 
     def _on_highlights_changed(self, highlights: list) -> None:
-        self.transcript_view.set_highlights([(h.start_ms, h.end_ms, h.color) for h in highlights])
+        self.transcript_view.set_highlights([(h.start_ms, h.end_ms, h.color, highlight_label(h)) for h in highlights])
         self.highlights_panel.show_highlights(highlights)
         self.side_tabs.setTabText(self.side_tabs.indexOf(self.highlights_panel),
                                   f"Highlights ({len(highlights)})" if highlights else "Highlights")

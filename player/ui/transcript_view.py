@@ -198,7 +198,26 @@ class SegmentDelegate(QStyledItemDelegate):
             # drawText with a plain string: transcript text is never read as markup.
             flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
             painter.drawText(text_rect, int(flags), model.text(row))
+            label = self._view.highlight_label(row)
+            if label:
+                self._paint_label(painter, label, rect, palette)
         painter.restore()
+
+    def _paint_label(self, painter: QPainter, label: str, rect: QRect, palette: QPalette) -> None:
+        """Tags and the note mark as a small pill at the row's top right (plain text)."""
+        font = QFont(self.time_font)
+        metrics = QFontMetrics(font)
+        text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(40, rect.width() // 3))
+        width = metrics.horizontalAdvance(text) + 10
+        pill = QRect(rect.right() - width - 10, rect.top() + 3, width, metrics.height() + 2)
+        background = QColor(palette.color(QPalette.ColorRole.Base))
+        background.setAlpha(230)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.setBrush(background)
+        painter.drawRoundedRect(pill, 6, 6)
+        painter.setFont(font)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
 
     def _row_highlight(self, row: int) -> int | None:
         """The colour of a highlight on this row (any of a paragraph's lines)."""
@@ -313,6 +332,7 @@ class TranscriptView(QListView):
         self._paragraph_cache = None
         self._press_position = QPoint()
         self._highlight_color: dict[int, int] = {}  # segment index -> the learner's colour 1-5
+        self._highlight_label: dict[int, str] = {}  # first segment of a highlight -> "✎ #tag"
         self._search = ""
         self._match_rows: list[int] = []     # rows holding the query, in order
         self._visited_match: int | None = None  # index into _match_rows
@@ -355,20 +375,28 @@ class TranscriptView(QListView):
         self.search(self._search)  # rows changed: find the matches again
 
     # --- highlights ----------------------------------------------------------------------
-    def set_highlights(self, spans: list[tuple[int, int, int]]) -> None:
-        """(start_ms, end_ms, colour) of each highlight: the lines they cover get the colour."""
+    def set_highlights(self, spans: list[tuple[int, int, int, str]]) -> None:
+        """(start_ms, end_ms, colour, label) of each highlight: the lines they cover get
+        the colour, and the first of them the label (its tags, a mark for a note)."""
         transcript = self.segment_model.transcript
         colors: dict[int, int] = {}
+        labels: dict[int, str] = {}
         if transcript is not None:
-            for start_ms, end_ms, color in spans:
+            for start_ms, end_ms, color, label in spans:
                 index = transcript.segment_near(start_ms)
                 index = 0 if index is None else index
+                if label:
+                    labels[index] = label
                 while index < len(transcript) and transcript[index].start_ms < end_ms:
                     if transcript[index].end_ms > start_ms:
                         colors[index] = color
                     index += 1
         self._highlight_color = colors
+        self._highlight_label = labels
         self.viewport().update()
+
+    def highlight_label(self, segment: int) -> str | None:
+        return self._highlight_label.get(segment)
 
     def highlight_color(self, segment: int) -> int | None:
         return self._highlight_color.get(segment)

@@ -376,6 +376,7 @@ def test_notes_tags_panel_and_timeline(qtbot, window, tmp_path, tone_mp3, librar
     assert panel.shown_count == 0
     panel.text_filter.setText("")
     assert window.transport.seek_slider.marks == [(10_000, 12_000, 1)]
+    assert view.highlight_label(5) == "✎ #exam"  # shown on the line, as plain text
 
     # One undo step per N and per T (the note's step also made the highlight).
     window.annotations.undo_stack.undo()
