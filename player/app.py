@@ -38,6 +38,8 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
     library_path.parent.mkdir(parents=True, exist_ok=True)
     window = MainWindow(playback, QSettings(), notice, library_path=library_path)
     window.show()
+    if window.annotations.open_error:
+        window.offer_another_library()
     if media:
         window.open_media(media, transcript)
     elif transcript:

@@ -101,10 +101,21 @@ class LectureAnnotations(QObject):
         self._import_job.failed.connect(lambda error: self.problem.emit(f"Library: {error}"))
         self.open_error: str | None = None  # shown by the window: no signal is connected yet
         if library_path is not None:
-            try:
-                self.library = Library.open(library_path)
-            except LibraryError as error:
-                self.open_error = f"The library could not be opened, so nothing is saved: {error}"
+            self.open_library(library_path)
+
+    def open_library(self, library_path: Path) -> bool:
+        """Use this library file from now on; False (and open_error says why) if it can't be."""
+        self.close()
+        self._library_path = library_path
+        self.lecture, self.highlights = None, []
+        self.undo_stack.clear()
+        try:
+            self.library = Library.open(library_path)
+        except LibraryError as error:
+            self.open_error = f"The library could not be opened, so nothing is saved: {error}"
+            return False
+        self.open_error = None
+        return True
 
     @property
     def available(self) -> bool:

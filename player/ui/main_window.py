@@ -563,6 +563,30 @@ class MainWindow(QMainWindow):
         self.annotations.add_highlight(start, end, self._color)
         self.statusBar().showMessage(f"Highlighted {format_clock(start)}–{format_clock(end)}", 4000)
 
+    def offer_another_library(self) -> None:
+        """The library could not be opened: say why, and let the learner pick another file
+        (the damaged one is never overwritten)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "The library could not be opened",
+                          f"{self.annotations.open_error}\n\nYou can choose another library file, or go on "
+                          "without one (highlights are then not saved).", QMessageBox.StandardButton.NoButton, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        choose = box.addButton("Choose another library…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Go on without", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is choose:
+            path, _ = QFileDialog.getSaveFileName(self, "Library file", str(Path.home() / "lectures.sqlite"),
+                                                  "Library (*.sqlite *.db);;All files (*)",
+                                                  options=QFileDialog.Option.DontConfirmOverwrite)
+            if path:
+                self.switch_library(Path(path))
+
+    def switch_library(self, path: Path) -> bool:
+        opened = self.annotations.open_library(path)
+        self.statusBar().showMessage(f"Library: {path}" if opened else self.annotations.open_error, 8000)
+        if opened and self.media_path:
+            self.annotations.open_lecture(self.media_path, self.transcript)
+        return opened
+
     def search_library(self) -> None:
         if not self.annotations.available:
             self.statusBar().showMessage("No library is open.", 4000)

@@ -422,3 +422,23 @@ def test_library_search_opens_the_lecture_at_the_moment(qtbot, window, tmp_path,
     wait_playing(qtbot, window.playback)
     assert 14_000 <= window.playback.time_ms() <= 14_600
     dialog.close()
+
+
+def test_a_file_that_is_not_a_library_is_kept_and_another_can_be_chosen(qtbot, settings, tmp_path, tone_mp3):
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    not_a_library = tmp_path / "notes.sqlite"
+    not_a_library.write_bytes(b"my precious notes, not SQLite" * 100)
+    before = not_a_library.read_bytes()
+    window = MainWindow(VlcPlayback(), settings, library_path=not_a_library)
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.annotations.available and "notes.sqlite" in window.annotations.open_error
+    assert "notes.sqlite" in window.statusBar().currentMessage()
+    window.highlight_selection(1)
+    assert "No library" in window.statusBar().currentMessage()
+    assert window.switch_library(tmp_path / "fresh.sqlite")
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    assert not_a_library.read_bytes() == before  # never overwritten
