@@ -20,7 +20,7 @@ def prepare_qt_platform() -> None:
 
 def run_app(media: str | None, transcript: str | None, library: str | None = None) -> int:
     prepare_qt_platform()
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from player.core.library import default_library_path
@@ -38,10 +38,11 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
     library_path.parent.mkdir(parents=True, exist_ok=True)
     window = MainWindow(playback, QSettings(), notice, library_path=library_path)
     window.show()
-    if window.annotations.open_error:
-        window.offer_another_library()
     if media:
         window.open_media(media, transcript)
     elif transcript:
         window.open_transcript(transcript)
+    if window.annotations.open_error:
+        # After the lecture is open: the learner can still watch while deciding.
+        QTimer.singleShot(0, window.offer_another_library)
     return app.exec()
