@@ -35,7 +35,10 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
     if notice:
         print(f"transcript-player: {notice}", file=sys.stderr)
     library_path = Path(library) if library else default_library_path()
-    library_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        library_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # opening the library then fails with a message that names the file
     window = MainWindow(playback, QSettings(), notice, library_path=library_path)
     window.show()
     if media:
