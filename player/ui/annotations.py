@@ -103,14 +103,16 @@ class LectureAnnotations(QObject):
         if library_path is not None:
             self.open_library(library_path)
 
-    def open_library(self, library_path: Path) -> bool:
-        """Use this library file from now on; False (and open_error says why) if it can't be."""
+    def open_library(self, library_path: Path, move_damaged_aside: bool = False) -> bool:
+        """Use this library file from now on; False (and open_error says why) if it can't be.
+        With move_damaged_aside, a file that is not a sound library is renamed, never
+        overwritten, and a new library starts in its place (library.moved_aside says where)."""
         self.close()
         self._library_path = library_path
         self.lecture, self.highlights = None, []
         self.undo_stack.clear()
         try:
-            self.library = Library.open(library_path)
+            self.library = Library.open(library_path, move_corrupt_aside=move_damaged_aside)
         except LibraryError as error:
             self.open_error = f"The library could not be opened, so nothing is saved: {error}"
             return False

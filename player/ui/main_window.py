@@ -571,14 +571,30 @@ class MainWindow(QMainWindow):
                           "without one (highlights are then not saved).", QMessageBox.StandardButton.NoButton, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         choose = box.addButton("Choose another library…", QMessageBox.ButtonRole.AcceptRole)
+        fresh = box.addButton("Keep it aside, start a new one", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("Go on without", QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        if box.clickedButton() is choose:
+        if box.clickedButton() is fresh:
+            self.start_new_library_in_place()
+        elif box.clickedButton() is choose:
             path, _ = QFileDialog.getSaveFileName(self, "Library file", str(Path.home() / "lectures.sqlite"),
                                                   "Library (*.sqlite *.db);;All files (*)",
                                                   options=QFileDialog.Option.DontConfirmOverwrite)
             if path:
                 self.switch_library(Path(path))
+
+    def start_new_library_in_place(self) -> bool:
+        """Rename the file that could not be opened and start a new library where it was."""
+        path = self.annotations._library_path
+        if not self.annotations.open_library(path, move_damaged_aside=True):
+            self.statusBar().showMessage(self.annotations.open_error, 8000)
+            return False
+        moved = self.annotations.library.moved_aside
+        self._show_error("A new library was started",
+                         f"The old file was kept, renamed to {moved}." if moved else f"Library: {path}")
+        if self.media_path:
+            self.annotations.open_lecture(self.media_path, self.transcript)
+        return True
 
     def switch_library(self, path: Path) -> bool:
         opened = self.annotations.open_library(path)

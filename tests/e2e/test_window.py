@@ -442,3 +442,22 @@ def test_a_file_that_is_not_a_library_is_kept_and_another_can_be_chosen(qtbot, s
     open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
     assert not_a_library.read_bytes() == before  # never overwritten
+
+
+def test_a_damaged_library_can_be_kept_aside_for_a_new_one(qtbot, settings, tmp_path):
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    damaged = tmp_path / "library.sqlite"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\x07" * 4000)
+    before = damaged.read_bytes()
+    window = MainWindow(VlcPlayback(), settings, library_path=damaged)
+    qtbot.addWidget(window)
+    assert not window.annotations.available
+    assert window.start_new_library_in_place()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=3000)
+    box = QApplication.activeModalWidget()
+    moved = window.annotations.library.moved_aside
+    assert str(moved) in box.text() and moved.read_bytes() == before
+    box.close()
+    assert window.annotations.available and damaged.exists()
