@@ -15,18 +15,23 @@ SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 
 class SeekSlider(QSlider):
-    """A slider that jumps to where it is clicked, as media players' do: the handle
-    moves under the pointer first, so the press becomes a drag and the release seeks.
+    """The seek bar: a press jumps where it is pressed, a drag previews, the release
+    seeks, as in media players (QSlider's own page steps and handle grabbing are not
+    wanted here).
 
-    Along its foot runs the timeline of highlights; a click on a mark goes to the
+    Along its foot runs the timeline of highlights; a press on a mark goes to the
     start of that highlight."""
 
     MARK_HEIGHT = 4
     MARK_SLOP_PX = 3
 
+    seek_requested = Signal(int)
+    dragged = Signal(int)
+
     def __init__(self, *args) -> None:
         super().__init__(*args)
         self.marks: list[tuple[int, int, int]] = []  # (start_ms, end_ms, colour)
+        self.dragging = False
 
     def set_marks(self, marks: list[tuple[int, int, int]]) -> None:
         self.marks = marks
@@ -35,6 +40,9 @@ class SeekSlider(QSlider):
     def _x_of(self, ms: int) -> int:
         return QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), ms, self.width())
 
+    def _value_at(self, x: int) -> int:
+        return QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x, self.width())
+
     def mark_at(self, x: int) -> tuple[int, int, int] | None:
         for mark in self.marks:
             if self._x_of(mark[0]) - self.MARK_SLOP_PX <= x <= self._x_of(mark[1]) + self.MARK_SLOP_PX:
@@ -42,13 +50,27 @@ class SeekSlider(QSlider):
         return None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
-            x = int(event.position().x())
-            mark = self.mark_at(x) if event.position().y() >= self.height() - 2 * self.MARK_HEIGHT else None
-            value = mark[0] if mark else QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x,
-                                                                        self.width())
-            self.setSliderPosition(value)
-        super().mousePressEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.maximum() <= self.minimum():
+            return
+        x = int(event.position().x())
+        on_timeline = event.position().y() >= self.height() - 2 * self.MARK_HEIGHT
+        mark = self.mark_at(x) if on_timeline else None
+        self.setValue(mark[0] if mark else self._value_at(x))
+        self.dragging = mark is None
+        if mark:
+            self.seek_requested.emit(mark[0])
+        else:
+            self.dragged.emit(self.value())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self.dragging:
+            self.setValue(self._value_at(int(event.position().x())))
+            self.dragged.emit(self.value())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self.dragging:
+            self.dragging = False
+            self.seek_requested.emit(self.value())
 
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
@@ -135,9 +157,8 @@ class TransportBar(QWidget):
         layout.addLayout(controls)
 
     def _connect_signals(self) -> None:
-        self.seek_slider.sliderMoved.connect(self._show_time_while_dragging)
-        self.seek_slider.sliderReleased.connect(
-            lambda: self.seek_requested.emit(self.seek_slider.value()))
+        self.seek_slider.dragged.connect(self._show_time_while_dragging)
+        self.seek_slider.seek_requested.connect(self.seek_requested)
         self.speed_box.activated.connect(
             lambda i: self.rate_requested.emit(float(self.speed_box.itemData(i))))
         self.volume_slider.valueChanged.connect(self.volume_requested)
@@ -152,7 +173,7 @@ class TransportBar(QWidget):
         self.show_time(self.seek_slider.value())
 
     def show_time(self, ms: int) -> None:
-        if self.seek_slider.isSliderDown():
+        if self.seek_slider.dragging:
             return  # the user is dragging: don't fight them
         self.seek_slider.blockSignals(True)
         self.seek_slider.setValue(ms)

@@ -461,3 +461,21 @@ def test_a_damaged_library_can_be_kept_aside_for_a_new_one(qtbot, settings, tmp_
     assert str(moved) in box.text() and moved.read_bytes() == before
     box.close()
     assert window.annotations.available and damaged.exists()
+
+
+def test_a_click_on_a_timeline_mark_goes_to_its_highlight(qtbot, window, tmp_path, tone_mp3):
+    from PySide6.QtCore import QPoint
+
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    window.annotations.add_highlight(12_000, 14_000, 2)
+    slider = window.transport.seek_slider
+    qtbot.waitUntil(lambda: slider.maximum() > 0)
+    x = (slider._x_of(12_000) + slider._x_of(14_000)) // 2 + 1  # inside the mark, not at its start
+    seeks = []
+    window.transport.seek_requested.connect(seeks.append)
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(x, slider.height() - 2))
+    assert seeks == [12_000]
+    # Elsewhere on the bar, a press and release seeks to that point.
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(slider.width() // 4, slider.height() // 2))
+    assert abs(seeks[1] - slider.maximum() // 4) < slider.maximum() // 50
