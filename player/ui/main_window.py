@@ -24,6 +24,8 @@ from player.ui.dialogs import ShortcutsDialog
 from player.ui.find_bar import FindBar
 from player.ui.highlights_panel import HighlightsPanel
 from player.ui.library_search import LibrarySearchDialog
+from player.ui.library_window import LibraryWindow
+from player.ui.tag_manager import TagManagerDialog
 from player.ui.loader import BackgroundJob, describe_failure
 from player.ui.notes_panel import NotesPanel
 from player.ui.sync import PlaybackSync
@@ -146,6 +148,8 @@ class MainWindow(QMainWindow):
         action("mark_in", "Mark in at the playhead", ["["], self.mark_in, group="Annotate")
         action("mark_out", "Mark out and highlight", ["]"], self.mark_out, group="Annotate")
         action("search_library", "&Search all lectures…", ["Ctrl+Shift+F"], self.search_library, group="Library")
+        action("show_library", "&Lectures…", ["Ctrl+Shift+L"], self.show_library, group="Library")
+        action("manage_tags", "&Tags…", [], self.manage_tags, group="Library")
         action("undo", "&Undo", ["Ctrl+Z"], lambda: self.annotations.undo_stack.undo(), group="Annotate")
         action("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self.annotations.undo_stack.redo(),
                group="Annotate")
@@ -246,7 +250,9 @@ class MainWindow(QMainWindow):
                      "mark_in", "mark_out", None, "note", "tag", None, "previous_highlight", "next_highlight"):
             annotate_menu.addSeparator() if name is None else annotate_menu.addAction(acts[name])
         self.library_menu = self.menuBar().addMenu("&Library")
+        self.library_menu.addAction(acts["show_library"])
         self.library_menu.addAction(acts["search_library"])
+        self.library_menu.addAction(acts["manage_tags"])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(acts["shortcuts"])
         help_menu.addAction(acts["about"])
@@ -602,6 +608,23 @@ class MainWindow(QMainWindow):
         if opened and self.media_path:
             self.annotations.open_lecture(self.media_path, self.transcript)
         return opened
+
+    def show_library(self) -> None:
+        if not self.annotations.available:
+            self.statusBar().showMessage("No library is open.", 4000)
+            return
+        window = LibraryWindow(self.annotations.library, self)
+        window.open_requested.connect(self.open_media)
+        window.show()
+        self.library_window = window
+
+    def manage_tags(self) -> None:
+        if not self.annotations.available:
+            self.statusBar().showMessage("No library is open.", 4000)
+            return
+        dialog = TagManagerDialog(self.annotations, self)
+        dialog.show()
+        self.tag_manager = dialog
 
     def search_library(self) -> None:
         if not self.annotations.available:

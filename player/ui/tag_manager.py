@@ -166,6 +166,7 @@ class TagManagerDialog(QDialog):
         self.table.setObjectName("tagTable")
         self.table.setHorizontalHeaderLabels(["Tag", "Colour", "Highlights"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -214,7 +215,10 @@ class TagManagerDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.rename_selected())
         # An undo or redo from the main window changes tags too: keep the list true.
-        self.annotations.undo_stack.indexChanged.connect(lambda _index: self.refresh())
+        self.annotations.undo_stack.indexChanged.connect(self._on_stack_changed)
+
+    def _on_stack_changed(self, _index: int) -> None:
+        self.refresh()
 
     # ----- contents --------------------------------------------------------------------
 
@@ -228,7 +232,6 @@ class TagManagerDialog(QDialog):
             name = _SortItem(tag.name)  # item text is plain text: never interpreted
             name.setData(NAME_ROLE, tag.name)
             name.setData(SORT_ROLE, tag.name.casefold())
-            name.setToolTip("")  # a tooltip would be guessed as rich text; the name is visible anyway
             color = _SortItem(color_label(tag.color))
             color.setData(SORT_ROLE, tag.color or 0)
             if tag.color in HIGHLIGHT_COLORS:
@@ -263,7 +266,8 @@ class TagManagerDialog(QDialog):
         return row >= 0
 
     def selected_tag(self) -> Tag | None:
-        rows = {index.row() for index in self.table.selectionModel().selectedRows()} if self.table.selectionModel() else set()
+        model = self.table.selectionModel()
+        rows = {index.row() for index in model.selectedRows()} if model is not None else set()
         if not rows:
             return None
         item = self.table.item(min(rows), NAME)

@@ -479,3 +479,18 @@ def test_a_click_on_a_timeline_mark_goes_to_its_highlight(qtbot, window, tmp_pat
     # Elsewhere on the bar, a press and release seeks to that point.
     qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(slider.width() // 4, slider.height() // 2))
     assert abs(seeks[1] - slider.maximum() // 4) < slider.maximum() // 50
+
+
+def test_library_menu_opens_lectures_and_tags(qtbot, window, tmp_path, tone_mp3):
+    media = tone_lecture(tmp_path, tone_mp3)
+    open_and_wait(qtbot, window, media)
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    window.actions_by_name["show_library"].trigger()
+    lectures = window.library_window
+    assert lectures.isVisible()
+    window.actions_by_name["manage_tags"].trigger()
+    assert window.tag_manager.isVisible()
+    lectures.open_requested.emit(str(media))
+    wait_playing(qtbot, window.playback)
+    assert window.media_path == str(media)
+    lectures.close(), window.tag_manager.close()
