@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QKeyEvent
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QMenu, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from player.core.library import Highlight
 from player.core.timecode import format_clock
@@ -41,6 +41,8 @@ class HighlightsPanel(QWidget):
     seek_requested = Signal(int)
     remove_requested = Signal(int)
     edit_note_requested = Signal(int)
+    tag_requested = Signal(int)
+    color_requested = Signal(int, int)      # highlight id, colour
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +84,9 @@ class HighlightsPanel(QWidget):
         self.tree.itemClicked.connect(lambda item, _column: self.seek_requested.emit(item.data(0, START_ROLE)))
         self.tree.itemDoubleClicked.connect(lambda item, _column: self.edit_note_requested.emit(item.data(0, ID_ROLE)))
         self.tree.delete_pressed.connect(self._remove_selected)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.color_meanings: dict[int, str] = dict(COLOR_NAMES)
 
     def show_highlights(self, highlights: list[Highlight]) -> None:
         self._highlights = highlights
@@ -118,6 +123,30 @@ class HighlightsPanel(QWidget):
             item.setToolTip(3, highlight.note or "")
             self.tree.addTopLevelItem(item)
         self.tree.setSortingEnabled(True)
+
+    def edit_menu(self, highlight_id: int) -> QMenu:
+        """Edit in place: colour, note, tag, remove."""
+        menu = QMenu(self)
+        colors = menu.addMenu("Colour")
+        for color, meaning in self.color_meanings.items():
+            action = colors.addAction(f"{color}  {meaning.replace('&', '&&')}")  # no mnemonic
+            action.triggered.connect(lambda _checked=False, c=color: self.color_requested.emit(highlight_id, c))
+        menu.addAction("Note…").triggered.connect(lambda: self.edit_note_requested.emit(highlight_id))
+        menu.addAction("Add a tag…").triggered.connect(lambda: self.tag_requested.emit(highlight_id))
+        menu.addSeparator()
+        menu.addAction("Remove").triggered.connect(lambda: self.remove_requested.emit(highlight_id))
+        return menu
+
+    def _context_menu(self, position) -> None:
+        item = self.tree.itemAt(position)
+        if item is not None:
+            self.edit_menu(item.data(0, ID_ROLE)).exec(self.tree.viewport().mapToGlobal(position))
+
+    def set_color_meanings(self, meanings: dict[int, str]) -> None:
+        self.color_meanings = dict(meanings)
+        for index in range(1, self.color_filter.count()):
+            color = self.color_filter.itemData(index)
+            self.color_filter.setItemText(index, f"{color} {meanings[color]}")
 
     def _remove_selected(self) -> None:
         for item in self.tree.selectedItems():

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
         self._restore_settings()
+        self._show_color_meanings()
         if notice or self.annotations.open_error:
             self.statusBar().showMessage(" ".join(filter(None, (notice, self.annotations.open_error))))
 
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         for color, name in COLOR_NAMES.items():
             action(f"color_{color}", f"Highlight in {name}", [str(color)],
                    lambda _checked=False, c=color: self.highlight_selection(c), group="Annotate")
+        action("name_colors", "Name the colours…", [], self.name_colors, group="Annotate")
         action("note", "Note on the highlight…", ["N"], lambda: self.edit_note(), group="Annotate")
         action("tag", "Tag the highlight…", ["T"], lambda: self.add_tag(), group="Annotate")
         action("previous_highlight", "Previous highlight", ["Alt+Up"], lambda: self.step_highlight(-1),
@@ -247,7 +249,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(acts[name])
         annotate_menu = self.menuBar().addMenu("&Annotate")
         for name in ("undo", "redo", None, "highlight", "color_1", "color_2", "color_3", "color_4", "color_5", None,
-                     "mark_in", "mark_out", None, "note", "tag", None, "previous_highlight", "next_highlight"):
+                     "mark_in", "mark_out", None, "note", "tag", None, "previous_highlight", "next_highlight", None,
+                     "name_colors"):
             annotate_menu.addSeparator() if name is None else annotate_menu.addAction(acts[name])
         self.library_menu = self.menuBar().addMenu("&Library")
         self.library_menu.addAction(acts["show_library"])
@@ -288,6 +291,8 @@ class MainWindow(QMainWindow):
         self.highlights_panel.seek_requested.connect(self.seek_and_play)
         self.highlights_panel.remove_requested.connect(annotations.remove_highlight)
         self.highlights_panel.edit_note_requested.connect(self.edit_note)
+        self.highlights_panel.tag_requested.connect(self.add_tag)
+        self.highlights_panel.color_requested.connect(annotations.set_color)
         annotations.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
         undo_stack = annotations.undo_stack
         for name, can_signal, can in (("undo", undo_stack.canUndoChanged, undo_stack.canUndo),
@@ -548,7 +553,30 @@ class MainWindow(QMainWindow):
             return
         self.annotations.add_highlight(*span, self._color)
         self.statusBar().showMessage(f"Highlighted {format_clock(span[0])}–{format_clock(span[1])} "
-                                     f"in {COLOR_NAMES[self._color]} (Ctrl+Z undoes)", 4000)
+                                     f"as {self.color_meanings()[self._color]} (Ctrl+Z undoes)", 4000)
+
+    def color_meanings(self) -> dict[int, str]:
+        """What each colour means to this learner ("important", "exam", ...)."""
+        return {color: str(self.settings.value(f"colors/{color}", name)) for color, name in COLOR_NAMES.items()}
+
+    def set_color_meaning(self, color: int, meaning: str) -> None:
+        self.settings.setValue(f"colors/{color}", meaning.strip() or COLOR_NAMES[color])
+        self._show_color_meanings()
+
+    def _show_color_meanings(self) -> None:
+        meanings = self.color_meanings()
+        for color, meaning in meanings.items():
+            # "&" would mark a keyboard mnemonic in a menu: double it to show it.
+            self.actions_by_name[f"color_{color}"].setText(f"Highlight: {meaning.replace('&', '&&')}")
+        self.highlights_panel.set_color_meanings(meanings)
+
+    def name_colors(self) -> None:
+        for color, meaning in self.color_meanings().items():
+            text, ok = QInputDialog.getText(self, "Name the colours",
+                                            f"Key {color} ({COLOR_NAMES[color]}) means:", text=meaning)
+            if not ok:
+                return
+            self.set_color_meaning(color, text)
 
     def mark_in(self) -> None:
         self._mark_in_ms = self.playback.time_ms()
@@ -690,8 +718,8 @@ class MainWindow(QMainWindow):
         if ok and text != current:
             self._apply_to_highlight("Note", target, lambda hid: self.annotations.set_note(hid, text))
 
-    def add_tag(self) -> None:
-        target = self._edit_target(None)
+    def add_tag(self, highlight_id: int | None = None) -> None:
+        target = self._edit_target(highlight_id)
         if target is None:
             return
         name, ok = QInputDialog.getItem(self, "Tag", "Tag (pick one or type a new one):",

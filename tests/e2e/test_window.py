@@ -494,3 +494,20 @@ def test_library_menu_opens_lectures_and_tags(qtbot, window, tmp_path, tone_mp3)
     wait_playing(qtbot, window.playback)
     assert window.media_path == str(media)
     lectures.close(), window.tag_manager.close()
+
+
+def test_edit_a_highlight_in_place_and_name_the_colours(qtbot, window, tmp_path, tone_mp3):
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    window.annotations.add_highlight(2_000, 4_000, 1)
+    (made,) = window.annotations.highlights
+    window.set_color_meaning(4, "exam <b>!</b>")
+    menu = window.highlights_panel.edit_menu(made.id)
+    colours = menu.actions()[0].menu()
+    assert colours.actions()[3].text() == "4  exam <b>!</b>"
+    colours.actions()[3].trigger()
+    assert window.annotations.highlights[0].color == 4
+    window.annotations.undo_stack.undo()
+    assert window.annotations.highlights[0].color == 1
+    assert window.actions_by_name["color_4"].text() == "Highlight: exam <b>!</b>"
+    assert window.highlights_panel.color_filter.itemText(4) == "4 exam <b>!</b>"
