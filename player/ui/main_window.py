@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self._color = 1  # the colour H uses: the last one chosen with 1-5
         self._mark_in_ms: int | None = None
         self._pending_seek_ms: int | None = None  # where a library search asked to go
+        self._highlight_playlist: list[tuple[int, int]] = []  # spans left to play in "Play highlights"
         self.transcript: Transcript | None = None
         self.media_path: str | None = None
         self.transcript_path: str | None = None
@@ -142,6 +143,8 @@ class MainWindow(QMainWindow):
             action(f"color_{color}", f"Highlight in {name}", [str(color)],
                    lambda _checked=False, c=color: self.highlight_selection(c), group="Annotate")
         action("name_colors", "Name the colours…", [], self.name_colors, group="Annotate")
+        action("play_highlights", "Play highlights", ["Ctrl+H"], lambda on: self.play_highlights(on),
+               checkable=True, group="Playback")
         action("note", "Note on the highlight…", ["N"], lambda: self.edit_note(), group="Annotate")
         action("tag", "Tag the highlight…", ["T"], lambda: self.add_tag(), group="Annotate")
         action("previous_highlight", "Previous highlight", ["Alt+Up"], lambda: self.step_highlight(-1),
@@ -237,7 +240,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(acts["quit"])
         play_menu = self.menuBar().addMenu("&Playback")
-        for name in ("play", "back", "forward", "previous_line", "next_line", None,
+        for name in ("play", "play_highlights", "back", "forward", "previous_line", "next_line", None,
                      "slower", "faster", "normal_speed", None, "volume_up", "volume_down", "mute"):
             play_menu.addSeparator() if name is None else play_menu.addAction(acts[name])
         view_menu = self.menuBar().addMenu("&View")
@@ -270,6 +273,7 @@ class MainWindow(QMainWindow):
         playback.rate_changed.connect(self.transport.show_rate)
         playback.volume_changed.connect(self._on_volume_changed)
         self.sync.time_changed.connect(self.transport.show_time)
+        self.sync.time_changed.connect(self._follow_highlight_playlist)
         self.sync.current_segment_changed.connect(self.transcript_view.set_current_row)
         self.transport.seek_requested.connect(self.seek)
         self.transport.rate_requested.connect(self.set_rate)
@@ -577,6 +581,35 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
             self.set_color_meaning(color, text)
+
+    def play_highlights(self, on: bool) -> None:
+        """Play only the highlighted parts, back to back, in time order."""
+        spans: list[tuple[int, int]] = []
+        for highlight in sorted(self.annotations.highlights, key=lambda h: h.start_ms) if on else []:
+            if spans and highlight.start_ms <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], highlight.end_ms))  # overlapping: one span
+            else:
+                spans.append((highlight.start_ms, highlight.end_ms))
+        self._highlight_playlist = spans
+        self.actions_by_name["play_highlights"].setChecked(bool(spans))
+        if on and not spans:
+            self.statusBar().showMessage("No highlights to play in this lecture.", 4000)
+        elif spans:
+            self.statusBar().showMessage(f"Playing {len(spans)} highlighted parts", 4000)
+            self.seek_and_play(spans[0][0])
+
+    def _follow_highlight_playlist(self, now_ms: int) -> None:
+        if not self._highlight_playlist or self.playback.state is not PlaybackState.PLAYING:
+            return
+        start, end = self._highlight_playlist[0]
+        if now_ms >= end:
+            self._highlight_playlist.pop(0)
+            if self._highlight_playlist:
+                self.seek(self._highlight_playlist[0][0])
+            else:
+                self.playback.pause()
+                self.actions_by_name["play_highlights"].setChecked(False)
+                self.statusBar().showMessage("End of the highlights", 4000)
 
     def mark_in(self) -> None:
         self._mark_in_ms = self.playback.time_ms()

@@ -511,3 +511,19 @@ def test_edit_a_highlight_in_place_and_name_the_colours(qtbot, window, tmp_path,
     assert window.annotations.highlights[0].color == 1
     assert window.actions_by_name["color_4"].text() == "Highlight: exam <b>!</b>"
     assert window.highlights_panel.color_filter.itemText(4) == "4 exam <b>!</b>"
+
+
+def test_play_highlights_plays_only_the_highlighted_parts(qtbot, window, tmp_path, tone_mp3):
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    window.annotations.add_highlight(2_000, 3_000, 1)
+    window.annotations.add_highlight(9_000, 10_000, 2)
+    times = []
+    window.sync.time_changed.connect(times.append)
+    window.actions_by_name["play_highlights"].trigger()
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=8000)
+    played = [t for t in times if t > 0]
+    assert played and 1_900 <= played[0] <= 2_300
+    assert not any(3_300 < t < 8_900 for t in played)  # the gap between highlights was skipped
+    assert 9_900 <= window.playback.time_ms() <= 10_400
+    assert not window.actions_by_name["play_highlights"].isChecked()
