@@ -25,7 +25,7 @@ from player import __version__
 PROG = "transcript-player"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEMO_MEDIA = RESOURCES / "sample" / "lecture.mp4"
-SUBCOMMANDS = ("parse", "formats", "import", "search", "highlight")
+SUBCOMMANDS = ("parse", "formats", "import", "search", "highlight", "export")
 
 
 def _window_parser() -> argparse.ArgumentParser:
@@ -40,6 +40,8 @@ def _window_parser() -> argparse.ArgumentParser:
                "  search QUERY          search transcripts, notes and tags (JSON Lines)\n"
                "  highlight add|list|remove\n"
                "                        annotate moments of a lecture\n"
+               "  export MEDIA --format md|csv|json|srt|vtt|apkg -o OUT\n"
+               "                        study notes, tables, subtitles or an Anki deck of the highlights\n"
                f"See '{PROG} parse --help'.")
     parser.add_argument("media", nargs="?", help="a video or audio lecture to open")
     parser.add_argument("--transcript", metavar="FILE",
@@ -306,4 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_formats(argv[1:])
     if argv and argv[0] in LIBRARY_COMMANDS:
         return LIBRARY_COMMANDS[argv[0]](argv[1:])
+    if argv and argv[0] == "export":
+        from player.cli_export import run_export
+
+        return run_export(argv[1:])
     return run_window(argv)

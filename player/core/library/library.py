@@ -173,8 +173,8 @@ class Library:
         # Deleting the old transcript cascades to its segments; triggers update the index.
         self.conn.execute("DELETE FROM transcripts WHERE media_id = ?", (lecture_id,))
         transcript_id = self.db["transcripts"].insert({
-            "media_id": lecture_id, "source": transcript.source, "title": transcript.title,
-            "imported_at": _now()}).last_pk
+            "media_id": lecture_id, "source": transcript.source, "source_url": transcript.source_url,
+            "title": transcript.title, "imported_at": _now()}).last_pk
         self.db["segments"].insert_all(
             ({"transcript_id": transcript_id, "position": index, "start_ms": s.start_ms,
               "end_ms": s.end_ms, "text": s.text, "speaker": s.speaker}
@@ -258,13 +258,14 @@ class Library:
 
     def transcript(self, lecture_id: int) -> Transcript | None:
         """The stored transcript of a lecture, as the player uses it."""
-        head = self._read("SELECT id, source, title FROM transcripts WHERE media_id = ?", (lecture_id,))
+        head = self._read("SELECT id, source, title, source_url FROM transcripts WHERE media_id = ?",
+                          (lecture_id,))
         if not head:
             return None
-        transcript_id, source, title = head[0]
+        transcript_id, source, title, source_url = head[0]
         rows = self._read("SELECT start_ms, end_ms, text, speaker FROM segments "
                           "WHERE transcript_id = ? ORDER BY position", (transcript_id,))
-        return Transcript([Segment(*row) for row in rows], title=title, source=source)
+        return Transcript([Segment(*row) for row in rows], title=title, source=source, source_url=source_url)
 
     # ----- highlights ----------------------------------------------------------------
 

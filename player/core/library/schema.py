@@ -104,6 +104,12 @@ _V1_TABLES = (
     )""",
 )
 
+@step("remember where a transcript's lecture lives online")
+def _v2(db: Database) -> None:
+    # A dataset's watch URL, so study exports can link each moment back to the lecture.
+    db.execute("ALTER TABLE transcripts ADD COLUMN source_url TEXT")
+
+
 LATEST = len(STEPS)
 
 

@@ -40,16 +40,38 @@ def test_every_table_is_in_the_schema_document(library):
 
 
 def _library_at(path, version, steps=None):
-    """A library file stopped at `version`, with the data a user of that version has."""
+    """A library file stopped at `version`, with the data a user of that version has,
+    written as that version wrote it (plain SQL over the v1 tables: today's Library
+    writes columns an old file does not have yet)."""
     steps = schema.STEPS if steps is None else steps
     conn = connect(path)
     migrate(conn, path, steps[:version])
     if version >= 1:
-        lib = _Library(path, conn)
-        media = make_media(path.parent / "old.mp4", seed=7)
-        lecture = lib.import_lecture(media, sample_transcript())
-        lib.add_highlight(lecture.id, 1000, 3000, 3, ["Exam"], "keep me\nline two")
+        _write_v1_data(conn, make_media(path.parent / "old.mp4", seed=7))
     conn.close()
+
+
+def _write_v1_data(conn, media):
+    from player.core.library import fingerprint
+
+    now = "2026-01-01T00:00:00+00:00"
+    with conn:
+        conn.execute("BEGIN")
+        media_id = conn.execute(
+            "INSERT INTO media (fingerprint, path, title, size_bytes, added_at, last_position_ms) "
+            "VALUES (?, ?, ?, ?, ?, 0)", (fingerprint(media), str(media), "Old lecture", media.stat().st_size,
+                                          now)).lastrowid
+        transcript_id = conn.execute("INSERT INTO transcripts (media_id, source, title, imported_at) "
+                                     "VALUES (?, NULL, 'Old lecture', ?)", (media_id, now)).lastrowid
+        for position, segment in enumerate(sample_transcript().segments):
+            conn.execute("INSERT INTO segments (transcript_id, position, start_ms, end_ms, text, speaker) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", (transcript_id, position, segment.start_ms, segment.end_ms,
+                                                       segment.text, segment.speaker))
+        highlight_id = conn.execute("INSERT INTO highlights (media_id, start_ms, end_ms, color, created_at, "
+                                    "updated_at) VALUES (?, 1000, 3000, 3, ?, ?)", (media_id, now, now)).lastrowid
+        tag_id = conn.execute("INSERT INTO tags (name, name_key) VALUES ('Exam', 'exam')").lastrowid
+        conn.execute("INSERT INTO highlight_tags VALUES (?, ?)", (highlight_id, tag_id))
+        conn.execute("INSERT INTO notes VALUES (?, ?, ?)", (highlight_id, "keep me\nline two", now))
 
 
 def _assert_v1_data_kept(lib):
@@ -134,3 +156,15 @@ def test_removing_a_lecture_cascades_to_everything(library, lecture):
         assert library.db[table].count == 0, table
     assert library.search("attention") == [] and library.search("n") == []
     assert library.tags()[0].usage == 0 and h.id
+
+
+def test_v2_keeps_the_online_source_of_a_transcript(tmp_path):
+    from player.core.library import Library
+    from player.core.transcript import Segment, Transcript
+
+    media = tmp_path / "talk.mp4"
+    media.write_bytes(b"some lecture bytes")
+    with Library.open(tmp_path / "lib.sqlite") as library:
+        lecture = library.import_lecture(media, Transcript([Segment(0, 1000, "hi")], title="Talk",
+                                                           source_url="https://www.youtube.com/watch?v=abc"))
+        assert library.transcript(lecture.id).source_url == "https://www.youtube.com/watch?v=abc"
