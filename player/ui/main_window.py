@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
 
 from player import __version__
 from player.core.formats import ChoiceNeeded, LoadOptions, load
+from player.core.exports import collect, export, write_atomic
 from player.core.formats.writers import WRITERS
+from player.core.library import Library
 from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
 from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_notes
 from player.core.timecode import format_clock
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.transcript_job = BackgroundJob(self)
         self.notes_job = BackgroundJob(self)
         self.linking_job = BackgroundJob(self)
+        self.export_job = BackgroundJob(self)
         self._init_actions()
         self._init_ui()
         self._init_menus()
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         action("open_transcript", "Open &transcript…", ["Ctrl+Shift+O"], self.choose_transcript, group="File")
         action("open_notes", "Open lecture &notes…", [], self.choose_notes, group="File")
         action("export_transcript", "&Export transcript…", ["Ctrl+E"], self.export_transcript, group="File")
+        action("export_highlights", "Export &highlights…", ["Ctrl+Shift+E"], self.export_highlights, group="File")
         action("quit", "&Quit", ["Ctrl+Q"], self.close, group="File")
         action("play", "Play", ["Space", "K"], self.playback.toggle_play, SP.SP_MediaPlay)
         action("back", "Back 5 s", ["Left"], lambda: self.step(-STEP_MS), SP.SP_MediaSeekBackward)
@@ -235,6 +239,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(acts["open_transcript"])
         file_menu.addAction(acts["open_notes"])
         file_menu.addAction(acts["export_transcript"])
+        file_menu.addAction(acts["export_highlights"])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -285,6 +290,8 @@ class MainWindow(QMainWindow):
         self.notes_job.finished.connect(self._on_notes_loaded)
         self.notes_job.failed.connect(lambda error: self._show_error("Cannot read the notes", str(error)))
         self.linking_job.finished.connect(self._on_notes_linked)
+        self.export_job.finished.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 8000))
+        self.export_job.failed.connect(lambda error: self._show_error("The export failed", str(error)))
         self.notes_panel.seek_requested.connect(self.seek_and_play)
         self.find_bar.query_changed.connect(self.find_in_transcript)
         self.find_bar.step_requested.connect(self.visit_match)
@@ -380,6 +387,39 @@ class MainWindow(QMainWindow):
         if not path:
             return
         self.save_transcript(path, filters.get(chosen, "srt"))
+
+    def export_highlights(self) -> None:
+        """Study notes, tables, subtitles or an Anki deck of the highlights the Highlights
+        tab shows (its tag and colour filters apply)."""
+        if self.annotations.lecture is None or not self.annotations.highlights:
+            self.statusBar().showMessage("No highlights to export in this lecture yet.", 4000)
+            return
+        filters = {"Study notes, Markdown (*.md)": "md", "Anki deck (*.apkg)": "apkg", "CSV table (*.csv)": "csv",
+                   "JSON (*.json)": "json", "SubRip of the highlighted lines (*.srt)": "srt",
+                   "WebVTT of the highlighted lines (*.vtt)": "vtt"}
+        stem = Path(self.media_path or "lecture").stem
+        path, chosen = QFileDialog.getSaveFileName(self, "Export the highlights",
+                                                   str(Path(self._last_folder()) / f"{stem} highlights.md"),
+                                                   ";;".join(filters))
+        if path:
+            self.start_highlight_export(path, filters.get(chosen, "md"))
+
+    def start_highlight_export(self, path: str, kind: str) -> None:
+        if not Path(path).suffix:
+            path += f".{kind}"
+        panel = self.highlights_panel
+        tag, color = panel.tag_filter.currentData(), panel.color_filter.currentData()
+        library_path, lecture_id = self.annotations.library.path, self.annotations.lecture.id
+
+        def work() -> str:
+            # Its own connection in the worker: an Anki deck cuts an audio clip per card.
+            with Library.open(library_path, check_integrity=False) as library:
+                study = collect(library, lecture_id, tags=[tag] if tag else [], color=color)
+                write_atomic(path, export(study, kind))
+            return path
+
+        self.statusBar().showMessage(f"Exporting {Path(path).name}…")
+        self.export_job.start(work)
 
     def save_transcript(self, path: str, kind: str) -> bool:
         write, extension = WRITERS[kind]

@@ -527,3 +527,20 @@ def test_play_highlights_plays_only_the_highlighted_parts(qtbot, window, tmp_pat
     assert not any(3_300 < t < 8_900 for t in played)  # the gap between highlights was skipped
     assert 9_900 <= window.playback.time_ms() <= 10_400
     assert not window.actions_by_name["play_highlights"].isChecked()
+
+
+def test_export_highlights_as_study_notes_and_an_anki_deck(qtbot, window, tmp_path, tone_mp3):
+    import zipfile
+
+    open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    window.annotations.add_highlight(2_000, 4_000, 1)
+    window.annotations.set_note(window.annotations.highlights[0].id, "Why <lines> matter")
+    window.start_highlight_export(str(tmp_path / "notes"), "md")
+    qtbot.waitUntil(lambda: (tmp_path / "notes.md").exists(), timeout=10_000)
+    page = (tmp_path / "notes.md").read_text(encoding="utf-8")
+    assert "Line 1 of the tone lecture." in page and "Why \\<lines\\> matter" in page
+    window.start_highlight_export(str(tmp_path / "cards.apkg"), "apkg")
+    qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=20_000)
+    with zipfile.ZipFile(tmp_path / "cards.apkg") as deck:
+        assert "collection.anki2" in deck.namelist()
