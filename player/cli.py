@@ -25,7 +25,7 @@ from player import __version__
 PROG = "transcript-player"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DEMO_MEDIA = RESOURCES / "sample" / "lecture.mp4"
-SUBCOMMANDS = ("parse", "formats", "import", "search", "highlight", "export")
+SUBCOMMANDS = ("parse", "formats", "import", "search", "highlight", "reel", "export")
 
 
 def _window_parser() -> argparse.ArgumentParser:
@@ -40,6 +40,7 @@ def _window_parser() -> argparse.ArgumentParser:
                "  search QUERY          search transcripts, notes and tags (JSON Lines)\n"
                "  highlight add|list|remove\n"
                "                        annotate moments of a lecture\n"
+               "  reel MEDIA -o OUT     cut the highlights into one video (or audio) with chapters\n"
                "  export MEDIA --format md|csv|json|srt|vtt|apkg -o OUT\n"
                "                        study notes, tables, subtitles or an Anki deck of the highlights\n"
                f"See '{PROG} parse --help'.")
@@ -308,6 +309,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_formats(argv[1:])
     if argv and argv[0] in LIBRARY_COMMANDS:
         return LIBRARY_COMMANDS[argv[0]](argv[1:])
+    if argv and argv[0] == "reel":
+        from player.cli_reel import run_reel
+
+        return run_reel(argv[1:])
     if argv and argv[0] == "export":
         from player.cli_export import run_export
 

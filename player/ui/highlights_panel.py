@@ -152,6 +152,16 @@ class HighlightsPanel(QWidget):
         for item in self.tree.selectedItems():
             self.remove_requested.emit(item.data(0, ID_ROLE))
 
+    def shown_highlights(self) -> list[Highlight]:
+        """The highlights the tab shows, in its order (sorting and filters applied)."""
+        by_id = {h.id: h for h in self._highlights}
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [by_id[item.data(0, ID_ROLE)] for item in items]
+
+    def selected_highlights(self) -> list[Highlight]:
+        chosen = {item.data(0, ID_ROLE) for item in self.tree.selectedItems()}
+        return [h for h in self.shown_highlights() if h.id in chosen]
+
     @property
     def shown_count(self) -> int:
         return self.tree.topLevelItemCount()

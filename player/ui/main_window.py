@@ -27,6 +27,7 @@ from player.ui.find_bar import FindBar
 from player.ui.highlights_panel import HighlightsPanel
 from player.ui.library_search import LibrarySearchDialog
 from player.ui.library_window import LibraryWindow
+from player.ui.reel_dialog import ReelDialog
 from player.ui.tag_manager import TagManagerDialog
 from player.ui.loader import BackgroundJob, describe_failure
 from player.ui.notes_panel import NotesPanel
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         action("open_notes", "Open lecture &notes…", [], self.choose_notes, group="File")
         action("export_transcript", "&Export transcript…", ["Ctrl+E"], self.export_transcript, group="File")
         action("export_highlights", "Export &highlights…", ["Ctrl+Shift+E"], self.export_highlights, group="File")
+        action("export_reel", "Highlight &reel…", ["Ctrl+R"], self.export_reel, group="File")
         action("quit", "&Quit", ["Ctrl+Q"], self.close, group="File")
         action("play", "Play", ["Space", "K"], self.playback.toggle_play, SP.SP_MediaPlay)
         action("back", "Back 5 s", ["Left"], lambda: self.step(-STEP_MS), SP.SP_MediaSeekBackward)
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(acts["open_notes"])
         file_menu.addAction(acts["export_transcript"])
         file_menu.addAction(acts["export_highlights"])
+        file_menu.addAction(acts["export_reel"])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -403,6 +406,22 @@ class MainWindow(QMainWindow):
                                                    ";;".join(filters))
         if path:
             self.start_highlight_export(path, filters.get(chosen, "md"))
+
+    def export_reel(self) -> None:
+        """One video (or audio) of the highlighted moments, with chapters."""
+        highlights = self.annotations.highlights
+        if self.annotations.lecture is None or not highlights or not self.media_path:
+            self.statusBar().showMessage("No highlights to put in a reel yet.", 4000)
+            return
+        choices = {"All, in time order": list(highlights),
+                   "Shown in the Highlights tab, in its order": self.highlights_panel.shown_highlights()}
+        selected = self.highlights_panel.selected_highlights()
+        if selected:
+            choices["Selected in the Highlights tab"] = selected
+        audio_only = not self.playback.has_video and looks_audio_only(self.media_path)
+        dialog = ReelDialog(self.media_path, audio_only, choices, self.transcript, self.playback.duration_ms, self)
+        dialog.show()
+        self.reel_dialog = dialog
 
     def start_highlight_export(self, path: str, kind: str) -> None:
         if not Path(path).suffix:

@@ -544,3 +544,34 @@ def test_export_highlights_as_study_notes_and_an_anki_deck(qtbot, window, tmp_pa
     qtbot.waitUntil(lambda: "Saved" in window.statusBar().currentMessage(), timeout=20_000)
     with zipfile.ZipFile(tmp_path / "cards.apkg") as deck:
         assert "collection.anki2" in deck.namelist()
+
+
+def test_highlight_reel_from_the_window_with_progress_and_cancel(qtbot, window, tmp_path, video_mp4):
+    import subprocess
+
+    import imageio_ffmpeg
+
+    window.open_media(str(video_mp4))
+    wait_playing(qtbot, window.playback)
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
+    window.annotations.add_highlight(1_000, 2_000, 1)
+    window.annotations.add_highlight(6_000, 7_500, 2)
+    window.actions_by_name["export_reel"].trigger()
+    dialog = window.reel_dialog
+    out = tmp_path / "my reel.mp4"
+    dialog.output.setText(str(out))
+    seen = []
+    dialog._signals.progress.connect(lambda fraction, _left: seen.append(fraction))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.result_path is not None, timeout=60_000)
+    assert out.exists() and seen
+    info = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(out)], capture_output=True, text=True).stderr
+    assert "Video: h264" in info and "Chapter #0:1" in info
+    # Cancel: no file left behind.
+    cancelled = tmp_path / "cancelled.mp4"
+    dialog.output.setText(str(cancelled))
+    dialog.export_button.click()
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: dialog._job is None, timeout=30_000)
+    assert not cancelled.exists() and not list(tmp_path.glob(".cancelled*"))
+    dialog.close()

@@ -1,0 +1,620 @@
+"""Highlight reels: plan the cuts (pad, merge, title), build the ffmpeg command lines and
+run them with progress, cancel, chapters, captions and a sidecar transcript. No Qt here:
+a GUI runs `ReelJob.run()` on a worker thread and calls `cancel()` from its own.
+
+Accurate mode (default) is one ffmpeg process with one `-ss S -t D -i FILE` input per cut,
+joined by the concat filter and re-encoded: exact cuts, continuous audio. Fast mode copies
+the streams (no re-encode): each cut starts at the keyframe at or before its start, so it
+may begin up to one keyframe interval (typically 2-10 s) early; chapters follow the real
+segment lengths.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from player.core.transcript import Segment, Transcript
+
+DEFAULT_PAD_MS = 500
+TITLE_WORDS = 8
+TITLE_MAX_CHARS = 80
+VIDEO_SUFFIXES = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
+AUDIO_SUFFIXES = {".m4a": "ipod", ".mp3": "mp3"}
+
+
+class ReelError(Exception):
+    """The reel could not be made; the message says why (with ffmpeg's last lines)."""
+
+
+class ReelCancelled(ReelError):
+    """cancel() was called; nothing was left behind."""
+
+
+# ----- planning --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A stretch of the lecture that goes into the reel, as one chapter."""
+
+    start_ms: int
+    end_ms: int
+    title: str
+    highlight_ids: tuple[int, ...] = ()
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def chapter_title(highlight) -> str:
+    """The note's first line, else the first ~8 words it covers, else its time."""
+    note = (getattr(highlight, "note", None) or "").strip()
+    if note:
+        title = " ".join(note.splitlines()[0].split())
+    else:
+        words = (getattr(highlight, "text", "") or "").split()
+        title = " ".join(words[:TITLE_WORDS]) + (" …" if len(words) > TITLE_WORDS else "")
+    if not title:
+        return f"Highlight at {_clock(highlight.start_ms)}"
+    return title if len(title) <= TITLE_MAX_CHARS else title[:TITLE_MAX_CHARS - 1].rstrip() + "…"
+
+
+def _merged_title(titles: list[str]) -> str:
+    distinct = list(dict.fromkeys(titles))
+    if len(distinct) <= 2:
+        return " / ".join(distinct)
+    return f"{distinct[0]} / {distinct[1]} (+{len(distinct) - 2} more)"
+
+
+def plan_cuts(highlights: Sequence, pad_ms: int = DEFAULT_PAD_MS, duration_ms: int | None = None,
+              order: str = "time") -> list[Cut]:
+    """Padded cuts, clamped to [0, duration]; overlapping or touching cuts become one.
+
+    order="time": cuts in time order. order="given": in the order of the highlights given,
+    a merged cut taking the place of its first member.
+    """
+    if order not in ("time", "given"):
+        raise ValueError(f"order must be 'time' or 'given', not {order!r}")
+    pad_ms = max(0, int(pad_ms))
+    padded = []
+    for position, h in enumerate(highlights):
+        start = max(0, h.start_ms - pad_ms)
+        end = h.end_ms + pad_ms
+        if duration_ms is not None:
+            end = min(end, duration_ms)
+        if end <= start:
+            continue  # the highlight lies beyond the end of the media
+        padded.append((start, end, position, h))
+    padded.sort(key=lambda item: (item[0], item[1], item[2]))
+    groups: list[list] = []
+    for item in padded:
+        if groups and item[0] <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], item[1])
+            groups[-1][2].append(item)
+        else:
+            groups.append([item[0], item[1], [item]])
+    if order == "given":
+        groups.sort(key=lambda g: min(member[2] for member in g[2]))
+    cuts = []
+    for start, end, members in groups:
+        in_time = sorted(members, key=lambda m: (m[3].start_ms, m[2]))
+        cuts.append(Cut(start, end, _merged_title([chapter_title(m[3]) for m in in_time]),
+                        tuple(m[3].id for m in in_time)))
+    return cuts
+
+
+def select_highlights(library, lecture_id: int, *, tags: Iterable[str] = (), color: int | None = None,
+                      ids: Sequence[int] | None = None) -> list:
+    """A lecture's highlights to put in a reel: all, those with any of `tags` (and of `color`),
+    or exactly `ids` in the order given (KeyError for an unknown id or another lecture's)."""
+    if ids:
+        chosen = []
+        for highlight_id in ids:
+            highlight = library.highlight(highlight_id)
+            if highlight.lecture_id != lecture_id:
+                raise KeyError(f"highlight {highlight_id} belongs to another lecture")
+            chosen.append(highlight)
+        return chosen
+    tags = list(tags)
+    if not tags:
+        return library.highlights(lecture=lecture_id, color=color)
+    found = {}
+    for tag in tags:
+        for highlight in library.highlights(lecture=lecture_id, tag=tag, color=color):
+            found[highlight.id] = highlight
+    return sorted(found.values(), key=lambda h: (h.start_ms, h.id))
+
+
+# ----- probing ---------------------------------------------------------------------------
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg to run: $IMAGEIO_FFMPEG_EXE if set (imageio-ffmpeg honours it), else bundled."""
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    duration_ms: int | None
+    has_video: bool
+    has_audio: bool
+    width: int = 0
+    height: int = 0
+    fps: float = 25.0
+    video_codec: str = ""
+    audio_codec: str = ""
+
+
+_DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
+_STREAM = re.compile(r"Stream #\d+:\d+.*?: (Video|Audio): (\w+)(.*)")
+_SIZE = re.compile(r", (\d{2,5})x(\d{2,5})")
+_FPS = re.compile(r", ([\d.]+) (?:fps|tbr)")
+
+
+def parse_probe(stderr: str) -> MediaInfo:
+    """What `ffmpeg -i FILE` says about a file (it has no ffprobe): duration and streams.
+    Cover art in an MP3 or M4A ("attached pic") is not a video."""
+    duration = None
+    match = _DURATION.search(stderr)
+    if match:
+        hours, minutes, seconds = match.groups()
+        duration = round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1000)
+    video = audio = None
+    for kind, codec, rest in _STREAM.findall(stderr):
+        if kind == "Video" and video is None and "attached pic" not in rest:
+            video = (codec, rest)
+        elif kind == "Audio" and audio is None:
+            audio = codec
+    width = height = 0
+    fps = 25.0
+    if video:
+        size = _SIZE.search(video[1])
+        if size:
+            width, height = int(size.group(1)), int(size.group(2))
+        rate = _FPS.search(video[1])
+        if rate:
+            fps = float(rate.group(1))
+    return MediaInfo(duration, video is not None, audio is not None, width, height, fps,
+                     video[0] if video else "", audio or "")
+
+
+def probe(path: str | Path, ffmpeg: str | None = None) -> MediaInfo:
+    path = Path(path)
+    if not path.is_file():
+        raise ReelError(f"no such media file: {path}")
+    exe = ffmpeg or ffmpeg_exe()
+    try:
+        result = subprocess.run([exe, "-hide_banner", "-nostdin", "-i", str(path.absolute())],
+                                capture_output=True, text=True, errors="replace", timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ReelError(f"cannot run ffmpeg ({exe}): {getattr(error, 'strerror', None) or error}") from None
+    info = parse_probe(result.stderr)
+    if not (info.has_video or info.has_audio):
+        tail = "\n".join(result.stderr.strip().splitlines()[-3:])
+        raise ReelError(f"{path}: not a video or audio file ffmpeg can read\n{tail}")
+    return info
+
+
+# ----- chapters, captions, sidecar -------------------------------------------------------
+
+
+def escape_ffmetadata(text: str) -> str:
+    """ffmetadata escapes '=', ';', '#', '\\' and newlines with a backslash."""
+    return re.sub(r"([=;#\\\n])", r"\\\1", text)
+
+
+def ffmetadata(chapters: Sequence[tuple[int, int, str]], title: str | None = None) -> str:
+    lines = [";FFMETADATA1"]
+    if title:
+        lines.append(f"title={escape_ffmetadata(title)}")
+    for start, end, name in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}",
+                  f"title={escape_ffmetadata(name)}"]
+    return "\n".join(lines) + "\n"
+
+
+def retime_transcript(transcript: Transcript, cuts: Sequence[Cut], offsets_ms: Sequence[int]) -> Transcript:
+    """The transcript lines heard in the reel, clipped to each cut and moved to reel time;
+    offsets_ms[i] is where cut i's media starts in the reel."""
+    segments = []
+    for cut, offset in zip(cuts, offsets_ms):
+        for s in transcript.segments:
+            if s.end_ms <= cut.start_ms or s.start_ms >= cut.end_ms:
+                continue
+            start = max(s.start_ms, cut.start_ms) - cut.start_ms + offset
+            end = min(s.end_ms, cut.end_ms) - cut.start_ms + offset
+            if end - start >= 1:
+                segments.append(Segment(start, end, s.text, s.speaker))
+    return Transcript(segments, title=transcript.title)
+
+
+def escape_filter_value(value: str) -> str:
+    """A value inside a filtergraph: escaped for the option parser, then for the graph."""
+    value = re.sub(r"([\\':])", r"\\\1", value)
+    return re.sub(r"([\\'\[\],;])", r"\\\1", value)
+
+
+# ----- running ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReelOptions:
+    mode: str = "accurate"          # or "fast"
+    chapters: bool = True
+    captions: bool = False          # burn the retimed transcript into the picture
+    title_cards: bool = False       # a short card with the note and tags before each cut
+    card_ms: int = 2000
+    sidecar: str | None = None      # "srt" or "vtt": the reel's transcript beside it
+    crf: int = 20
+    preset: str = "veryfast"
+    title: str | None = None        # the reel's title tag
+
+
+@dataclass(frozen=True)
+class ReelResult:
+    output: Path
+    duration_ms: int
+    chapters: tuple[tuple[int, int, str], ...]
+    sidecar: Path | None = None
+    command: tuple[str, ...] = ()
+
+
+ProgressCallback = Callable[[float, "float | None"], None]
+
+
+def _progress_ms(line: str) -> int | None:
+    key, _, value = line.strip().partition("=")
+    if key in ("out_time_us", "out_time_ms") and value.strip().lstrip("-").isdigit():
+        return max(0, int(value)) // 1000   # both are microseconds (out_time_ms is misnamed)
+    return None
+
+
+def output_is_audio(output: Path) -> bool:
+    return output.suffix.lower() in AUDIO_SUFFIXES
+
+
+@dataclass
+class ReelJob:
+    """One reel to make. run() blocks (call it on a worker thread); cancel() from any thread.
+
+    on_progress(fraction 0..1, seconds_left or None) is called from the thread running run().
+    """
+
+    media_path: Path
+    cuts: list[Cut]
+    output_path: Path
+    options: ReelOptions = field(default_factory=ReelOptions)
+    transcript: Transcript | None = None
+    on_progress: ProgressCallback | None = None
+    ffmpeg: str | None = None
+    highlights: dict = field(default_factory=dict)   # id -> Highlight, for title cards
+
+    def __post_init__(self) -> None:
+        self.media_path = Path(self.media_path)
+        self.output_path = Path(self.output_path)
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._started = 0.0
+        self.info: MediaInfo | None = None
+
+    # -- control
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        with self._lock:
+            if self._process and self._process.poll() is None:
+                self._process.terminate()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    # -- the work
+
+    def run(self) -> ReelResult:
+        if not self.cuts:
+            raise ReelError("nothing to export: no highlights chosen")
+        options = self.options
+        if options.mode not in ("accurate", "fast"):
+            raise ReelError(f"mode must be 'accurate' or 'fast', not {options.mode!r}")
+        ffmpeg = self.ffmpeg or ffmpeg_exe()
+        output = self.output_path.absolute()
+        folder = output.parent
+        if not folder.is_dir():
+            raise ReelError(f"cannot write {output}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise ReelError(f"cannot write {output}: the folder {folder} is not writable")
+        if output.is_dir():
+            raise ReelError(f"cannot write {output}: it is a folder")
+        info = self.info = probe(self.media_path, ffmpeg)
+        audio_out = output_is_audio(output)
+        if not audio_out and output.suffix.lower() not in VIDEO_SUFFIXES:
+            raise ReelError(f"cannot write {output.name}: use .mp4 (video), .m4a or .mp3 (audio)")
+        if not info.has_video and not audio_out:
+            raise ReelError(f"{self.media_path.name} has no picture: write the reel as .m4a or .mp3")
+        if audio_out and not info.has_audio:
+            raise ReelError(f"{self.media_path.name} has no sound to write to {output.name}")
+        video = info.has_video and not audio_out
+        if options.mode == "fast" and (options.captions or options.title_cards):
+            raise ReelError("captions and title cards need accurate mode (they re-encode the picture)")
+        if options.mode == "fast" and audio_out and not _copyable_audio(info.audio_codec, output):
+            raise ReelError(f"fast mode copies the sound as it is ({info.audio_codec}), which "
+                            f"{output.suffix} cannot hold: use accurate mode or another extension")
+
+        tmp_dir = Path(tempfile.mkdtemp(prefix="reel-"))
+        fd, part_name = tempfile.mkstemp(prefix=f".{output.stem[:40]}.", suffix=f".part{output.suffix}",
+                                         dir=folder)
+        os.close(fd)
+        part = Path(part_name)
+        sidecar_part = None
+        self._started = time.monotonic()
+        try:
+            if options.mode == "accurate":
+                chapters, command = self._accurate(ffmpeg, info, video, output, part, tmp_dir)
+            else:
+                chapters, command = self._fast(ffmpeg, info, video, output, part, tmp_dir)
+            sidecar = None
+            if options.sidecar and self.transcript is not None:
+                sidecar = output.with_suffix("." + options.sidecar)
+                sidecar_part = self._write_sidecar(chapters, sidecar, folder)
+            self._check_cancel()
+            os.replace(part, output)
+            if sidecar_part:
+                os.replace(sidecar_part, sidecar)
+            self._report(1.0)
+            return ReelResult(output, chapters[-1][1] if chapters else 0, tuple(chapters), sidecar,
+                              tuple(command))
+        finally:
+            for leftover in (part, sidecar_part):
+                if leftover is not None:
+                    try:
+                        leftover.unlink()
+                    except FileNotFoundError:
+                        pass
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+
+    # -- accurate: one process, concat filter
+
+    def _card_ms(self, video: bool) -> int:
+        return self.options.card_ms if self.options.title_cards and video else 0
+
+    def _layout(self, video: bool) -> tuple[list[tuple[int, int, str]], list[int]]:
+        """Chapters (start, end, title) in reel time, and where each cut's media starts."""
+        chapters, offsets, t = [], [], 0
+        card = self._card_ms(video)
+        for cut in self.cuts:
+            offsets.append(t + card)
+            chapters.append((t, t + card + cut.duration_ms, cut.title))
+            t += card + cut.duration_ms
+        return chapters, offsets
+
+    def build_accurate_command(self, ffmpeg: str, info: MediaInfo, video: bool, part: Path,
+                               tmp_dir: Path, output_format: str | None = None) -> list[str]:
+        options = self.options
+        chapters, offsets = self._layout(video)
+        media = str(self.media_path.absolute())
+        args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1"]
+        card = self._card_ms(video)
+        streams: list[str] = []
+        index = 0
+        graph: list[str] = []
+        audio = info.has_audio
+        for number, cut in enumerate(self.cuts):
+            if card:
+                text_file = tmp_dir / f"card{number}.txt"
+                text_file.write_text(self._card_text(cut), encoding="utf-8")
+                size = f"{info.width}x{info.height}"
+                args += ["-f", "lavfi", "-t", f"{card / 1000:.3f}", "-i",
+                         f"color=c=0x202020:s={size}:r={info.fps:g}"]
+                graph.append(f"[{index}:v]drawtext=textfile={escape_filter_value(str(text_file))}:"
+                             f"fontcolor=white:fontsize={max(16, info.height // 18)}:line_spacing=8:"
+                             f"x=(w-tw)/2:y=(h-th)/2,setsar=1,format=yuv420p[card{number}v]")
+                streams.append(f"[card{number}v]")
+                index += 1
+                if audio:
+                    args += ["-f", "lavfi", "-t", f"{card / 1000:.3f}", "-i",
+                             "anullsrc=r=48000:cl=stereo"]
+                    streams.append(f"[{index}:a]")
+                    index += 1
+            args += ["-ss", f"{cut.start_ms / 1000:.3f}", "-t", f"{cut.duration_ms / 1000:.3f}", "-i", media]
+            if video:
+                graph.append(f"[{index}:v:0]setsar=1,format=yuv420p[cut{number}v]")
+                streams.append(f"[cut{number}v]")
+            if audio:
+                streams.append(f"[{index}:a:0]")
+            index += 1
+        segments = len(self.cuts) * (2 if card else 1)
+        v, a = int(video), int(audio)
+        graph.append("".join(streams) + f"concat=n={segments}:v={v}:a={a}"
+                     + ("[v]" if video else "") + ("[a]" if audio else ""))
+        if video and options.captions and self.transcript is not None:
+            srt = tmp_dir / "captions.srt"
+            from player.core.formats.writers import to_srt
+
+            srt.write_text(to_srt(retime_transcript(self.transcript, self.cuts, offsets)), encoding="utf-8")
+            graph.append(f"[v]subtitles=filename={escape_filter_value(str(srt))}[vc]")
+            video_label = "[vc]"
+        else:
+            video_label = "[v]"
+        meta_input, meta_maps = self._metadata_args(chapters, tmp_dir, index)
+        args += meta_input + ["-filter_complex", ";".join(graph)]
+        if video:
+            args += ["-map", video_label]
+        if audio:
+            args += ["-map", "[a]"]
+        args += meta_maps
+        if video:
+            args += ["-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf),
+                     "-pix_fmt", "yuv420p"]
+        suffix = self.output_path.suffix.lower()
+        if audio:
+            args += ["-c:a", "libmp3lame", "-q:a", "2"] if suffix == ".mp3" else ["-c:a", "aac", "-b:a", "160k"]
+        return args + self._output_args(part, output_format)
+
+    def _metadata_args(self, chapters, tmp_dir: Path, index: int) -> tuple[list[str], list[str]]:
+        """The chapters file as input number `index`, and the output options that use it."""
+        if not self.options.chapters:
+            return [], ["-map_chapters", "-1"]
+        meta = tmp_dir / "chapters.txt"
+        meta.write_text(ffmetadata(chapters, self.options.title), encoding="utf-8")
+        return (["-f", "ffmetadata", "-i", str(meta)],
+                ["-map_metadata", str(index), "-map_chapters", str(index)])
+
+    def _output_args(self, part: Path, output_format: str | None) -> list[str]:
+        suffix = self.output_path.suffix.lower()
+        fmt = output_format or VIDEO_SUFFIXES.get(suffix) or AUDIO_SUFFIXES[suffix]
+        args = []
+        if fmt in ("mp4", "mov", "ipod"):
+            args += ["-movflags", "+faststart"]
+        if fmt == "mp3":
+            args += ["-id3v2_version", "3", "-write_id3v1", "1"]
+        return args + ["-f", fmt, str(part)]
+
+    def _card_text(self, cut: Cut) -> str:
+        lines = [cut.title]
+        tags = []
+        for highlight_id in cut.highlight_ids:
+            highlight = self.highlights.get(highlight_id)
+            for tag in getattr(highlight, "tags", ()) or ():
+                if tag not in tags:
+                    tags.append(tag)
+        if tags:
+            lines.append("  ".join(f"#{t}" for t in tags))
+        lines.append(f"{_clock(cut.start_ms)} - {_clock(cut.end_ms)}")
+        return "\n".join(lines)
+
+    def _accurate(self, ffmpeg, info, video, output, part, tmp_dir):
+        args = self.build_accurate_command(ffmpeg, info, video, part, tmp_dir)
+        chapters, _ = self._layout(video)
+        total = chapters[-1][1]
+        self._run(args, total, 0, total)
+        return chapters, args
+
+    # -- fast: stream copy per cut, then the concat demuxer
+
+    def _fast(self, ffmpeg, info, video, output, part, tmp_dir):
+        media = str(self.media_path.absolute())
+        audio = info.has_audio
+        maps = (["-map", "0:v:0"] if video else []) + (["-map", "0:a:0"] if audio else [])
+        total_in = sum(cut.duration_ms for cut in self.cuts)
+        whole = total_in * 2   # copying the segments, then joining them: about equal work
+        done = 0
+        segments, durations = [], []
+        for number, cut in enumerate(self.cuts):
+            segment = tmp_dir / f"segment{number:04d}.mkv"
+            args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25",
+                    "-progress", "pipe:1",
+                    "-ss", f"{cut.start_ms / 1000:.3f}", "-i", media,
+                    "-t", f"{cut.duration_ms / 1000:.3f}", *maps, "-c", "copy",
+                    "-avoid_negative_ts", "make_zero", "-map_chapters", "-1", "-f", "matroska", str(segment)]
+            self._run(args, whole, done, cut.duration_ms)
+            done += cut.duration_ms
+            length = probe(segment, ffmpeg).duration_ms or cut.duration_ms
+            segments.append(segment)
+            durations.append(length)
+        listing = tmp_dir / "segments.txt"
+        listing.write_text("ffconcat version 1.0\n" + "".join(
+            f"file '{str(s).replace(chr(39), chr(39) + chr(92) + chr(39) + chr(39))}'\n" for s in segments),
+            encoding="utf-8")
+        chapters, t = [], 0
+        for cut, length in zip(self.cuts, durations):
+            chapters.append((t, t + length, cut.title))
+            t += length
+        args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1",
+                "-f", "concat", "-safe", "0", "-i", str(listing)]
+        if self.options.chapters:
+            meta = tmp_dir / "chapters.txt"
+            meta.write_text(ffmetadata(chapters, self.options.title), encoding="utf-8")
+            args += ["-f", "ffmetadata", "-i", str(meta), "-map_metadata", "1", "-map_chapters", "1"]
+        else:
+            args += ["-map_chapters", "-1"]
+        args += ["-map", "0", "-c", "copy", *self._output_args(part, None)]
+        self._run(args, whole, total_in, total_in)
+        return chapters, args
+
+    # -- one ffmpeg process with progress and cancel
+
+    def _check_cancel(self) -> None:
+        if self._cancel.is_set():
+            raise ReelCancelled("cancelled: no file was written")
+
+    def _report(self, fraction: float) -> None:
+        if self.on_progress is None:
+            return
+        fraction = min(1.0, max(0.0, fraction))
+        elapsed = time.monotonic() - self._started
+        left = elapsed * (1 - fraction) / fraction if fraction >= 0.01 else None
+        self.on_progress(fraction, left)
+
+    def _run(self, args: list[str], whole_ms: int, base_ms: int, step_ms: int) -> None:
+        """Run ffmpeg; its progress is `base_ms + out_time` of `whole_ms`."""
+        self._check_cancel()
+        stderr_tail: deque[str] = deque(maxlen=20)
+        with self._lock:
+            self._check_cancel()
+            try:
+                process = self._process = subprocess.Popen(
+                    args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                    text=True, errors="replace", bufsize=1)
+            except OSError as error:
+                raise ReelError(f"cannot run ffmpeg ({args[0]}): {error.strerror}") from None
+
+        def drain() -> None:
+            for line in process.stderr:
+                if line.strip():
+                    stderr_tail.append(line.rstrip())
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        whole_ms = max(1, whole_ms)
+        for line in process.stdout:
+            ms = _progress_ms(line)
+            if ms is not None:
+                self._report((base_ms + min(ms, step_ms)) / whole_ms)
+        code = process.wait()
+        reader.join(timeout=5)
+        with self._lock:
+            self._process = None
+        self._check_cancel()
+        if code != 0:
+            tail = "\n".join(stderr_tail) or f"exit status {code}"
+            raise ReelError(f"ffmpeg failed (exit status {code}):\n{tail}")
+
+    def _write_sidecar(self, chapters, sidecar: Path, folder: Path) -> Path:
+        from player.core.formats.writers import to_srt, to_vtt
+
+        # A chapter is its card (or, in fast mode, the lead-in from the keyframe) then the cut.
+        offsets = [max(start, end - cut.duration_ms) for (start, end, _), cut in zip(chapters, self.cuts)]
+        retimed = retime_transcript(self.transcript, self.cuts, offsets)
+        text = to_vtt(retimed) if self.options.sidecar == "vtt" else to_srt(retimed)
+        fd, name = tempfile.mkstemp(prefix=f".{sidecar.stem[:40]}.", suffix=f".part{sidecar.suffix}", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return Path(name)
+
+
+def _copyable_audio(codec: str, output: Path) -> bool:
+    suffix = output.suffix.lower()
+    if suffix == ".mp3":
+        return codec == "mp3"
+    return codec in ("aac", "alac", "mp3")

@@ -1,0 +1,203 @@
+"""Export ▸ Highlight reel: choose the highlights and how to cut them, then watch the
+progress (with time left) and cancel at will; the work runs off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar,
+                               QPushButton, QRadioButton, QVBoxLayout, QWidget)
+
+from player.core.reel import ReelCancelled, ReelError, ReelJob, ReelOptions, plan_cuts
+from player.core.timecode import format_clock
+from player.core.transcript import Transcript
+
+MODE_HELP = ("<b>Accurate</b> re-encodes: cuts land exactly where the highlights are. "
+             "<b>Fast</b> copies the streams: many times faster, but cuts snap to the nearest "
+             "keyframe, a few seconds off at most.")
+
+
+class _Signals(QObject):
+    progress = Signal(float, object)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class _ReelTask(QRunnable):
+    def __init__(self, job: ReelJob, signals: _Signals) -> None:
+        super().__init__()
+        self.job, self.signals = job, signals
+        job.on_progress = lambda fraction, left: signals.progress.emit(fraction, left)
+
+    def run(self) -> None:
+        try:
+            result = self.job.run()
+        except ReelCancelled:
+            self.signals.cancelled.emit()
+        except ReelError as error:
+            self.signals.failed.emit(str(error))
+        except Exception as error:  # reported, never lost in the pool
+            self.signals.failed.emit(f"{type(error).__name__}: {error}")
+        else:
+            self.signals.finished.emit(result)
+
+
+class ReelDialog(QDialog):
+    def __init__(self, media_path: str, audio_only: bool, highlights: dict[str, list], transcript: Transcript | None,
+                 duration_ms: int, parent: QWidget | None = None) -> None:
+        """`highlights` maps a choice ("All", "Shown in the Highlights tab", ...) to its highlights."""
+        super().__init__(parent)
+        self.setWindowTitle("Highlight reel")
+        self.setObjectName("reelDialog")
+        self._media, self._transcript, self._duration_ms = media_path, transcript, duration_ms
+        self._choices = highlights
+        self._job: ReelJob | None = None
+        self.result_path: Path | None = None
+
+        self.which = QComboBox()
+        for label, chosen in highlights.items():
+            self.which.addItem(f"{label} ({len(chosen)})", label)
+        self.pad = QDoubleSpinBox()
+        self.pad.setRange(0.0, 10.0)
+        self.pad.setSingleStep(0.25)
+        self.pad.setValue(0.5)
+        self.pad.setSuffix(" s")
+        self.accurate = QRadioButton("Accurate")
+        self.accurate.setChecked(True)
+        self.fast = QRadioButton("Fast")
+        mode_row = QHBoxLayout()
+        mode_row.addWidget(self.accurate)
+        mode_row.addWidget(self.fast)
+        mode_row.addStretch(1)
+        mode_help = QLabel(MODE_HELP)  # our own text, not the learner's: rich text is safe here
+        mode_help.setWordWrap(True)
+        mode_help.setMinimumHeight(mode_help.fontMetrics().lineSpacing() * 3)  # wrapped text is not clipped
+        self.chapters = QCheckBox("A chapter per cut, named from its note or first words")
+        self.chapters.setChecked(True)
+        self.captions = QCheckBox("Burn in the transcript as captions")
+        self.title_cards = QCheckBox("A short title card with the note and tags before each cut")
+        self.sidecar = QComboBox()
+        self.sidecar.addItem("None", None)
+        self.sidecar.addItem("SubRip (.srt)", "srt")
+        self.sidecar.addItem("WebVTT (.vtt)", "vtt")
+        suffix = ".m4a" if audio_only else ".mp4"
+        self.output = QLineEdit(str(Path(media_path).with_name(f"{Path(media_path).stem} highlights{suffix}")))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose_output)
+        output_row = QHBoxLayout()
+        output_row.addWidget(self.output, 1)
+        output_row.addWidget(browse)
+        for box in (self.captions, self.title_cards):
+            box.setEnabled(not audio_only)
+        self.fast.toggled.connect(lambda fast: [b.setEnabled(not fast and not audio_only)
+                                                for b in (self.captions, self.title_cards)])
+
+        form = QFormLayout()
+        form.addRow("Highlights", self.which)
+        form.addRow("Padding before and after", self.pad)
+        form.addRow("Cutting", mode_row)
+        form.addRow("", mode_help)
+        form.addRow("", self.chapters)
+        form.addRow("", self.captions)
+        form.addRow("", self.title_cards)
+        form.addRow("Subtitles beside the reel", self.sidecar)
+        form.addRow("Save as", output_row)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(620)
+
+        self._signals = _Signals(self)
+        self._signals.progress.connect(self._on_progress)
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self._signals.cancelled.connect(self._on_cancelled)
+
+    def _choose_output(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the reel as", self.output.text(),
+                                              "Video (*.mp4);;Audio (*.m4a *.mp3);;All files (*)")
+        if path:
+            self.output.setText(path)
+
+    def start(self) -> None:
+        label = self.which.currentData()
+        chosen = self._choices[label]
+        order = "time" if "time order" in label else "given"  # the tab's own order otherwise
+        cuts = plan_cuts(chosen, pad_ms=int(self.pad.value() * 1000), duration_ms=self._duration_ms or None,
+                         order=order)
+        if not cuts:
+            self.status.setText("No highlights to put in the reel.")
+            return
+        options = ReelOptions(mode="fast" if self.fast.isChecked() else "accurate",
+                              chapters=self.chapters.isChecked(),
+                              captions=self.captions.isChecked() and self.captions.isEnabled(),
+                              title_cards=self.title_cards.isChecked() and self.title_cards.isEnabled(),
+                              sidecar=self.sidecar.currentData())
+        self._job = ReelJob(Path(self._media), cuts, Path(self.output.text()), options, transcript=self._transcript,
+                            highlights={h.id: h for h in chosen})
+        total = sum(cut.end_ms - cut.start_ms for cut in cuts)
+        self.status.setText(f"{len(cuts)} cuts, {format_clock(total)} in all…")
+        self.progress.setValue(0)
+        self.progress.show()
+        self.export_button.setEnabled(False)
+        QThreadPool.globalInstance().start(_ReelTask(self._job, self._signals))
+
+    def _on_progress(self, fraction: float, seconds_left) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        if seconds_left is not None:
+            self.status.setText(f"{fraction:.0%} · about {format_clock(int(seconds_left * 1000))} left")
+
+    def _on_finished(self, result) -> None:
+        self._job = None
+        self.result_path = result.output
+        self.progress.setValue(1000)
+        self.status.setText(f"Saved {result.output} ({format_clock(result.duration_ms)})")
+        self.export_button.setEnabled(True)
+        self.cancel_button.setText("Close")
+
+    def _on_failed(self, message: str) -> None:
+        self._job = None
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.status.setText("The reel could not be made; nothing was saved.")
+        first_line, _, details = message.partition("\n")
+        box = QMessageBox(QMessageBox.Icon.Warning, "The reel could not be made", first_line,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        if details:
+            box.setDetailedText(details)  # ffmpeg's last lines
+        box.open()
+        self.error_box = box
+
+    def _on_cancelled(self) -> None:
+        self._job = None
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.status.setText("Cancelled: no file was left behind.")
+
+    def _cancel_or_close(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+        else:
+            self.reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self._job is not None:
+            self._job.cancel()
+        super().closeEvent(event)

@@ -1,0 +1,329 @@
+"""Highlight reels: planning (pure), and real ffmpeg runs on short generated media."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import imageio_ffmpeg
+import pytest
+
+from player.core.reel import (Cut, ReelCancelled, ReelError, ReelJob, ReelOptions, chapter_title,
+                              escape_ffmetadata, ffmetadata, parse_probe, plan_cuts, probe,
+                              retime_transcript, _progress_ms)
+from player.core.transcript import Segment, Transcript
+
+FPS = 25
+KEYFRAME_S = 2
+
+
+def run_ffmpeg(*args: str) -> None:
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *args], check=True)
+
+
+def make_video(path: Path, seconds: int = 30, size: str = "320x240") -> Path:
+    """testsrc2 + sine, a keyframe exactly every 2 s."""
+    run_ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={size}:rate={FPS}:duration={seconds}",
+               "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+               "-c:v", "libx264", "-preset", "ultrafast", "-g", str(FPS * KEYFRAME_S),
+               "-keyint_min", str(FPS * KEYFRAME_S), "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+               "-c:a", "aac", "-shortest", str(path))
+    return path
+
+
+def make_audio(path: Path, seconds: int = 20) -> Path:
+    codec = ["-c:a", "libmp3lame", "-b:a", "64k"] if path.suffix == ".mp3" else ["-c:a", "aac", "-b:a", "64k"]
+    run_ffmpeg("-f", "lavfi", "-i", f"sine=frequency=330:duration={seconds}", *codec, str(path))
+    return path
+
+
+def read_chapters(path: Path) -> list[tuple[int, int, str]]:
+    """Chapters as ffmpeg reads them back, in ms."""
+    text = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path),
+                           "-f", "ffmetadata", "-"], capture_output=True, text=True, check=True).stdout
+    chapters = []
+    for block in text.split("[CHAPTER]")[1:]:
+        fields = {}
+        for line in re.split(r"(?<!\\)\n", block):
+            key, _, value = line.partition("=")
+            fields[key] = value
+        num, den = map(int, fields["TIMEBASE"].split("/"))
+        title = re.sub(r"\\(.)", r"\1", fields.get("title", ""), flags=re.S)
+        chapters.append((round(int(fields["START"]) * 1000 * num / den),
+                         round(int(fields["END"]) * 1000 * num / den), title))
+    return chapters
+
+
+def stream_seconds(path: Path, stream: str) -> float:
+    """How long one stream really plays, by decoding it."""
+    result = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path), "-map",
+                             f"0:{stream}", "-f", "null", "-"], capture_output=True, text=True)
+    times = re.findall(r"time=(\d+):(\d+):([\d.]+)", result.stderr)
+    h, m, s = times[-1]
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def video_frames(path: Path) -> int:
+    result = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path), "-map",
+                             "0:v:0", "-f", "null", "-"], capture_output=True, text=True)
+    return int(re.findall(r"frame=\s*(\d+)", result.stderr)[-1])
+
+
+def H(id, start_ms, end_ms, note=None, text="", tags=()):
+    return SimpleNamespace(id=id, start_ms=start_ms, end_ms=end_ms, note=note, text=text, tags=tags)
+
+
+@pytest.fixture(scope="module")
+def reel_media(tmp_path_factory) -> SimpleNamespace:
+    folder = tmp_path_factory.mktemp("reel media")
+    return SimpleNamespace(video=make_video(folder / "lecture.mp4"),
+                           m4a=make_audio(folder / "talk.m4a"), mp3=make_audio(folder / "talk.mp3"))
+
+
+TRANSCRIPT = Transcript([Segment(i * 1000, i * 1000 + 1000, f"Line {i} here.") for i in range(30)])
+HIGHLIGHTS = [H(1, 3000, 5000, note="Why = matters; #1\nsecond line", tags=("exam",)),
+              H(2, 5500, 7000, text="one two three four five six seven eight nine ten"),
+              H(3, 15300, 18000, note="Third point")]
+
+
+# ----- planning ------------------------------------------------------------------------
+
+
+def test_plan_pads_and_clamps_to_the_media():
+    cuts = plan_cuts([H(1, 200, 1000, "a"), H(2, 9000, 9800, "b")], pad_ms=500, duration_ms=10_000)
+    assert [(c.start_ms, c.end_ms) for c in cuts] == [(0, 1500), (8500, 10_000)]
+    assert [c.highlight_ids for c in cuts] == [(1,), (2,)]
+
+
+def test_plan_merges_overlapping_and_touching_cuts_in_time_order():
+    highlights = [H(3, 10_000, 11_000, "c"), H(1, 1000, 2000, "a"), H(2, 2500, 4000, "b"),
+                  H(4, 11_000, 12_000, "c"), H(5, 20_000, 21_000, "d")]
+    cuts = plan_cuts(highlights, pad_ms=250, duration_ms=60_000)
+    # a and b touch once padded (2250 == 2250); c and its twin overlap; d stands alone.
+    assert [(c.start_ms, c.end_ms, c.highlight_ids) for c in cuts] == [
+        (750, 4250, (1, 2)), (9750, 12_250, (3, 4)), (19_750, 21_250, (5,))]
+    assert cuts[0].title == "a / b"
+    assert cuts[1].title == "c"          # the same title is not repeated
+
+
+def test_plan_keeps_a_gap_of_one_millisecond_apart():
+    cuts = plan_cuts([H(1, 0, 1000, "a"), H(2, 1001, 2000, "b")], pad_ms=0)
+    assert len(cuts) == 2
+
+
+def test_plan_in_given_order_places_a_merged_cut_at_its_first_member():
+    cuts = plan_cuts([H(5, 20_000, 21_000, "d"), H(2, 2500, 4000, "b"), H(1, 1000, 2600, "a")],
+                     pad_ms=0, order="given")
+    assert [c.highlight_ids for c in cuts] == [(5,), (1, 2)]
+
+
+def test_plan_drops_highlights_beyond_the_end_and_rejects_unknown_order():
+    assert plan_cuts([H(1, 50_000, 51_000, "x")], pad_ms=500, duration_ms=30_000) == []
+    with pytest.raises(ValueError):
+        plan_cuts([], order="random")
+
+
+def test_chapter_titles():
+    assert chapter_title(H(1, 0, 1, note="  First line \n second")) == "First line"
+    assert chapter_title(H(1, 0, 1, text="one two three four five six seven eight nine")) == \
+        "one two three four five six seven eight …"
+    assert chapter_title(H(1, 65_000, 66_000)) == "Highlight at 1:05"
+    long = chapter_title(H(1, 0, 1, note="x" * 200))
+    assert len(long) <= 80 and long.endswith("…")
+    merged = plan_cuts([H(i, i * 100, i * 100 + 100, f"t{i}") for i in range(5)], pad_ms=0)
+    assert merged[0].title == "t0 / t1 (+3 more)"
+
+
+def test_ffmetadata_escapes_special_characters():
+    assert escape_ffmetadata("a=b;c#d\\e\nf") == "a\\=b\\;c\\#d\\\\e\\\nf"
+    text = ffmetadata([(0, 1500, "x=y")])
+    assert text.startswith(";FFMETADATA1\n")
+    assert "[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=x\\=y\n" in text
+
+
+def test_parse_probe_tells_video_from_cover_art():
+    video = parse_probe("  Duration: 00:01:02.50, start: 0.000000, bitrate: 300 kb/s\n"
+                        "  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p, "
+                        "1280x720 [SAR 1:1 DAR 16:9], 200 kb/s, 25 fps, 25 tbr\n"
+                        "  Stream #0:1[0x2](und): Audio: aac (LC), 44100 Hz, stereo, fltp\n")
+    assert (video.duration_ms, video.has_video, video.has_audio, video.width, video.height, video.fps) == \
+        (62_500, True, True, 1280, 720, 25.0)
+    cover = parse_probe("  Duration: 00:00:20.04, start: 0.025057, bitrate: 64 kb/s\n"
+                        "  Stream #0:0: Audio: mp3 (mp3float), 44100 Hz, mono, fltp, 64 kb/s\n"
+                        "  Stream #0:1: Video: mjpeg (Baseline), yuvj420p, 300x300, 90k tbr (attached pic)\n")
+    assert (cover.has_video, cover.has_audio, cover.audio_codec) == (False, True, "mp3")
+
+
+def test_progress_lines():
+    assert _progress_ms("out_time_us=1500000\n") == 1500
+    assert _progress_ms("out_time_ms=2500000") == 2500   # microseconds despite its name
+    assert _progress_ms("out_time_us=N/A") is None
+    assert _progress_ms("progress=end") is None
+
+
+def test_retime_transcript_clips_and_shifts_into_reel_time():
+    cuts = [Cut(2500, 4000, "a"), Cut(10_000, 11_000, "b")]
+    retimed = retime_transcript(TRANSCRIPT, cuts, [0, 1500])
+    assert [(s.start_ms, s.end_ms, s.text) for s in retimed.segments] == [
+        (0, 500, "Line 2 here."), (500, 1500, "Line 3 here."), (1500, 2500, "Line 10 here.")]
+
+
+# ----- real ffmpeg ---------------------------------------------------------------------
+
+
+def test_accurate_reel_has_exact_length_chapters_and_sidecar(reel_media, tmp_path):
+    cuts = plan_cuts(HIGHLIGHTS, 500, 30_000)
+    expected_ms = sum(c.duration_ms for c in cuts)
+    assert expected_ms == 5000 + 3700
+    seen = []
+    out = tmp_path / "reel.mp4"
+    result = ReelJob(reel_media.video, cuts, out, ReelOptions(sidecar="vtt"), transcript=TRANSCRIPT,
+                     on_progress=lambda f, left: seen.append(f)).run()
+    assert result.output == out and out.is_file()
+    info = probe(out)
+    assert info.has_video and info.has_audio and info.video_codec == "h264" and info.audio_codec == "aac"
+    assert abs(video_frames(out) / FPS - expected_ms / 1000) <= 1 / FPS
+    assert abs(stream_seconds(out, "a:0") - expected_ms / 1000) <= 1 / FPS
+    chapters = read_chapters(out)
+    assert [title for _, _, title in chapters] == [
+        "Why = matters; #1 / one two three four five six seven eight …", "Third point"]
+    assert [(s, e) for s, e, _ in chapters] == [(0, 5000), (5000, 8700)]
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+    sidecar = out.with_suffix(".vtt")
+    assert result.sidecar == sidecar
+    vtt = sidecar.read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT")
+    assert "00:00:05.000 --> 00:00:05.200\nLine 14 here." in vtt   # cut 2 starts at 14.8 s
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reel.mp4", "reel.vtt"]
+
+
+def test_fast_reel_is_within_a_keyframe_per_cut(reel_media, tmp_path):
+    cuts = plan_cuts(HIGHLIGHTS, 500, 30_000)
+    out = tmp_path / "fast.mp4"
+    result = ReelJob(reel_media.video, cuts, out, ReelOptions(mode="fast")).run()
+    expected = sum(c.duration_ms for c in cuts) / 1000
+    length = probe(out).duration_ms / 1000
+    assert expected - 0.1 <= length <= expected + len(cuts) * KEYFRAME_S + 0.1
+    chapters = read_chapters(out)
+    assert [title for _, _, title in chapters] == [c.title for c in cuts]
+    assert chapters[0][0] == 0 and abs(chapters[-1][1] - result.duration_ms) <= 50
+    for (start, end, _), cut in zip(chapters, cuts):
+        assert cut.duration_ms - 100 <= end - start <= cut.duration_ms + KEYFRAME_S * 1000 + 100
+
+
+@pytest.mark.parametrize("source,suffix,codec", [("m4a", ".m4a", "aac"), ("mp3", ".mp3", "mp3"),
+                                                 ("m4a", ".mp3", "mp3")])
+def test_audio_lecture_gives_audio_reel_with_chapters(reel_media, tmp_path, source, suffix, codec):
+    cuts = plan_cuts([H(1, 2000, 4000, "one"), H(2, 10_000, 12_000, "two")], 500, 20_000)
+    out = tmp_path / f"reel{suffix}"
+    ReelJob(getattr(reel_media, source), cuts, out).run()
+    info = probe(out)
+    assert not info.has_video and info.has_audio and info.audio_codec.startswith(codec)
+    assert abs(info.duration_ms - 6000) <= 100
+    assert [t for _, _, t in read_chapters(out)] == ["one", "two"]
+
+
+def test_audio_lecture_cannot_become_a_video(reel_media, tmp_path):
+    with pytest.raises(ReelError, match="no picture"):
+        ReelJob(reel_media.m4a, [Cut(0, 1000, "x")], tmp_path / "reel.mp4").run()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_fast_audio_reel(reel_media, tmp_path):
+    out = tmp_path / "fast.mp3"
+    ReelJob(reel_media.mp3, [Cut(1000, 3000, "a"), Cut(8000, 9000, "b")], out, ReelOptions(mode="fast")).run()
+    assert abs(probe(out).duration_ms - 3000) <= 200
+    assert [t for _, _, t in read_chapters(out)] == ["a", "b"]
+
+
+def test_cancel_from_another_thread_leaves_no_file(tmp_path):
+    slow = make_video(tmp_path / "big.mp4", seconds=10, size="640x360")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    started = threading.Event()
+    job = ReelJob(slow, [Cut(0, 10_000, "all")], out_dir / "reel.mp4",
+                  ReelOptions(preset="veryslow", crf=10, sidecar="srt"), transcript=TRANSCRIPT,
+                  on_progress=lambda f, left: started.set())
+    outcome = {}
+
+    def work():
+        try:
+            job.run()
+            outcome["result"] = "finished"
+        except ReelCancelled as error:
+            outcome["result"] = error
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    assert started.wait(30), "no progress reported"
+    job.cancel()
+    worker.join(30)
+    assert not worker.is_alive()
+    assert isinstance(outcome["result"], ReelCancelled)
+    assert list(out_dir.iterdir()) == []
+
+
+def test_cancel_before_run_does_nothing(reel_media, tmp_path):
+    job = ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "reel.mp4")
+    job.cancel()
+    with pytest.raises(ReelCancelled):
+        job.run()
+    assert list(tmp_path.iterdir()) == []
+
+
+NASTY = "-odd 'quoted' \"twice\" ünïcødé, [x]; a=b #1.mp4"
+
+
+def test_awkward_file_names(reel_media, tmp_path):
+    folder = tmp_path / "a folder 'with' ünï"
+    folder.mkdir()
+    media = folder / NASTY
+    shutil.copy(reel_media.video, media)
+    out = folder / ("-" + NASTY)
+    ReelJob(media, [Cut(1000, 2000, "a")], out, ReelOptions(sidecar="srt"), transcript=TRANSCRIPT).run()
+    assert probe(out).has_video
+    assert out.with_suffix(".srt").read_text(encoding="utf-8").startswith("1\n00:00:00,000 --> 00:00:01,000")
+
+
+def test_missing_output_folder_is_a_clear_error(reel_media, tmp_path):
+    with pytest.raises(ReelError, match="does not exist"):
+        ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "nowhere" / "reel.mp4").run()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ffmpeg_failure_reports_its_words_and_leaves_no_file(reel_media, tmp_path):
+    with pytest.raises(ReelError) as caught:
+        ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "reel.mp4", ReelOptions(preset="nonsense")).run()
+    assert "ffmpeg failed" in str(caught.value) and "nonsense" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ffmpeg_from_the_environment(reel_media, tmp_path, monkeypatch):
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "no-such-ffmpeg"))
+    with pytest.raises(ReelError, match="cannot run ffmpeg"):
+        ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "reel.mp4").run()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_captions_and_title_cards(reel_media, tmp_path):
+    cuts = plan_cuts(HIGHLIGHTS, 500, 30_000)
+    out = tmp_path / "cards.mp4"
+    result = ReelJob(reel_media.video, cuts, out,
+                     ReelOptions(captions=True, title_cards=True, card_ms=1000, sidecar="srt"),
+                     transcript=TRANSCRIPT, highlights={h.id: h for h in HIGHLIGHTS}).run()
+    expected = sum(c.duration_ms for c in cuts) + 1000 * len(cuts)
+    assert abs(video_frames(out) / FPS * 1000 - expected) <= 1000 / FPS
+    assert [(s, e) for s, e, _ in read_chapters(out)] == [(0, 6000), (6000, 10_700)]
+    assert result.duration_ms == expected
+    # The first line heard starts after the 1 s card.
+    assert "00:00:01,000 --> 00:00:01,500\nLine 2 here." in out.with_suffix(".srt").read_text(encoding="utf-8")
+
+
+def test_fast_mode_refuses_captions(reel_media, tmp_path):
+    with pytest.raises(ReelError, match="accurate mode"):
+        ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "r.mp4",
+                ReelOptions(mode="fast", captions=True), transcript=TRANSCRIPT).run()
