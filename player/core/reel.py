@@ -378,6 +378,9 @@ class ReelJob:
                 sidecar = output.with_suffix("." + options.sidecar)
                 sidecar_part = self._write_sidecar(chapters, sidecar, folder)
             self._check_cancel()
+            for finished in (part, sidecar_part):
+                if finished is not None:
+                    _readable_like_any_new_file(finished)
             os.replace(part, output)
             if sidecar_part:
                 os.replace(sidecar_part, sidecar)
@@ -611,6 +614,14 @@ class ReelJob:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         return Path(name)
+
+
+def _readable_like_any_new_file(path: Path) -> None:
+    """mkstemp makes a private (0600) file: give the reel the permissions the user's umask
+    gives any new file, as ffmpeg writing it directly would have."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def _copyable_audio(codec: str, output: Path) -> bool:

@@ -327,3 +327,20 @@ def test_fast_mode_refuses_captions(reel_media, tmp_path):
     with pytest.raises(ReelError, match="accurate mode"):
         ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "r.mp4",
                 ReelOptions(mode="fast", captions=True), transcript=TRANSCRIPT).run()
+
+
+def test_the_reel_gets_the_permissions_of_any_new_file(tmp_path):
+    import os
+    import stat
+
+    from player.core.reel import _readable_like_any_new_file
+
+    path = tmp_path / "reel.mp4"
+    path.write_bytes(b"x")
+    os.chmod(path, 0o600)
+    umask = os.umask(0o022)
+    try:
+        _readable_like_any_new_file(path)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
