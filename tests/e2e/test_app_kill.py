@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from player.core.library import Library
+from tests.core.library.test_processes import check_acknowledged
 
 BURST = Path(__file__).with_name("app_burst.py")
 
@@ -30,10 +31,4 @@ def test_killing_the_app_loses_no_acknowledged_edit(tmp_path, tone_mp3):
     assert app.returncode == -signal.SIGKILL and len(acks) < 1000
     with Library.open(library_path) as library:
         assert library.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        for line in acks:
-            _ack, highlight_id, kind, *value = line.split(" ", 3)
-            highlight = library.highlight(int(highlight_id))
-            if kind == "tag":
-                assert value[0] in highlight.tags, line
-            elif kind == "note":
-                assert highlight.note is not None, line
+        check_acknowledged(library, acks)
