@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 PROBES = ["startup", "open_seed", "sync_tick", "memory", "parse", "open_large",
-          "library_search", "library_import", "library_highlight"]
+          "library_search", "library_import", "library_highlight", "highlight_keypress"]
 
 
 def run_probe(name: str) -> list[dict]:

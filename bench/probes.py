@@ -563,5 +563,50 @@ def probe_library_highlight() -> None:
         library.close()
 
 
+def probe_highlight_keypress() -> None:
+    """H pressed in the real window on the 1,568-line seed: to the library's commit, and to
+    the window fully updated (transcript, Highlights tab, timeline)."""
+    import tempfile
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    import player.core.library.library as library_module
+
+    with tempfile.TemporaryDirectory() as folder:
+        app, window = make_window()
+        window.annotations.open_library(Path(folder) / "library.sqlite")
+        from player.cli import DEMO_MEDIA
+
+        window.open_media(str(DEMO_MEDIA), transcript_path=str(SEED), autoplay=False)
+        wait_for(app, lambda: window.annotations.lecture is not None and window.transcript is not None)
+        window.activateWindow()  # window shortcuts need the active window (Xvfb has no manager)
+        wait_for(app, window.isActiveWindow)
+        commits = []
+        original = library_module.Library.add_highlight
+
+        def timed_add(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            commits.append(time.perf_counter())
+            return result
+
+        library_module.Library.add_highlight = timed_add
+        view = window.transcript_view
+        to_commit, to_updated = [], []
+        for i in range(200):
+            view.clearSelection()
+            view.selectionModel().select(view.model().index(i * 7), view.selectionModel().SelectionFlag.Select)
+            began = time.perf_counter()
+            QTest.keyClick(view, Qt.Key.Key_H)
+            to_updated.append((time.perf_counter() - began) * 1000)
+            to_commit.append((commits[-1] - began) * 1000)
+        library_module.Library.add_highlight = original
+        row("highlight: key press to committed", f"{statistics.median(to_commit):.2f} ms", "< 10 ms",
+            f"median of 200 H presses in the window; p95 {statistics.quantiles(to_commit, n=20)[-1]:.2f} ms")
+        row("highlight: key press to window updated", f"{statistics.median(to_updated):.1f} ms", "",
+            f"transcript, tab and timeline redrawn; the 200th {to_updated[-1]:.1f} ms")
+        window.close()
+
+
 if __name__ == "__main__":
     globals()["probe_" + sys.argv[1] if not sys.argv[1].startswith("_") else sys.argv[1]]()
