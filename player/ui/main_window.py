@@ -21,6 +21,7 @@ from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_n
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 from player.playback import Playback, PlaybackState
+from player.ui.annotating import AnnotatingActions
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
 from player.ui.dialogs import ShortcutsDialog
 from player.ui.find_bar import FindBar
@@ -69,10 +70,7 @@ class MainWindow(QMainWindow):
         self.playback = playback
         self.settings = settings
         self.annotations = LectureAnnotations(library_path, self)
-        self._color = 1  # the colour H uses: the last one chosen with 1-5
-        self._mark_in_ms: int | None = None
         self._pending_seek_ms: int | None = None  # where a library search asked to go
-        self._highlight_playlist: list[tuple[int, int]] = []  # spans left to play in "Play highlights"
         self.transcript: Transcript | None = None
         self.media_path: str | None = None
         self.transcript_path: str | None = None
@@ -84,13 +82,17 @@ class MainWindow(QMainWindow):
         self.export_job = BackgroundJob(self)
         self._init_actions()
         self._init_ui()
+        self.annotating = AnnotatingActions(
+            self.annotations, self.transcript_view, self.highlights_panel, self.playback, self.settings,
+            status=lambda message, ms: self.statusBar().showMessage(message, ms),
+            seek=self.seek, seek_and_play=self.seek_and_play, dialog_parent=self)
         self._init_menus()
         self._connect_signals()
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
         self._restore_settings()
-        self._show_color_meanings()
+        self.annotating.show_color_meanings()
         if notice or self.annotations.open_error:
             self.statusBar().showMessage(" ".join(filter(None, (notice, self.annotations.open_error))))
 
@@ -143,21 +145,23 @@ class MainWindow(QMainWindow):
         action("paragraphs", "Read as paragraphs", ["Ctrl+P"], lambda on: self.set_paragraph_mode(on),
                checkable=True, group="Transcript")
         action("find", "Find in transcript", ["Ctrl+F"], self.open_find_bar, group="Transcript")
-        action("highlight", "Highlight the selected lines", ["H"], lambda: self.highlight_selection(None),
+        action("highlight", "Highlight the selected lines", ["H"], lambda: self.annotating.highlight_selection(None),
                group="Annotate")
         for color, name in COLOR_NAMES.items():
             action(f"color_{color}", f"Highlight in {name}", [str(color)],
-                   lambda _checked=False, c=color: self.highlight_selection(c), group="Annotate")
-        action("name_colors", "Name the colours…", [], self.name_colors, group="Annotate")
-        action("play_highlights", "Play highlights", ["Ctrl+H"], lambda on: self.play_highlights(on),
+                   lambda _checked=False, c=color: self.annotating.highlight_selection(c), group="Annotate")
+        action("name_colors", "Name the colours…", [], lambda: self.annotating.name_colors(), group="Annotate")
+        action("play_highlights", "Play highlights", ["Ctrl+H"], lambda on: self.annotating.play_highlights(on),
                checkable=True, group="Playback")
-        action("note", "Note on the highlight…", ["N"], lambda: self.edit_note(), group="Annotate")
-        action("tag", "Tag the highlight…", ["T"], lambda: self.add_tag(), group="Annotate")
-        action("previous_highlight", "Previous highlight", ["Alt+Up"], lambda: self.step_highlight(-1),
+        action("note", "Note on the highlight…", ["N"], lambda: self.annotating.edit_note(), group="Annotate")
+        action("tag", "Tag the highlight…", ["T"], lambda: self.annotating.add_tag(), group="Annotate")
+        action("previous_highlight", "Previous highlight", ["Alt+Up"], lambda: self.annotating.step_highlight(-1),
                group="Annotate")
-        action("next_highlight", "Next highlight", ["Alt+Down"], lambda: self.step_highlight(1), group="Annotate")
-        action("mark_in", "Mark in at the playhead", ["["], self.mark_in, group="Annotate")
-        action("mark_out", "Mark out and highlight", ["]"], self.mark_out, group="Annotate")
+        action("next_highlight", "Next highlight", ["Alt+Down"], lambda: self.annotating.step_highlight(1),
+               group="Annotate")
+        action("mark_in", "Mark in at the playhead", ["["], lambda: self.annotating.mark_in(), group="Annotate")
+        action("mark_out", "Mark out and highlight", ["]"], lambda: self.annotating.mark_out(),
+               group="Annotate")
         action("search_library", "&Search all lectures…", ["Ctrl+Shift+F"], self.search_library, group="Library")
         action("show_library", "&Lectures…", ["Ctrl+Shift+L"], self.show_library, group="Library")
         action("manage_tags", "&Tags…", [], self.manage_tags, group="Library")
@@ -281,7 +285,7 @@ class MainWindow(QMainWindow):
         playback.rate_changed.connect(self.transport.show_rate)
         playback.volume_changed.connect(self._on_volume_changed)
         self.sync.time_changed.connect(self.transport.show_time)
-        self.sync.time_changed.connect(self._follow_highlight_playlist)
+        self.sync.time_changed.connect(self.annotating.follow_playback)
         self.sync.current_segment_changed.connect(self.transcript_view.set_current_row)
         self.transport.seek_requested.connect(self.seek)
         self.transport.rate_requested.connect(self.set_rate)
@@ -304,8 +308,10 @@ class MainWindow(QMainWindow):
         annotations.highlights_changed.connect(self._on_highlights_changed)
         self.highlights_panel.seek_requested.connect(self.seek_and_play)
         self.highlights_panel.remove_requested.connect(annotations.remove_highlight)
-        self.highlights_panel.edit_note_requested.connect(self.edit_note)
-        self.highlights_panel.tag_requested.connect(self.add_tag)
+        self.highlights_panel.edit_note_requested.connect(self.annotating.edit_note)
+        self.highlights_panel.tag_requested.connect(self.annotating.add_tag)
+        self.annotating.color_meanings_changed.connect(self._show_color_meanings)
+        self.annotating.playing_highlights_changed.connect(self.actions_by_name["play_highlights"].setChecked)
         self.highlights_panel.color_requested.connect(annotations.set_color)
         annotations.problem.connect(lambda message: self.statusBar().showMessage(message, 8000))
         undo_stack = annotations.undo_stack
@@ -599,96 +605,6 @@ class MainWindow(QMainWindow):
         if self.playback.state in (PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.ENDED):
             self.annotations.save_position(self.playback.time_ms())
 
-    def highlight_selection(self, color: int | None) -> None:
-        """H highlights the selected lines (or the line being spoken) in the last colour;
-        1-5 choose the colour."""
-        if color is not None:
-            self._color = color
-        if not self.annotations.available:
-            self.statusBar().showMessage("No library is open, so highlights cannot be saved.", 5000)
-            return
-        if self.annotations.lecture is None:
-            self.statusBar().showMessage("Open a lecture first.", 4000)
-            return
-        span = self.transcript_view.selected_span_ms()
-        if span is None:
-            self.statusBar().showMessage("Select lines in the transcript to highlight them.", 4000)
-            return
-        self.annotations.add_highlight(*span, self._color)
-        self.statusBar().showMessage(f"Highlighted {format_clock(span[0])}–{format_clock(span[1])} "
-                                     f"as {self.color_meanings()[self._color]} (Ctrl+Z undoes)", 4000)
-
-    def color_meanings(self) -> dict[int, str]:
-        """What each colour means to this learner ("important", "exam", ...)."""
-        return {color: str(self.settings.value(f"colors/{color}", name)) for color, name in COLOR_NAMES.items()}
-
-    def set_color_meaning(self, color: int, meaning: str) -> None:
-        self.settings.setValue(f"colors/{color}", meaning.strip() or COLOR_NAMES[color])
-        self._show_color_meanings()
-
-    def _show_color_meanings(self) -> None:
-        meanings = self.color_meanings()
-        for color, meaning in meanings.items():
-            # "&" would mark a keyboard mnemonic in a menu: double it to show it.
-            self.actions_by_name[f"color_{color}"].setText(f"Highlight: {meaning.replace('&', '&&')}")
-        self.highlights_panel.set_color_meanings(meanings)
-
-    def name_colors(self) -> None:
-        for color, meaning in self.color_meanings().items():
-            text, ok = QInputDialog.getText(self, "Name the colours",
-                                            f"Key {color} ({COLOR_NAMES[color]}) means:", text=meaning)
-            if not ok:
-                return
-            self.set_color_meaning(color, text)
-
-    def play_highlights(self, on: bool) -> None:
-        """Play only the highlighted parts, back to back, in time order."""
-        spans: list[tuple[int, int]] = []
-        for highlight in sorted(self.annotations.highlights, key=lambda h: h.start_ms) if on else []:
-            if spans and highlight.start_ms <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(spans[-1][1], highlight.end_ms))  # overlapping: one span
-            else:
-                spans.append((highlight.start_ms, highlight.end_ms))
-        self._highlight_playlist = spans
-        self.actions_by_name["play_highlights"].setChecked(bool(spans))
-        if on and not spans:
-            self.statusBar().showMessage("No highlights to play in this lecture.", 4000)
-        elif spans:
-            self.statusBar().showMessage(f"Playing {len(spans)} highlighted parts", 4000)
-            self.seek_and_play(spans[0][0])
-
-    def _follow_highlight_playlist(self, now_ms: int) -> None:
-        if not self._highlight_playlist or self.playback.state is not PlaybackState.PLAYING:
-            return
-        start, end = self._highlight_playlist[0]
-        if now_ms >= end:
-            self._highlight_playlist.pop(0)
-            if self._highlight_playlist:
-                self.seek(self._highlight_playlist[0][0])
-            else:
-                self.playback.pause()
-                self.actions_by_name["play_highlights"].setChecked(False)
-                self.statusBar().showMessage("End of the highlights", 4000)
-
-    def mark_in(self) -> None:
-        self._mark_in_ms = self.playback.time_ms()
-        self.statusBar().showMessage(f"In at {format_clock(self._mark_in_ms)}: press ] where the highlight ends",
-                                     8000)
-
-    def mark_out(self) -> None:
-        """A highlight from the in point to the playhead: it may start or end inside a line."""
-        out_ms = self.playback.time_ms()
-        if self._mark_in_ms is None:
-            self.statusBar().showMessage("Press [ where the highlight starts first.", 4000)
-            return
-        start, end = sorted((self._mark_in_ms, out_ms))
-        self._mark_in_ms = None
-        if end - start < 200 or self.annotations.lecture is None:
-            self.statusBar().showMessage("Too short to highlight.", 4000)
-            return
-        self.annotations.add_highlight(start, end, self._color)
-        self.statusBar().showMessage(f"Highlighted {format_clock(start)}–{format_clock(end)}", 4000)
-
     def offer_another_library(self) -> None:
         """The library could not be opened: say why, and let the learner pick another file
         (the damaged one is never overwritten)."""
@@ -766,65 +682,17 @@ class MainWindow(QMainWindow):
             self._show_error("The lecture has moved", f"{media_path}: the file is not there any more. "
                                                       "Library ▸ Lectures can relink it.")
 
+    def _show_color_meanings(self, meanings: dict) -> None:
+        for color, meaning in meanings.items():
+            # "&" would mark a keyboard mnemonic in a menu: double it to show it.
+            self.actions_by_name[f"color_{color}"].setText(f"Highlight: {meaning.replace('&', '&&')}")
+
     def _on_highlights_changed(self, highlights: list) -> None:
         self.transcript_view.set_highlights([(h.start_ms, h.end_ms, h.color, highlight_label(h)) for h in highlights])
         self.highlights_panel.show_highlights(highlights)
         self.side_tabs.setTabText(self.side_tabs.indexOf(self.highlights_panel),
                                   f"Highlights ({len(highlights)})" if highlights else "Highlights")
         self.transport.show_highlights([(h.start_ms, h.end_ms, h.color) for h in highlights])
-
-    def _edit_target(self, highlight_id: int | None):
-        """What an N or T applies to: (the highlight or None, the span to highlight first)."""
-        if highlight_id is not None:
-            found = next((h for h in self.annotations.highlights if h.id == highlight_id), None)
-            return (found, None) if found else None
-        if self.annotations.lecture is None:
-            self.statusBar().showMessage("Open a lecture first.", 4000)
-            return None
-        span = self.transcript_view.selected_span_ms()
-        if span is None:
-            return None
-        return self.annotations.highlight_over(*span), span
-
-    def _apply_to_highlight(self, label: str, target, edit) -> None:
-        """One undo step: highlight the span if needed, then edit the highlight."""
-        highlight, span = target
-        stack = self.annotations.undo_stack
-        stack.beginMacro(label)
-        try:
-            if highlight is None:
-                highlight = self.annotations.ensure_highlight(*span, self._color)
-            edit(highlight.id)
-        finally:
-            stack.endMacro()
-
-    def edit_note(self, highlight_id: int | None = None) -> None:
-        target = self._edit_target(highlight_id)
-        if target is None:
-            return
-        highlight, span = target
-        start, end = (highlight.start_ms, highlight.end_ms) if highlight else span
-        current = highlight.note or "" if highlight else ""
-        text, ok = QInputDialog.getMultiLineText(self, "Note", f"Note on {format_clock(start)}–{format_clock(end)}:",
-                                                 current)
-        if ok and text != current:
-            self._apply_to_highlight("Note", target, lambda hid: self.annotations.set_note(hid, text))
-
-    def add_tag(self, highlight_id: int | None = None) -> None:
-        target = self._edit_target(highlight_id)
-        if target is None:
-            return
-        name, ok = QInputDialog.getItem(self, "Tag", "Tag (pick one or type a new one):",
-                                        self.annotations.tag_names(), -1, True)
-        if ok and name.strip():
-            self._apply_to_highlight("Tag", target, lambda hid: self.annotations.add_tag(hid, name.strip()))
-
-    def step_highlight(self, direction: int) -> None:
-        now = self.playback.time_ms()
-        starts = sorted(h.start_ms for h in self.annotations.highlights)
-        after = [s for s in starts if s > now + 500] if direction > 0 else [s for s in starts if s < now - 1500]
-        if after:
-            self.seek(after[0] if direction > 0 else after[-1])
 
     def _on_state_changed(self, state: PlaybackState) -> None:
         play = self.actions_by_name["play"]

@@ -436,7 +436,7 @@ def test_a_file_that_is_not_a_library_is_kept_and_another_can_be_chosen(qtbot, s
     window.show()
     assert not window.annotations.available and "notes.sqlite" in window.annotations.open_error
     assert "notes.sqlite" in window.statusBar().currentMessage()
-    window.highlight_selection(1)
+    window.annotating.highlight_selection(1)
     assert "No library" in window.statusBar().currentMessage()
     assert window.switch_library(tmp_path / "fresh.sqlite")
     open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
@@ -501,7 +501,7 @@ def test_edit_a_highlight_in_place_and_name_the_colours(qtbot, window, tmp_path,
     qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
     window.annotations.add_highlight(2_000, 4_000, 1)
     (made,) = window.annotations.highlights
-    window.set_color_meaning(4, "exam <b>!</b>")
+    window.annotating.set_color_meaning(4, "exam <b>!</b>")
     menu = window.highlights_panel.edit_menu(made.id)
     colours = menu.actions()[0].menu()
     assert colours.actions()[3].text() == "4  exam <b>!</b>"

@@ -1,0 +1,184 @@
+"""Annotating from the keyboard and menus: highlight the selected lines (H, 1-5), mark
+in and out ([ ]), a note (N) or a tag (T) as one undo step, jump between highlights,
+play only the highlights, and the learner's own meaning for each colour.
+
+The window owns the widgets; this owns what a key press does with them."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from player.core.timecode import format_clock
+from player.playback import Playback, PlaybackState
+from player.ui.annotations import COLOR_NAMES, LectureAnnotations
+from player.ui.highlights_panel import HighlightsPanel
+from player.ui.transcript_view import TranscriptView
+
+
+class AnnotatingActions(QObject):
+    # {colour: the learner's word}; object, not dict: a dict signal turns int keys into strings
+    color_meanings_changed = Signal(object)
+    playing_highlights_changed = Signal(bool)
+
+    def __init__(self, annotations: LectureAnnotations, view: TranscriptView, panel: HighlightsPanel,
+                 playback: Playback, settings: QSettings, *, status: Callable[[str, int], None],
+                 seek: Callable[[int], None], seek_and_play: Callable[[int], None], dialog_parent: QWidget) -> None:
+        super().__init__(dialog_parent)
+        self._annotations, self._view, self._panel = annotations, view, panel
+        self._playback, self._settings = playback, settings
+        self._status, self._seek, self._seek_and_play = status, seek, seek_and_play
+        self._dialog_parent = dialog_parent
+        self._color = 1  # the colour H uses: the last one chosen with 1-5
+        self._mark_in_ms: int | None = None
+        self._highlight_playlist: list[tuple[int, int]] = []  # spans left to play in "Play highlights"
+
+    def show_color_meanings(self) -> None:
+        self._show_color_meanings()
+
+    def follow_playback(self, now_ms: int) -> None:
+        """Called on every playback tick: moves "Play highlights" on to the next part."""
+        self._follow_highlight_playlist(now_ms)
+
+    def highlight_selection(self, color: int | None) -> None:
+        """H highlights the selected lines (or the line being spoken) in the last colour;
+        1-5 choose the colour."""
+        if color is not None:
+            self._color = color
+        if not self._annotations.available:
+            self._status("No library is open, so highlights cannot be saved.", 5000)
+            return
+        if self._annotations.lecture is None:
+            self._status("Open a lecture first.", 4000)
+            return
+        span = self._view.selected_span_ms()
+        if span is None:
+            self._status("Select lines in the transcript to highlight them.", 4000)
+            return
+        self._annotations.add_highlight(*span, self._color)
+        self._status(f"Highlighted {format_clock(span[0])}–{format_clock(span[1])} "
+                                     f"as {self.color_meanings()[self._color]} (Ctrl+Z undoes)", 4000)
+
+    def color_meanings(self) -> dict[int, str]:
+        """What each colour means to this learner ("important", "exam", ...)."""
+        return {color: str(self._settings.value(f"colors/{color}", name)) for color, name in COLOR_NAMES.items()}
+
+    def set_color_meaning(self, color: int, meaning: str) -> None:
+        self._settings.setValue(f"colors/{color}", meaning.strip() or COLOR_NAMES[color])
+        self._show_color_meanings()
+
+    def _show_color_meanings(self) -> None:
+        meanings = self.color_meanings()
+        self._panel.set_color_meanings(meanings)
+        self.color_meanings_changed.emit(meanings)
+
+    def name_colors(self) -> None:
+        for color, meaning in self.color_meanings().items():
+            text, ok = QInputDialog.getText(self._dialog_parent, "Name the colours",
+                                            f"Key {color} ({COLOR_NAMES[color]}) means:", text=meaning)
+            if not ok:
+                return
+            self.set_color_meaning(color, text)
+
+    def play_highlights(self, on: bool) -> None:
+        """Play only the highlighted parts, back to back, in time order."""
+        spans: list[tuple[int, int]] = []
+        for highlight in sorted(self._annotations.highlights, key=lambda h: h.start_ms) if on else []:
+            if spans and highlight.start_ms <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], highlight.end_ms))  # overlapping: one span
+            else:
+                spans.append((highlight.start_ms, highlight.end_ms))
+        self._highlight_playlist = spans
+        self.playing_highlights_changed.emit(bool(spans))
+        if on and not spans:
+            self._status("No highlights to play in this lecture.", 4000)
+        elif spans:
+            self._status(f"Playing {len(spans)} highlighted parts", 4000)
+            self._seek_and_play(spans[0][0])
+
+    def _follow_highlight_playlist(self, now_ms: int) -> None:
+        if not self._highlight_playlist or self._playback.state is not PlaybackState.PLAYING:
+            return
+        start, end = self._highlight_playlist[0]
+        if now_ms >= end:
+            self._highlight_playlist.pop(0)
+            if self._highlight_playlist:
+                self._seek(self._highlight_playlist[0][0])
+            else:
+                self._playback.pause()
+                self.playing_highlights_changed.emit(False)
+                self._status("End of the highlights", 4000)
+
+    def mark_in(self) -> None:
+        self._mark_in_ms = self._playback.time_ms()
+        self._status(f"In at {format_clock(self._mark_in_ms)}: press ] where the highlight ends",
+                                     8000)
+
+    def mark_out(self) -> None:
+        """A highlight from the in point to the playhead: it may start or end inside a line."""
+        out_ms = self._playback.time_ms()
+        if self._mark_in_ms is None:
+            self._status("Press [ where the highlight starts first.", 4000)
+            return
+        start, end = sorted((self._mark_in_ms, out_ms))
+        self._mark_in_ms = None
+        if end - start < 200 or self._annotations.lecture is None:
+            self._status("Too short to highlight.", 4000)
+            return
+        self._annotations.add_highlight(start, end, self._color)
+        self._status(f"Highlighted {format_clock(start)}–{format_clock(end)}", 4000)
+
+    def _edit_target(self, highlight_id: int | None):
+        """What an N or T applies to: (the highlight or None, the span to highlight first)."""
+        if highlight_id is not None:
+            found = next((h for h in self._annotations.highlights if h.id == highlight_id), None)
+            return (found, None) if found else None
+        if self._annotations.lecture is None:
+            self._status("Open a lecture first.", 4000)
+            return None
+        span = self._view.selected_span_ms()
+        if span is None:
+            return None
+        return self._annotations.highlight_over(*span), span
+
+    def _apply_to_highlight(self, label: str, target, edit) -> None:
+        """One undo step: highlight the span if needed, then edit the highlight."""
+        highlight, span = target
+        stack = self._annotations.undo_stack
+        stack.beginMacro(label)
+        try:
+            if highlight is None:
+                highlight = self._annotations.ensure_highlight(*span, self._color)
+            edit(highlight.id)
+        finally:
+            stack.endMacro()
+
+    def edit_note(self, highlight_id: int | None = None) -> None:
+        target = self._edit_target(highlight_id)
+        if target is None:
+            return
+        highlight, span = target
+        start, end = (highlight.start_ms, highlight.end_ms) if highlight else span
+        current = highlight.note or "" if highlight else ""
+        text, ok = QInputDialog.getMultiLineText(self._dialog_parent, "Note",
+                                                 f"Note on {format_clock(start)}–{format_clock(end)}:", current)
+        if ok and text != current:
+            self._apply_to_highlight("Note", target, lambda hid: self._annotations.set_note(hid, text))
+
+    def add_tag(self, highlight_id: int | None = None) -> None:
+        target = self._edit_target(highlight_id)
+        if target is None:
+            return
+        name, ok = QInputDialog.getItem(self._dialog_parent, "Tag", "Tag (pick one or type a new one):",
+                                        self._annotations.tag_names(), -1, True)
+        if ok and name.strip():
+            self._apply_to_highlight("Tag", target, lambda hid: self._annotations.add_tag(hid, name.strip()))
+
+    def step_highlight(self, direction: int) -> None:
+        now = self._playback.time_ms()
+        starts = sorted(h.start_ms for h in self._annotations.highlights)
+        after = [s for s in starts if s > now + 500] if direction > 0 else [s for s in starts if s < now - 1500]
+        if after:
+            self._seek(after[0] if direction > 0 else after[-1])
