@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from player.core.library import Lecture, Library, LibraryError, fingerprint
 from player.core.media import MEDIA_EXTENSIONS
 from player.core.timecode import format_clock
-from player.ui.tag_manager import ask_yes_no, tell
+from player.ui.plain_dialogs import ask_yes_no, setup_read_only_table, tell
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -164,15 +164,8 @@ class LibraryWindow(QDialog):
         self.filter.setClearButtonEnabled(True)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("lectureTable")
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
+        setup_read_only_table(self.table, HEADERS)
         self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(True)
         self.table.sortByColumn(LAST_OPENED, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         # Fixed widths: resize-to-contents measures every row, slow on a long library.

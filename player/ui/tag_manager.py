@@ -7,12 +7,14 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QKeyEvent, QUndoCommand
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QMessageBox, QPushButton, QTableWidget,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from player.core.library import LibraryError, Tag
 from player.ui.annotations import COLOR_NAMES, HIGHLIGHT_COLORS, LectureAnnotations
+# The modal questions are seams tests replace; their defaults show plain text only.
+from player.ui.plain_dialogs import ask_item, ask_line, ask_yes_no, setup_read_only_table, tell
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -29,55 +31,6 @@ def usage_text(count: int) -> str:
 
 def color_label(color: int | None) -> str:
     return COLOR_NAMES.get(color, NO_COLOR.lower()) if color is not None else "none"
-
-
-# ----- the seams: modal questions, replaceable in tests ---------------------------------
-# Each default shows its text as plain text: tag names are the learner's (or an import's)
-# words, and a QMessageBox or QInputDialog label would otherwise guess rich text.
-
-def _plain_labels(dialog: QWidget) -> None:
-    for label in dialog.findChildren(QLabel):
-        label.setTextFormat(Qt.TextFormat.PlainText)
-
-
-def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
-
-
-def tell(parent: QWidget | None, title: str, text: str) -> None:
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.exec()
-
-
-def ask_line(parent: QWidget | None, title: str, label: str, initial: str) -> str | None:
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle(title)
-    dialog.setInputMode(QInputDialog.InputMode.TextInput)
-    dialog.setLabelText(label)
-    dialog.setTextValue(initial)
-    _plain_labels(dialog)
-    return dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def ask_item(parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0) -> int | None:
-    """The index of the chosen item, or None if cancelled."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
-    dialog.setComboBoxItems(items)  # combo box entries are plain text
-    dialog.setComboBoxEditable(False)
-    if items:
-        dialog.setTextValue(items[max(0, min(current, len(items) - 1))])
-    _plain_labels(dialog)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    chosen = dialog.textValue()
-    return items.index(chosen) if chosen in items else None
 
 
 # ----- commands ------------------------------------------------------------------------
@@ -164,14 +117,7 @@ class TagManagerDialog(QDialog):
         self.setWindowTitle("Tags")
         self.table = _TagTable(self.delete_selected)
         self.table.setObjectName("tagTable")
-        self.table.setHorizontalHeaderLabels(["Tag", "Colour", "Highlights"])
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        self.table.setSortingEnabled(True)
+        setup_read_only_table(self.table, ["Tag", "Colour", "Highlights"])
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from player.ui.annotations import LectureAnnotations
-from player.ui.tag_manager import COLOR, NAME, USAGE, TagManagerDialog, tell
+from player.ui.plain_dialogs import tell
+from player.ui.tag_manager import COLOR, NAME, USAGE, TagManagerDialog
 
 HOSTILE = ["<b>bold</b>", "<img src=x onerror=alert(1)>", "😀 emoji 🎓", "שלום עולם", "‮reversed",
            "say \"hi\" & 'bye'", "a&amp;b"]
@@ -263,7 +264,7 @@ def test_a_refused_edit_leaves_the_stack_alone(qtbot, annotations, tagged):
 
 
 def test_the_default_name_question_shows_its_label_as_plain_text(qtbot):
-    from player.ui.tag_manager import ask_line
+    from player.ui.plain_dialogs import ask_line
 
     seen = []
 
