@@ -121,6 +121,19 @@ class Library:
         if verdict != "ok":
             raise NotALibrary(path, f"the library is damaged ({verdict}); it was left untouched")
 
+    def owned_paths(self) -> dict[Path, str]:
+        """The learner's files this library knows, each with what it is: the library file
+        and its -wal/-shm, every lecture's media and every transcript file read into it.
+        A writer never writes onto any of them (player.core.safe_files.check_output)."""
+        owned: dict[Path, str] = {}
+        for path, in self._read("SELECT path FROM media"):
+            owned[Path(path)] = "a lecture in your library"
+        for source, in self._read("SELECT source FROM transcripts WHERE source IS NOT NULL"):
+            owned[Path(source)] = "a transcript in your library"
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            owned[self.path.with_name(self.path.name + suffix)] = "your library"
+        return owned
+
     def close(self) -> None:
         self.conn.close()
 
