@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seeds" / "003_98d2fe73ddf5816f.txt"
+SEED = REPO / "tests" / "data" / "seeds" / "003_98d2fe73ddf5816f.txt"
 
 
 def row(figure: str, value: str, target: str = "", note: str = "") -> None:

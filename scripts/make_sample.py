@@ -13,7 +13,7 @@ CS224N lecture on pre-training (the "seed").  The script writes:
 
 Run it from anywhere::
 
-    /work/main/.venv/bin/python scripts/make_sample.py [--seed PATH] [--cut SECONDS]
+    .venv/bin/python scripts/make_sample.py [--seed PATH] [--cut SECONDS]
 
 Requirements: PySide6 and imageio-ffmpeg (in the project venv) and the
 ``espeak-ng`` command (Debian package ``espeak-ng``).
@@ -48,7 +48,7 @@ from PySide6.QtGui import (  # noqa: E402
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SEED = REPO_ROOT / ".." / "shared" / "seeds" / "003_98d2fe73ddf5816f.txt"
+DEFAULT_SEED = REPO_ROOT / "tests" / "data" / "seeds" / "003_98d2fe73ddf5816f.txt"
 DEFAULT_OUT_DIR = REPO_ROOT / "resources" / "sample"
 
 # Keep every cue ending at or before this many seconds.  With the CS224N seed
@@ -135,7 +135,7 @@ Demo media bundled with Transcript Player: the first {cues[-1].end:.0f} seconds
 ({len(cues)} cues) of a Stanford CS224N lecture on pre-training.
 
 - `lecture.txt` - the opening cues of a whisper.cpp transcript of the public
-  CS224N lecture (`../shared/seeds/003_98d2fe73ddf5816f.txt`), copied verbatim.
+  CS224N lecture (`tests/data/seeds/003_98d2fe73ddf5816f.txt`), copied verbatim.
 - `lecture.mp4` - a generated stand-in for the lecture video: one slide per cue
   showing the sentence, with the text read aloud by espeak-ng at each cue's
   start time (sped up where needed), so audio and transcript stay in sync.

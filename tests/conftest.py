@@ -9,7 +9,7 @@ import imageio_ffmpeg
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "tests" / "data" / "seeds"  # copies of the project's seed set (README there)
 WHISPER_SEED = SEEDS / "003_98d2fe73ddf5816f.txt"
 DEMO_DIR = REPO / "resources" / "sample"
 
