@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from player.core.spans import merge_spans
 from player.core.transcript import Segment, Transcript
 
 DEFAULT_PAD_MS = 500
@@ -93,7 +94,7 @@ def plan_cuts(highlights: Sequence, pad_ms: int = DEFAULT_PAD_MS, duration_ms: i
     if order not in ("time", "given"):
         raise ValueError(f"order must be 'time' or 'given', not {order!r}")
     pad_ms = max(0, int(pad_ms))
-    padded = []
+    padded = []   # (start, end, position, highlight)
     for position, h in enumerate(highlights):
         start = max(0, h.start_ms - pad_ms)
         end = h.end_ms + pad_ms
@@ -102,20 +103,13 @@ def plan_cuts(highlights: Sequence, pad_ms: int = DEFAULT_PAD_MS, duration_ms: i
         if end <= start:
             continue  # the highlight lies beyond the end of the media
         padded.append((start, end, position, h))
-    padded.sort(key=lambda item: (item[0], item[1], item[2]))
-    groups: list[list] = []
-    for item in padded:
-        if groups and item[0] <= groups[-1][1]:
-            groups[-1][1] = max(groups[-1][1], item[1])
-            groups[-1][2].append(item)
-        else:
-            groups.append([item[0], item[1], [item]])
+    groups = merge_spans(padded, lambda item: (item[0], item[1]))
     if order == "given":
-        groups.sort(key=lambda g: min(member[2] for member in g[2]))
+        groups.sort(key=lambda group: min(member[2] for member in group.members))
     cuts = []
-    for start, end, members in groups:
-        in_time = sorted(members, key=lambda m: (m[3].start_ms, m[2]))
-        cuts.append(Cut(start, end, _merged_title([chapter_title(m[3]) for m in in_time]),
+    for group in groups:
+        in_time = sorted(group.members, key=lambda m: (m[3].start_ms, m[2]))
+        cuts.append(Cut(group.start_ms, group.end_ms, _merged_title([chapter_title(m[3]) for m in in_time]),
                         tuple(m[3].id for m in in_time)))
     return cuts
 

@@ -11,6 +11,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from player.core.spans import merge_spans
 from player.core.timecode import format_clock
 from player.playback import Playback, PlaybackState
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
@@ -84,12 +85,9 @@ class AnnotatingActions(QObject):
 
     def play_highlights(self, on: bool) -> None:
         """Play only the highlighted parts, back to back, in time order."""
-        spans: list[tuple[int, int]] = []
-        for highlight in sorted(self._annotations.highlights, key=lambda h: h.start_ms) if on else []:
-            if spans and highlight.start_ms <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(spans[-1][1], highlight.end_ms))  # overlapping: one span
-            else:
-                spans.append((highlight.start_ms, highlight.end_ms))
+        highlights = self._annotations.highlights if on else []
+        spans = [(merged.start_ms, merged.end_ms)   # overlapping highlights play as one span
+                 for merged in merge_spans(highlights, lambda h: (h.start_ms, h.end_ms))]
         self._highlight_playlist = spans
         self.playing_highlights_changed.emit(bool(spans))
         if on and not spans:
