@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from player.core.formats.writers import _markdown, _moment_link, _one_line, to_srt, to_vtt
+from player.core.formats.writers import escape_markdown, moment_link, one_line, to_srt, to_vtt
 from player.core.library import Highlight, Lecture
+from player.core.selection import select_highlights
 from player.core.timecode import format_clock
 from player.core.transcript import Segment, Transcript
 
@@ -32,7 +33,7 @@ EXTENSIONS = {name: f".{name}" for name in FORMATS}
 CSV_COLUMNS = ("id", "start", "end", "start_clock", "color", "tags", "note", "text", "media")
 _WEB_URL = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 # Markdown that only means something at the start of a line: "-", "+" and "=" (lists, setext
-# underlines) and "1." / "1)" (ordered lists); _markdown() handles the inline characters.
+# underlines) and "1." / "1)" (ordered lists); escapeescape_markdown() handles the inline characters.
 _LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])(?=\s|$)")
 # A clip longer than this is cut short: a card is for a moment, not a chapter.
 MAX_CLIP_MS = 120_000
@@ -69,15 +70,7 @@ def collect(library, lecture_id: int, *, tags: Iterable[str] = (), color: int | 
     None). Raises NothingToExport when none match."""
     lecture = library.lecture(lecture_id)
     tags = [tag for tag in tags if tag.strip()]
-    if tags:
-        found: dict[int, Highlight] = {}
-        for tag in tags:
-            for highlight in library.highlights(lecture=lecture_id, tag=tag, color=color):
-                found[highlight.id] = highlight
-        highlights = list(found.values())
-    else:
-        highlights = library.highlights(lecture=lecture_id, color=color)
-    highlights.sort(key=lambda h: (h.start_ms, h.end_ms, h.id))
+    highlights = select_highlights(library, lecture_id, tags=tags, color=color)
     transcript = library.transcript(lecture_id)
     filters = tuple([f"tag {t!r}" for t in tags] + ([f"colour {color}"] if color is not None else []))
     if not highlights:
@@ -94,7 +87,7 @@ def _md_text(text: str) -> str:
     """One line of untrusted text as Markdown that renders as that text."""
     def escape(match: re.Match) -> str:
         return "\\" + match[1] if match[1] else match[2] + "\\" + match[3]
-    return _LINE_START.sub(escape, _markdown(text.lstrip()))
+    return _LINE_START.sub(escape, escape_markdown(text.lstrip()))
 
 
 def _md_url(url: str) -> str:
@@ -119,7 +112,7 @@ def _span(study: StudySet, highlight: Highlight) -> str:
     span = f"{format_clock(highlight.start_ms)}–{format_clock(highlight.end_ms)}"
     url = study.web_url
     if url:
-        link = _moment_link(Transcript([], source_url=url), highlight.start_ms)
+        link = moment_link(Transcript([], source_url=url), highlight.start_ms)
         return f"[{span}]({_md_url(link)})"
     return span
 
@@ -127,7 +120,7 @@ def _span(study: StudySet, highlight: Highlight) -> str:
 def to_markdown(study: StudySet) -> str:
     """Study notes: the lecture and its source, then per highlight its time (a link to that
     moment where the lecture is online), tags, note and the transcript words it covers."""
-    title = _one_line(study.lecture.title) or "Lecture"
+    title = one_line(study.lecture.title) or "Lecture"
     parts = [f"# {_md_text(title)}", ""]
     url = study.web_url
     if url:
@@ -140,10 +133,10 @@ def to_markdown(study: StudySet) -> str:
     for highlight in study.highlights:
         parts += [f"## {_span(study, highlight)}", ""]
         if highlight.tags:
-            parts += ["Tags: " + ", ".join(_md_text(_one_line(tag)) for tag in highlight.tags), ""]
+            parts += ["Tags: " + ", ".join(_md_text(one_line(tag)) for tag in highlight.tags), ""]
         if highlight.note and highlight.note.strip():
             parts += ["Note:", "", *_quoted(highlight.note), ""]
-        text = _one_line(highlight.text)
+        text = one_line(highlight.text)
         if text:
             parts += ["Transcript:", "", *_quoted(text), ""]
     return "\n".join(parts).rstrip("\n") + "\n"
@@ -250,12 +243,12 @@ def cloze_prompt(text: str) -> tuple[str, str] | None:
 def _front(study: StudySet, highlight: Highlight) -> str:
     if highlight.note and highlight.note.strip():
         return _anki_html(highlight.note)
-    text = _one_line(highlight.text)
+    text = one_line(highlight.text)
     prompt = cloze_prompt(text) if text else None
     if prompt:
         return _anki_html(prompt[0])
     return html.escape(f"What is said at {format_clock(highlight.start_ms)} in "
-                       f"“{_one_line(study.lecture.title)}”?").replace("[", "&#91;")
+                       f"“{one_line(study.lecture.title)}”?").replace("[", "&#91;")
 
 
 def _anki_tag(tag: str) -> str:
@@ -318,7 +311,7 @@ def to_apkg(study: StudySet, *, audio: bool = True) -> bytes:
     media = Path(study.lecture.path)
     if audio and not media.is_file():
         raise ExportError(f"the media file is missing: {media} (relink it, or export without audio)")
-    title = _one_line(study.lecture.title) or "Lecture"
+    title = one_line(study.lecture.title) or "Lecture"
     deck = genanki.Deck(_stable_id("deck", study.lecture.fingerprint),
                         "Transcript Player::" + title.replace("::", ":"))
     model = _model()
@@ -333,11 +326,11 @@ def to_apkg(study: StudySet, *, audio: bool = True) -> bytes:
                 sound = f"[sound:{clip.name}]"
             time = f"{format_clock(highlight.start_ms)}–{format_clock(highlight.end_ms)}"
             if study.web_url:
-                link = _moment_link(Transcript([], source_url=study.web_url), highlight.start_ms)
+                link = moment_link(Transcript([], source_url=study.web_url), highlight.start_ms)
                 time = f'<a href="{html.escape(link, quote=True)}">{time}</a>'
             deck.add_note(genanki.Note(
                 model=model,
-                fields=[_front(study, highlight), _anki_html(_one_line(highlight.text)), sound, time,
+                fields=[_front(study, highlight), _anki_html(one_line(highlight.text)), sound, time,
                         _anki_html(title)],
                 tags=[_anki_tag(tag) for tag in highlight.tags if _anki_tag(tag)],
                 guid=genanki.guid_for("transcript-player", study.lecture.fingerprint, highlight.id)))

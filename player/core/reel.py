@@ -21,9 +21,11 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
+from player.core.selection import select_highlights  # noqa: F401  (the reel command's import)
 from player.core.spans import merge_spans
+from player.core.timecode import format_clock
 from player.core.transcript import Segment, Transcript
 
 DEFAULT_PAD_MS = 500
@@ -58,12 +60,6 @@ class Cut:
         return self.end_ms - self.start_ms
 
 
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
 def chapter_title(highlight) -> str:
     """The note's first line, else the first ~8 words it covers, else its time."""
     note = (getattr(highlight, "note", None) or "").strip()
@@ -73,7 +69,7 @@ def chapter_title(highlight) -> str:
         words = (getattr(highlight, "text", "") or "").split()
         title = " ".join(words[:TITLE_WORDS]) + (" …" if len(words) > TITLE_WORDS else "")
     if not title:
-        return f"Highlight at {_clock(highlight.start_ms)}"
+        return f"Highlight at {format_clock(highlight.start_ms)}"
     return title if len(title) <= TITLE_MAX_CHARS else title[:TITLE_MAX_CHARS - 1].rstrip() + "…"
 
 
@@ -112,28 +108,6 @@ def plan_cuts(highlights: Sequence, pad_ms: int = DEFAULT_PAD_MS, duration_ms: i
         cuts.append(Cut(group.start_ms, group.end_ms, _merged_title([chapter_title(m[3]) for m in in_time]),
                         tuple(m[3].id for m in in_time)))
     return cuts
-
-
-def select_highlights(library, lecture_id: int, *, tags: Iterable[str] = (), color: int | None = None,
-                      ids: Sequence[int] | None = None) -> list:
-    """A lecture's highlights to put in a reel: all, those with any of `tags` (and of `color`),
-    or exactly `ids` in the order given (KeyError for an unknown id or another lecture's)."""
-    if ids:
-        chosen = []
-        for highlight_id in ids:
-            highlight = library.highlight(highlight_id)
-            if highlight.lecture_id != lecture_id:
-                raise KeyError(f"highlight {highlight_id} belongs to another lecture")
-            chosen.append(highlight)
-        return chosen
-    tags = list(tags)
-    if not tags:
-        return library.highlights(lecture=lecture_id, color=color)
-    found = {}
-    for tag in tags:
-        for highlight in library.highlights(lecture=lecture_id, tag=tag, color=color):
-            found[highlight.id] = highlight
-    return sorted(found.values(), key=lambda h: (h.start_ms, h.id))
 
 
 # ----- probing ---------------------------------------------------------------------------
@@ -497,7 +471,7 @@ class ReelJob:
                     tags.append(tag)
         if tags:
             lines.append("  ".join(f"#{t}" for t in tags))
-        lines.append(f"{_clock(cut.start_ms)} - {_clock(cut.end_ms)}")
+        lines.append(f"{format_clock(cut.start_ms)} - {format_clock(cut.end_ms)}")
         return "\n".join(lines)
 
     def _accurate(self, ffmpeg, info, video, output, part, tmp_dir):

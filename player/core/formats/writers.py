@@ -17,7 +17,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])|&(?=#?\w+;)")
 _YOUTUBE = re.compile(r"^https?://(?:www\.|m\.)?(?:youtube\.com/watch\?|youtu\.be/)")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Text on one line with single spaces: a blank line would end a cue."""
     return " ".join(text.split())
 
@@ -49,7 +49,7 @@ def _spoken(transcript: Transcript, markers: bool = True) -> list[tuple[Segment,
     so are markers such as "[BLANK_AUDIO]" unless `markers` (subtitles keep them:
     they are part of what was on screen; reading copies are better without)."""
     return [(segment, text) for segment in transcript.segments
-            if (text := _one_line(segment.text)) and (markers or not segment.is_non_speech)]
+            if (text := one_line(segment.text)) and (markers or not segment.is_non_speech)]
 
 
 def to_srt(transcript: Transcript, *, speakers: bool = False) -> str:
@@ -57,7 +57,7 @@ def to_srt(transcript: Transcript, *, speakers: bool = False) -> str:
     cues = []
     for number, (segment, text) in enumerate(_spoken(transcript), start=1):
         if speakers and segment.speaker:
-            text = f"{_one_line(segment.speaker)}: {text}"
+            text = f"{one_line(segment.speaker)}: {text}"
         times = f"{format_timecode(segment.start_ms, ',')} --> " \
                 f"{format_timecode(segment.end_ms, ',')}"
         cues.append(f"{number}\n{times}\n{_srt_text(text)}\n")
@@ -70,7 +70,7 @@ def to_vtt(transcript: Transcript) -> str:
     for segment, text in _spoken(transcript):
         times = f"{format_timecode(segment.start_ms)} --> {format_timecode(segment.end_ms)}"
         text = _vtt_text(text)
-        speaker = _one_line(segment.speaker or "")
+        speaker = one_line(segment.speaker or "")
         if speaker:
             text = f"<v {_vtt_text(speaker)}>{text}</v>"
         cues.append(f"{times}\n{text}\n")
@@ -82,7 +82,7 @@ def to_text(transcript: Transcript) -> str:
     lines = []
     previous_speaker = None
     for segment, text in _spoken(transcript, markers=False):
-        speaker = _one_line(segment.speaker or "") or None
+        speaker = one_line(segment.speaker or "") or None
         if speaker and speaker != previous_speaker:
             text = f"{speaker}: {text}"
         previous_speaker = speaker
@@ -90,7 +90,7 @@ def to_text(transcript: Transcript) -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def _markdown(text: str) -> str:
+def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match[0], text)
 
 
@@ -100,7 +100,7 @@ def _seconds(ms: int) -> str:
     return f"{seconds}.{millis:03d}".rstrip("0").rstrip(".") if millis else str(seconds)
 
 
-def _moment_link(transcript: Transcript, ms: int) -> str:
+def moment_link(transcript: Transcript, ms: int) -> str:
     """Where a click on a timestamp goes: the lecture online if known, else a #t= fragment."""
     url = (transcript.source_url or "").replace(" ", "%20").replace("(", "%28").replace(")", "%29")
     if url and _YOUTUBE.match(url):
@@ -112,18 +112,18 @@ def to_markdown(transcript: Transcript) -> str:
     """A readable page: the title as a heading, then "**[m:ss](link)** text" per line,
     the speaker's name in bold where it changes."""
     parts = []
-    title = _one_line(transcript.title or "")
+    title = one_line(transcript.title or "")
     if title:
-        parts.append(f"# {_markdown(title)}\n")
+        parts.append(f"# {escape_markdown(title)}\n")
     previous_speaker = None
     for segment, text in _spoken(transcript, markers=False):
-        link = _moment_link(transcript, segment.start_ms)
+        link = moment_link(transcript, segment.start_ms)
         line = f"**[{format_clock(segment.start_ms)}]({link})** "
-        speaker = _one_line(segment.speaker or "") or None
+        speaker = one_line(segment.speaker or "") or None
         if speaker and speaker != previous_speaker:
-            line += f"**{_markdown(speaker)}:** "
+            line += f"**{escape_markdown(speaker)}:** "
         previous_speaker = speaker
-        parts.append(line + _markdown(text) + "\n")
+        parts.append(line + escape_markdown(text) + "\n")
     return "\n".join(parts)
 
 
