@@ -70,7 +70,7 @@ def test_format_from_the_extension_and_filters(capsys, library_file, tone_mp3, o
     assert code == 0, err
     assert [item["note"] for item in json.loads(out.read_text(encoding="utf-8"))] == ["# note\nline two"]
     code, _stdout, err = export(capsys, tone_mp3, "-o", out, "--color", "2", "--tag", "exam",
-                                "--tag", "week 2", "--library", library_file)
+                                "--tag", "week 2", "--library", library_file, "--force")
     assert code == 0 and [item["tags"] for item in json.loads(out.read_text(encoding="utf-8"))] == [["week 2"]]
 
 
@@ -88,8 +88,9 @@ def test_media_not_in_the_library(capsys, library_file, video_mp4, out_dir):
     assert list(out_dir.iterdir()) == []
 
 
-@pytest.mark.parametrize("where", ["missing folder", "a folder", "read-only folder", "proc"])
-def test_output_that_cannot_be_written(capsys, library_file, tone_mp3, out_dir, where):
+@pytest.mark.parametrize("where, says", [("missing folder", "no such folder"), ("a folder", "it is a folder"),
+                                         ("read-only folder", "cannot write"), ("proc", "cannot write")])
+def test_output_that_cannot_be_written(capsys, library_file, tone_mp3, out_dir, where, says):
     if where == "missing folder":
         out = out_dir / "nowhere" / "x.md"
     elif where == "a folder":
@@ -107,7 +108,7 @@ def test_output_that_cannot_be_written(capsys, library_file, tone_mp3, out_dir, 
         code, _stdout, err = export(capsys, tone_mp3, "--format", "md", "-o", out, "--library", library_file)
     finally:
         out_dir.chmod(0o755)
-    assert_one_line_error(code, err, "cannot write")
+    assert_one_line_error(code, err, says)
     assert list(out_dir.iterdir()) == []
 
 
@@ -160,5 +161,5 @@ def test_links_use_the_address_the_transcript_file_names(capsys, tmp_path, tone_
     page = out.read_text(encoding="utf-8")
     assert f"## [1:02–1:03]({YOUTUBE}&t=62s)" in page and "> General Kenobi" in page
     dataset.unlink()  # gone: the library still knows where the lecture lives
-    code, _stdout, err = export(capsys, tone_mp3, "-o", out, "--library", library_path)
+    code, _stdout, err = export(capsys, tone_mp3, "-o", out, "--library", library_path, "--force")
     assert code == 0 and f"## [1:02–1:03]({YOUTUBE}&t=62s)" in out.read_text(encoding="utf-8")

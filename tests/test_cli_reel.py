@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from player.cli_reel import run_reel
+from player.cli import main
 from player.core.library import Library
 from player.core.reel import probe
 from player.core.transcript import Segment, Transcript
@@ -36,8 +36,7 @@ def setup(media, tmp_path):
 
 
 def run(capsys, *argv):
-    # run_reel directly: player/cli.py's main() dispatches `reel` to it (when wired in).
-    code = run_reel([*map(str, argv)])
+    code = main(["reel", *map(str, argv)])
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, out, err
@@ -98,7 +97,7 @@ def test_missing_media_and_unwritable_output(setup, tmp_path, capsys):
     code, _, stderr = run(capsys, tmp_path / "gone.mp4", "-o", tmp_path / "r.mp4", "--library", library)
     assert code == 2 and "no such media file" in stderr
     code, _, stderr = run(capsys, video, "-o", tmp_path / "no dir" / "r.mp4", "--library", library)
-    assert code == 2 and "does not exist" in stderr
+    assert code == 2 and "no such folder" in stderr
     code, _, stderr = run(capsys, video, "-o", tmp_path / "r.avi", "--library", library, "--quiet")
     assert code == 2 and ".mp4" in stderr
     assert not any(p.suffix in (".mp4", ".avi") for p in tmp_path.iterdir())

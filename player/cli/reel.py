@@ -1,0 +1,186 @@
+"""`transcript-player reel MEDIA -o OUT`: cut a lecture's highlights into one video (or audio)
+file with a chapter per cut, progress on stderr. The work is player.core.reel; this is the edge."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from player.cli.common import (PROG, Failed, OneLineParser, check_outputs, color, fail, force_option,
+                               highlight_id, lecture_for, library_option, media_file, open_library,
+                               pad_seconds)
+
+REEL = f"{PROG} reel"
+# Ctrl-C, `kill`, a closed terminal: each stops ffmpeg and leaves nothing behind.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _parser() -> OneLineParser:
+    parser = OneLineParser(
+        prog=REEL,
+        description="Cut a lecture's highlights into one file with a chapter per cut: MP4 "
+                    "(H.264 + AAC) for a video lecture, .m4a or .mp3 for an audio one. "
+                    "Overlapping or touching cuts become one. OUT (and its sidecar) is never the "
+                    "lecture's media, a transcript or the library; an existing one is replaced "
+                    "only with --force.")
+    parser.add_argument("media", help="the lecture's media file (imported before)")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help="the reel to write: .mp4 for video, .m4a or .mp3 for audio")
+    force_option(parser)
+    parser.add_argument("--tag", action="append", default=[], metavar="T",
+                        help="only highlights with this tag (repeat: any of them)")
+    parser.add_argument("--color", type=color, metavar="C", help="only highlights of this colour (1-5)")
+    parser.add_argument("--id", action="append", type=highlight_id, default=[], metavar="ID", dest="ids",
+                        help="exactly these highlights, in the order given (repeat)")
+    parser.add_argument("--pad", type=pad_seconds, default=0.5, metavar="SECONDS",
+                        help="seconds added before and after each highlight, 0 to 60 (default 0.5)")
+    parser.add_argument("--mode", choices=["accurate", "fast"], default="accurate",
+                        help="accurate: exact cuts, re-encoded (default); fast: stream copy, "
+                             "each cut starts at the keyframe before it (seconds early at most)")
+    parser.add_argument("--chapters", action=argparse.BooleanOptionalAction, default=True,
+                        help="a chapter per cut, named after the note or the words (default on)")
+    parser.add_argument("--captions", action="store_true",
+                        help="burn the transcript into the picture (accurate mode, video)")
+    parser.add_argument("--title-cards", action="store_true",
+                        help="a 2 s card with the note and tags before each cut (accurate mode, video)")
+    parser.add_argument("--sidecar", choices=["srt", "vtt"],
+                        help="also write the reel's transcript beside it (OUT with .srt or .vtt)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--verbose", action="store_true",
+                        help="when ffmpeg fails, also print its last lines (default: one line)")
+    library_option(parser)
+    return parser
+
+
+class _Progress:
+    """One updating line on a terminal; a line every 10 % otherwise (logs, pipes)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_step = -1
+        self.last_draw = 0.0
+
+    def __call__(self, fraction: float, seconds_left: float | None) -> None:
+        left = f", {seconds_left:.0f} s left" if seconds_left is not None else ""
+        text = f"reel: {fraction * 100:5.1f} %{left}"
+        if self.tty:
+            now = time.monotonic()
+            if now - self.last_draw >= 0.1 or fraction >= 1:
+                self._write("\r" + text.ljust(40))
+                self.last_draw = now
+        else:
+            step = int(fraction * 10)
+            if step > self.last_step:
+                self.last_step = step
+                self._write(text + "\n")
+
+    def done(self) -> None:
+        if self.tty:
+            self._write("\n")
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):   # the terminal went away (SIGHUP): the reel goes on
+            self.tty = False
+            self.last_step = 10
+
+
+@contextmanager
+def _cancelled_by_signals(job):
+    """While the job runs, SIGINT, SIGTERM and SIGHUP cancel it (ffmpeg stops, the core
+    removes its temporary files). Yields a list that receives the first signal's number."""
+    received: list[int] = []
+
+    def stop(signum, frame):
+        if not received:
+            received.append(signum)
+            # Not job.cancel() here: this handler runs on the main thread, which may hold the
+            # job's lock at this moment.
+            threading.Thread(target=job.cancel, daemon=True).start()
+
+    previous = {}
+    try:
+        for number in STOP_SIGNALS:
+            previous[number] = signal.signal(number, stop)
+    except ValueError:   # not the main thread (tests running main() in a thread): no handlers
+        pass
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _nothing_chosen(args, lecture) -> Failed:
+    what = []
+    if args.tag:
+        what.append("tag " + " or ".join(repr(t) for t in args.tag))
+    if args.color:
+        what.append(f"colour {args.color}")
+    return Failed("nothing to export: no highlights" + (" with " + " and ".join(what) if what else "")
+                  + f" in {lecture.title}")
+
+
+def run(argv: list[str]) -> int:
+    from player.core.reel import (ReelCancelled, ReelError, ReelJob, ReelOptions, plan_cuts, probe,
+                                  select_highlights)
+
+    args = _parser().parse_args(argv)
+    media = media_file(args.media)
+    output = Path(args.output)
+    wanted = [output] + ([output.with_suffix("." + args.sidecar)] if args.sidecar else [])
+    with open_library(args) as library:
+        # Before any work: never onto the learner's files, an existing file only with --force.
+        output, *_ = check_outputs(wanted, library, media, args.force)
+        lecture = lecture_for(library, args.media)
+        try:
+            highlights = select_highlights(library, lecture.id, tags=args.tag, color=args.color,
+                                           ids=args.ids or None)
+        except KeyError as error:
+            raise Failed(error.args[0] if error.args else str(error)) from None
+        transcript = library.transcript(lecture.id) if (args.captions or args.sidecar) else None
+    if not highlights:
+        raise _nothing_chosen(args, lecture)
+    if (args.captions or args.sidecar) and transcript is None:
+        print(f"{REEL}: note: {lecture.title} has no transcript: no captions or sidecar", file=sys.stderr)
+    info = probe(media)
+    cuts = plan_cuts(highlights, round(args.pad * 1000), info.duration_ms, order="given" if args.ids else "time")
+    if not cuts:
+        raise Failed("nothing to export: the highlights lie beyond the end of the media")
+    progress = None if args.quiet else _Progress(sys.stderr)
+    job = ReelJob(media, cuts, output,
+                  ReelOptions(mode=args.mode, chapters=args.chapters, captions=args.captions,
+                              title_cards=args.title_cards, sidecar=args.sidecar,
+                              title=f"{lecture.title}: highlights"),
+                  transcript=transcript, on_progress=progress, highlights={h.id: h for h in highlights})
+    with _cancelled_by_signals(job) as received:
+        try:
+            result = job.run()
+        except ReelCancelled:
+            if received:
+                fail(f"stopped by {signal.Signals(received[0]).name}: no file was written", REEL)
+                return 128 + received[0]
+            return fail("cancelled: no file was written", REEL)
+        except ReelError as error:
+            # One line (ffmpeg's own last lines only with --verbose): the first says what happened.
+            headline, _, details = str(error).partition("\n")
+            fail(headline, REEL)
+            if args.verbose and details.strip():
+                print(details.rstrip(), file=sys.stderr)
+            return 2
+        finally:
+            if progress:
+                progress.done()
+    seconds = result.duration_ms / 1000
+    extra = f", transcript in {result.sidecar}" if result.sidecar else ""
+    print(f"wrote {result.output}: {len(cuts)} cuts from {len(highlights)} highlights, "
+          f"{int(seconds // 60)}:{seconds % 60:04.1f} long{extra}")
+    return 0
