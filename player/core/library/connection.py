@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from player.core.library import schema
+from player.core.safe_files import InputRefused, check_input
 
 APP_NAME = "transcript-player"
 LIBRARY_FILENAME = "library.sqlite"
@@ -45,9 +49,17 @@ def default_library_path() -> Path:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A connection with the settings that make several processes and crashes safe."""
-    if path.exists() and not path.is_file():
-        raise LibraryError(path, "this is a folder, not a library file")
+    """A connection with the settings that make several processes and crashes safe.
+
+    A file that is not a library of ours, or one from a newer version, is refused after
+    reading its header only: nothing is written to it (not even the switch to WAL).
+    """
+    if path.exists():
+        try:
+            # A pipe or a device is refused before SQLite opens (and could block on) it.
+            check_input(path, limit=sys.maxsize)
+        except InputRefused as refused:
+            raise LibraryError(path, refused.reason) from None
     if not path.parent.is_dir():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,19 +70,36 @@ def connect(path: Path) -> sqlite3.Connection:
         # back; every write is an explicit BEGIN IMMEDIATE ... COMMIT (see `write`).
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as error:
-        raise LibraryError(path, f"cannot open it: {error}") from None
+        raise _explain(path, error) from None
     try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _check_is_ours(conn, path)
         _configure(conn)
     except sqlite3.DatabaseError as error:
         conn.close()
         raise _explain(path, error) from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
-def _configure(conn: sqlite3.Connection) -> None:
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse another program's database and a newer library; only reads the header."""
     # The first read of the header: a file that is not SQLite fails here.
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if has_tables and app_id != APPLICATION_ID:
+        raise NotALibrary(path, "this SQLite database belongs to another program, not "
+                                "Transcript Player; it was left untouched")
+    version = schema.version(conn)
+    if version > schema.LATEST:
+        raise LibraryError(path, f"this library was written by a newer Transcript Player "
+                                 f"(schema {version}, this one knows {schema.LATEST}); "
+                                 "it was left untouched")
+
+
+def _configure(conn: sqlite3.Connection) -> None:
     _use_wal(conn)
     # WAL + NORMAL: a commit is in the WAL file once COMMIT returns, so it survives the app
     # being killed (what the durability test checks); only a power cut or OS crash can lose
@@ -100,41 +129,83 @@ def _use_wal(conn: sqlite3.Connection) -> None:
         raise sqlite3.OperationalError(f"cannot use write-ahead logging here (journal mode {mode})")
 
 
-def _explain(path: Path, error: sqlite3.Error) -> LibraryError:
+def _explain(path: Path, error: sqlite3.Error, undone: str = "nothing was saved") -> LibraryError:
+    """A SQLite error as a LibraryError a learner can act on; `undone` says what did not
+    happen (the failed transaction was rolled back)."""
     message = str(error)
-    if "not a database" in message or "malformed" in message or "corrupt" in message:
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF  # the primary result code
+    if code == sqlite3.SQLITE_FULL or "disk is full" in message:
+        return LibraryError(path, f"no space left on the disk; {undone}")
+    if (code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+            or "not a database" in message or "malformed" in message or "corrupt" in message):
         return NotALibrary(path, "this is not a Transcript Player library, or it is damaged "
                                  f"({message}); it was left untouched")
-    if "readonly" in message or "read-only" in message or "unable to open" in message:
-        return LibraryError(path, f"cannot write to it ({message}): choose a library in a "
-                                  "folder you can write to (--library FILE)")
+    if (code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM)
+            or "readonly" in message or "read-only" in message or "unable to open" in message):
+        return LibraryError(path, _unwritable_part(path) or f"cannot write to it ({message}); {undone}")
     return LibraryError(path, message)
 
 
+def _unwritable_part(path: Path) -> str | None:
+    """Which of the files SQLite writes for a library cannot be written, and what to do,
+    or None if all look writable. os.access asks the kernel, so an immutable file or a
+    read-only mount counts even for root."""
+    try:
+        if os.statvfs(path if path.exists() else path.parent).f_flag & os.ST_RDONLY:
+            return "it is on a read-only disk: copy it to a disk you can write to"
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        pass
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the library file is read-only: make it writable, or choose another library"
+    if wal.exists() and not os.access(wal, os.W_OK):
+        return (f"its write-ahead log {wal.name} is read-only: make it writable "
+                "(do not delete it: it holds your latest changes)")
+    if shm.exists() and not os.access(shm, os.W_OK):
+        return (f"its shared-memory file {shm.name} is read-only (left by another user or "
+                "program): close every program using the library, then delete that file "
+                "(it holds none of your data)")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (f"its folder {path.parent} is read-only, and SQLite keeps two files beside "
+                "the library: choose a library in a folder you can write to")
+    return None
+
+
 @contextmanager
-def write(conn: sqlite3.Connection, path: Path) -> Iterator[sqlite3.Connection]:
+def write(conn: sqlite3.Connection, path: Path,
+          undone: str = "nothing was saved") -> Iterator[sqlite3.Connection]:
     """One user action = one transaction, committed when the block ends.
 
     BEGIN IMMEDIATE takes the write lock up front, so a read-then-write (e.g. "find the
     tag, else create it") by two processes waits its turn instead of failing with
     SQLITE_BUSY half-way, as a deferred BEGIN would in WAL mode.
+
+    Any SQLite failure (a read-only file, a full disk) rolls the whole action back and
+    is raised as a LibraryError saying why and `undone`, what did not happen.
     """
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as error:
-        raise _explain(path, error) from None
+        raise _explain(path, error, undone) from None
     try:
         yield conn
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    try:
         conn.execute("COMMIT")
     except sqlite3.Error as error:
-        if conn.in_transaction:
+        _roll_back(conn)
+        raise _explain(path, error, undone) from None
+    except BaseException:
+        _roll_back(conn)
+        raise
+
+
+def _roll_back(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        # SQLite may have rolled back already (a full disk can do that); never mask the
+        # error being raised with one from the rollback.
+        try:
             conn.execute("ROLLBACK")
-        raise _explain(path, error) from None
+        except sqlite3.Error:
+            pass
 
 
 def move_aside(path: Path) -> Path:

@@ -88,9 +88,8 @@ class Library:
 
     @classmethod
     def _open_checked(cls, path: Path, check_integrity: bool = True) -> sqlite3.Connection:
-        conn = connect(path)
+        conn = connect(path)  # refuses another program's database or a newer library
         try:
-            cls._check_is_ours(conn, path)
             if check_integrity:  # a second connection of a process that checked already can skip it
                 cls._check_integrity(conn, path)
             migrate(conn, path)
@@ -98,18 +97,6 @@ class Library:
             conn.close()
             raise
         return conn
-
-    @staticmethod
-    def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-        if has_tables and app_id != APPLICATION_ID:
-            raise NotALibrary(path, "this SQLite database belongs to another program, not "
-                                    "Transcript Player; it was left untouched")
-        version = schema.version(conn)
-        if version > schema.LATEST:
-            raise LibraryError(path, f"this library was written by a newer Transcript Player "
-                                     f"(schema {version}, this one knows {schema.LATEST})")
 
     @staticmethod
     def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
@@ -143,8 +130,8 @@ class Library:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _write(self):
-        return write(self.conn, self.path)
+    def _write(self, undone: str = "nothing was saved"):
+        return write(self.conn, self.path, undone)
 
     def _read(self, sql: str, params: Iterable | dict = ()) -> list[tuple]:
         try:
@@ -165,7 +152,7 @@ class Library:
         except OSError as error:
             raise LibraryError(media_path, f"cannot read the media file: {error.strerror}") from None
         title = title or (transcript.title if transcript and transcript.title else None) or media_path.stem
-        with self._write():
+        with self._write("nothing was imported"):
             lecture_id = self._upsert_media(fp, media_path, title, size, duration_ms)
             if transcript is not None:
                 self._replace_transcript(lecture_id, transcript)
