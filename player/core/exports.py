@@ -24,6 +24,7 @@ from typing import Iterable
 
 from player.core.formats.writers import escape_markdown, moment_link, one_line, to_srt, to_vtt
 from player.core.library import Highlight, Lecture
+from player.core.processes import run_child
 from player.core.selection import select_highlights
 from player.core.timecode import format_clock
 from player.core.transcript import Segment, Transcript
@@ -275,7 +276,7 @@ def _cut_clip(media: Path, highlight: Highlight, out: Path) -> None:
     arguments = clip_arguments(imageio_ffmpeg.get_ffmpeg_exe(), media, highlight.start_ms,
                                highlight.end_ms, out)
     try:
-        done = subprocess.run(arguments, capture_output=True, text=True, errors="replace", timeout=300)
+        done = run_child(arguments, capture_output=True, text=True, errors="replace", timeout=300)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ExportError(f"cannot cut the audio of {media}: {error}") from None
     if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from player.core.processes import popen_child, run_child
 from player.core.selection import select_highlights  # noqa: F401  (the reel command's import)
 from player.core.spans import merge_spans
 from player.core.timecode import format_clock
@@ -171,8 +172,8 @@ def probe(path: str | Path, ffmpeg: str | None = None) -> MediaInfo:
         raise ReelError(f"no such media file: {path}")
     exe = ffmpeg or ffmpeg_exe()
     try:
-        result = subprocess.run([exe, "-hide_banner", "-nostdin", "-i", str(path.absolute())],
-                                capture_output=True, text=True, errors="replace", timeout=60)
+        result = run_child([exe, "-hide_banner", "-nostdin", "-i", str(path.absolute())],
+                           capture_output=True, text=True, errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ReelError(f"cannot run ffmpeg ({exe}): {getattr(error, 'strerror', None) or error}") from None
     info = parse_probe(result.stderr)
@@ -280,7 +281,6 @@ class ReelJob:
         self.media_path = Path(self.media_path)
         self.output_path = Path(self.output_path)
         self._cancel = threading.Event()
-        self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._started = 0.0
         self.info: MediaInfo | None = None
@@ -288,10 +288,12 @@ class ReelJob:
     # -- control
 
     def cancel(self) -> None:
+        """Stop the work; run() then raises ReelCancelled after removing what it made.
+        Safe from a signal handler on the thread running run(): it takes no lock."""
         self._cancel.set()
-        with self._lock:
-            if self._process and self._process.poll() is None:
-                self._process.terminate()
+        process = self._process
+        if process is not None:
+            _terminate(process)
 
     @property
     def cancelled(self) -> bool:
@@ -541,14 +543,15 @@ class ReelJob:
         """Run ffmpeg; its progress is `base_ms + out_time` of `whole_ms`."""
         self._check_cancel()
         stderr_tail: deque[str] = deque(maxlen=20)
-        with self._lock:
-            self._check_cancel()
-            try:
-                process = self._process = subprocess.Popen(
-                    args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                    text=True, errors="replace", bufsize=1)
-            except OSError as error:
-                raise ReelError(f"cannot run ffmpeg ({args[0]}): {error.strerror}") from None
+        try:
+            process = self._process = popen_child(
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True, errors="replace", bufsize=1)
+        except OSError as error:
+            raise ReelError(f"cannot run ffmpeg ({args[0]}): {error.strerror}") from None
+        # cancel() sets the flag before it looks at _process: one of the two sees the other.
+        if self._cancel.is_set():
+            _terminate(process)
 
         def drain() -> None:
             for line in process.stderr:
@@ -564,8 +567,7 @@ class ReelJob:
                 self._report((base_ms + min(ms, step_ms)) / whole_ms)
         code = process.wait()
         reader.join(timeout=5)
-        with self._lock:
-            self._process = None
+        self._process = None
         self._check_cancel()
         if code != 0:
             tail = "\n".join(stderr_tail) or f"exit status {code}"
@@ -590,6 +592,13 @@ def _readable_like_any_new_file(path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(path, 0o666 & ~umask)
+
+
+def _terminate(process: subprocess.Popen) -> None:
+    try:
+        process.terminate()
+    except OSError:
+        pass   # it has just ended
 
 
 def _copyable_audio(codec: str, output: Path) -> bool:
