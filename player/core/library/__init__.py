@@ -4,13 +4,13 @@ file (schema: docs/library-schema.md). No Qt here: the GUI and the CLI share it.
 from player.core.library.connection import (ENV_VARIABLE, LibraryError, NotALibrary,
                                             default_library_path)
 from player.core.library.fingerprint import fingerprint
-from player.core.library.library import Library, NotTheSameMedia, migrate
+from player.core.library.library import MAX_TIME_MS, Library, NotTheSameMedia, migrate
 from player.core.library.models import (Highlight, HighlightEdit, Lecture, LectureRemoval,
                                         SearchHit, Tag, TagDeletion, TagEdit, TagMerge)
 from player.core.library.search import fts_query
 
 __all__ = [
-    "ENV_VARIABLE", "Highlight", "HighlightEdit", "Lecture", "LectureRemoval", "Library",
+    "ENV_VARIABLE", "MAX_TIME_MS", "Highlight", "HighlightEdit", "Lecture", "LectureRemoval", "Library",
     "LibraryError", "NotALibrary", "NotTheSameMedia", "SearchHit", "Tag", "TagDeletion",
     "TagEdit", "TagMerge", "default_library_path", "fingerprint", "fts_query", "migrate",
 ]

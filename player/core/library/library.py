@@ -10,7 +10,7 @@ import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sqlite_utils import Database
 
@@ -24,6 +24,9 @@ from player.core.library.search import DEFAULT_LIMIT, search
 from player.core.transcript import Segment, Transcript
 
 COLORS = range(1, 6)
+# No lecture is this long: a time past it is a typing mistake (or "1e15"), refused
+# before it reaches the library and every export made from it.
+MAX_TIME_MS = 1000 * 3600 * 1000
 
 
 class NotTheSameMedia(LibraryError):
@@ -46,8 +49,26 @@ def _clean_tag_name(name: str) -> str:
 
 
 def _check_range(start_ms: int, end_ms: int) -> None:
-    if start_ms < 0 or end_ms <= start_ms:
+    if not 0 <= start_ms < end_ms:  # also refuses NaN
         raise ValueError(f"a highlight must end after it starts (got {start_ms}..{end_ms} ms)")
+    if not end_ms <= MAX_TIME_MS:
+        raise ValueError(f"a highlight must end within {MAX_TIME_MS // 3_600_000} hours "
+                         f"(got an end of {end_ms} ms)")
+
+
+def _storable(value: object) -> bool:
+    """Whether SQLite can take this as an id: an int beyond its signed 64 bits is in no
+    library (and would raise OverflowError when bound)."""
+    return not isinstance(value, int) or -2**63 <= value < 2**63
+
+
+def _seconds(ms: int) -> str:
+    """A time for a message: "3600 s", "12.5 s"."""
+    return f"{ms / 1000:.3f}".rstrip("0").rstrip(".") + " s"
+
+
+def _known_duration(duration_ms: int | None) -> int | None:
+    return int(duration_ms) if duration_ms is not None and 0 < duration_ms <= MAX_TIME_MS else None
 
 
 def _check_color(color: int) -> None:
@@ -153,7 +174,7 @@ class Library:
             raise LibraryError(media_path, f"cannot read the media file: {error.strerror}") from None
         title = title or (transcript.title if transcript and transcript.title else None) or media_path.stem
         with self._write("nothing was imported"):
-            lecture_id = self._upsert_media(fp, media_path, title, size, duration_ms)
+            lecture_id = self._upsert_media(fp, media_path, title, size, _known_duration(duration_ms))
             if transcript is not None:
                 self._replace_transcript(lecture_id, transcript)
         return self.lecture(lecture_id)
@@ -196,7 +217,7 @@ class Library:
         return [Lecture(*row[:8], has_transcript=bool(row[8])) for row in rows]
 
     def lecture(self, lecture_id: int) -> Lecture:
-        found = self._lectures_where("WHERE m.id = ?", (lecture_id,))
+        found = self._lectures_where("WHERE m.id = ?", (lecture_id,)) if _storable(lecture_id) else []
         if not found:
             raise KeyError(f"no lecture {lecture_id} in the library")
         return found[0]
@@ -245,14 +266,20 @@ class Library:
 
     def set_last_position(self, lecture_id: int, position_ms: int) -> None:
         """Remember where the learner was, and that the lecture was opened now."""
+        if not _storable(lecture_id):
+            return  # no such lecture: nothing to remember
         with self._write():
             self.conn.execute("UPDATE media SET last_position_ms = ?, last_opened_at = ? WHERE id = ?",
-                              (max(0, int(position_ms)), _now(), lecture_id))
+                              (min(max(0, int(position_ms)), MAX_TIME_MS), _now(), lecture_id))
 
     def last_position(self, lecture_id: int) -> int:
         return self.lecture(lecture_id).last_position_ms
 
     def set_duration(self, lecture_id: int, duration_ms: int) -> None:
+        """Record the media's length once a player knows it; a length that cannot be
+        one (0, -1 for "unknown", past MAX_TIME_MS) is not recorded."""
+        if not _storable(lecture_id) or _known_duration(duration_ms) is None:
+            return
         with self._write():
             self.conn.execute("UPDATE media SET duration_ms = ? WHERE id = ?", (int(duration_ms), lecture_id))
 
@@ -276,7 +303,7 @@ class Library:
         tags = [_clean_tag_name(name) for name in tags]
         now = _now()
         with self._write():
-            self._require_lecture(lecture_id)
+            end_ms = self._fit_to_lecture(lecture_id, start_ms, end_ms)
             highlight_id = self.conn.execute(
                 "INSERT INTO highlights (media_id, start_ms, end_ms, color, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)", (lecture_id, start_ms, end_ms, color, now, now)).lastrowid
@@ -286,33 +313,51 @@ class Library:
                 self._write_note(highlight_id, note, now)
         return self.highlight(highlight_id)
 
-    def _require_lecture(self, lecture_id: int) -> None:
-        if not self.conn.execute("SELECT 1 FROM media WHERE id = ?", (lecture_id,)).fetchone():
+    def _require_lecture(self, lecture_id: int) -> int | None:
+        """The lecture's duration in ms, None if not known yet; KeyError if there is no such lecture."""
+        row = (self.conn.execute("SELECT duration_ms FROM media WHERE id = ?", (lecture_id,)).fetchone()
+               if _storable(lecture_id) else None)
+        if row is None:
             raise KeyError(f"no lecture {lecture_id} in the library")
+        return row[0]
+
+    def _fit_to_lecture(self, lecture_id: int, start_ms: int, end_ms: int) -> int:
+        """The end of a highlight, clipped to the end of its lecture when its length is
+        known; ValueError for a highlight that would start at or after that end."""
+        duration_ms = self._require_lecture(lecture_id)
+        if not duration_ms or duration_ms <= 0:
+            return end_ms
+        if start_ms >= duration_ms:
+            raise ValueError(f"a highlight cannot start at {_seconds(start_ms)}: the lecture is "
+                             f"{_seconds(duration_ms)} long")
+        return min(end_ms, duration_ms)
 
     def highlight(self, highlight_id: int) -> Highlight:
-        found = self._highlights_where("h.id = ?", [highlight_id])
+        found = self._highlights_where("h.id = ?", [highlight_id]) if _storable(highlight_id) else []
         if not found:
             raise KeyError(f"no highlight {highlight_id} in the library")
         return found[0]
 
-    def _edit(self, highlight_id: int, sql: str | None, params: tuple = ()) -> HighlightEdit:
-        """Run one highlight edit in its own transaction and report before/after."""
+    def _edit(self, highlight_id: int, change: Callable[[Highlight], None]) -> HighlightEdit:
+        """Run one highlight edit, change(highlight before it), in its own transaction and
+        report before/after."""
         with self._write():
             before = self.highlight(highlight_id)
-            if sql:
-                self.conn.execute(sql, params)
+            change(before)
             self.conn.execute("UPDATE highlights SET updated_at = ? WHERE id = ?", (_now(), highlight_id))
         return HighlightEdit(before, self.highlight(highlight_id))
 
     def set_color(self, highlight_id: int, color: int) -> HighlightEdit:
         _check_color(color)
-        return self._edit(highlight_id, "UPDATE highlights SET color = ? WHERE id = ?", (color, highlight_id))
+        return self._edit(highlight_id, lambda _before: self.conn.execute(
+            "UPDATE highlights SET color = ? WHERE id = ?", (color, highlight_id)))
 
     def set_range(self, highlight_id: int, start_ms: int, end_ms: int) -> HighlightEdit:
+        """Move a highlight; its end is clipped to the lecture's end when that is known."""
         _check_range(start_ms, end_ms)
-        return self._edit(highlight_id, "UPDATE highlights SET start_ms = ?, end_ms = ? WHERE id = ?",
-                          (start_ms, end_ms, highlight_id))
+        return self._edit(highlight_id, lambda before: self.conn.execute(
+            "UPDATE highlights SET start_ms = ?, end_ms = ? WHERE id = ?",
+            (start_ms, self._fit_to_lecture(before.lecture_id, start_ms, end_ms), highlight_id)))
 
     def set_note(self, highlight_id: int, note: str | None) -> HighlightEdit:
         """Set (or with None / "" remove) the one note of a highlight, stored exactly."""
@@ -382,6 +427,8 @@ class Library:
                    color: int | None = None, text: str | None = None) -> list[Highlight]:
         """Highlights in lecture and time order, filtered by any of: lecture id, tag name
         (ignoring case), colour, and words in the note or in the transcript it covers."""
+        if not _storable(lecture) or (color is not None and color not in COLORS):
+            return []  # no lecture has that id, no highlight that colour
         clauses, params = [], []
         if lecture is not None:
             clauses.append("h.media_id = ?")
@@ -536,6 +583,8 @@ class Library:
 
     def search(self, text: str, *, lecture: int | None = None, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
         """Words (each a prefix) in transcripts, notes and tag names; best matches first."""
+        if not _storable(lecture):
+            return []
         try:
             return search(self.conn, text, lecture_id=lecture, limit=limit)
         except sqlite3.DatabaseError as error:

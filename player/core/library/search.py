@@ -8,6 +8,8 @@ import sqlite3
 from player.core.library.models import SearchHit
 
 DEFAULT_LIMIT = 50
+# SQLite's LIMIT is a signed 64-bit integer: a larger limit means "all", so it is clamped.
+_MAX_LIMIT = 2**63 - 1
 # Word characters, as FTS5's unicode61 tokenizer sees them (letters and digits).
 _WORD = re.compile(r"\w+")
 
@@ -77,7 +79,7 @@ def search(conn: sqlite3.Connection, text: str, *, lecture_id: int | None = None
     # Only fixed SQL fragments are formatted in; the user's text is always a parameter.
     sql = _SEARCH_SQL.format(
         lecture_filter="AND m.id = :lecture" if lecture_id is not None else "")
-    rows = conn.execute(sql, {"query": query, "limit": int(limit), "lecture": lecture_id})
+    rows = conn.execute(sql, {"query": query, "limit": min(int(limit), _MAX_LIMIT), "lecture": lecture_id})
     return [SearchHit(kind=kind, lecture_id=lecture, media_path=path, start_ms=start,
                       end_ms=end, text=text_, snippet=snippet, highlight_id=highlight)
             for kind, lecture, path, start, end, text_, snippet, highlight, _rank in rows]
