@@ -18,11 +18,13 @@ import subprocess
 import tempfile
 import threading
 import time
+import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from player.core.formats.writers import one_line
 from player.core.processes import popen_child, run_child
 from player.core.selection import select_highlights  # noqa: F401  (the reel command's import)
 from player.core.spans import merge_spans
@@ -109,6 +111,87 @@ def plan_cuts(highlights: Sequence, pad_ms: int = DEFAULT_PAD_MS, duration_ms: i
         cuts.append(Cut(group.start_ms, group.end_ms, _merged_title([chapter_title(m[3]) for m in in_time]),
                         tuple(m[3].id for m in in_time)))
     return cuts
+
+
+# ----- title cards ---------------------------------------------------------------------
+
+# Advance widths in ems, rounded up from DejaVu Sans (fontconfig's usual "Sans", and one of
+# the wider ones): an estimate that errs wide, so that a line never runs out of the frame.
+_WIDE_GLYPHS = frozenset("mwMW@%…—½¼¾©®")
+
+
+def _em_width(char: str) -> float:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0.0
+    if unicodedata.east_asian_width(char) in ("W", "F") or char in _WIDE_GLYPHS or ord(char) > 0xFFFF:
+        return 1.0
+    if char.isupper() or char in "#&":
+        return 0.8
+    return 0.65
+
+
+def text_width_em(text: str) -> float:
+    """An upper estimate of how wide `text` is drawn, in ems (multiples of the font size)."""
+    return sum(_em_width(char) for char in text)
+
+
+def wrap_to_width(text: str, max_em: float, max_lines: int) -> list[str]:
+    """Words on lines of at most `max_em`; a word longer than a line is broken; beyond
+    `max_lines` the last line ends with an ellipsis."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width_em(candidate) <= max_em:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:   # the word alone, broken where it must be
+            if line and text_width_em(line + char) > max_em:
+                lines.append(line)
+                line = ""
+            line += char
+    if line:
+        lines.append(line)
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    last = kept[-1]
+    while last and text_width_em(last + "…") > max_em:
+        last = last[:-1]
+    kept[-1] = last.rstrip() + "…"
+    return kept
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    """How a title card's text fits a frame: font size, line spacing, and how many lines of
+    how many ems fit inside the margins."""
+
+    font_px: int
+    spacing_px: int
+    max_em: float
+    max_lines: int
+
+    MARGIN = 0.06      # of the width, each side; and of the height, top and bottom
+    MOST_LINES = 8
+
+    @classmethod
+    def for_frame(cls, width: int, height: int) -> "CardLayout":
+        font = max(12, height // 18)
+        spacing = max(4, font // 3)
+        max_em = width * (1 - 2 * cls.MARGIN) / font
+        fit = int((height * (1 - 2 * cls.MARGIN) + spacing) // (font + spacing))
+        return cls(font, spacing, max_em, max(2, min(cls.MOST_LINES, fit)))
+
+    def lines(self, title: str, tags: str, times: str) -> list[str]:
+        """The title, its tags (two lines at most) and the times, wrapped to fit; the title
+        gives way first when there is no room."""
+        tag_lines = wrap_to_width(tags, self.max_em, min(2, self.max_lines - 2)) if tags else []
+        title_lines = wrap_to_width(one_line(title), self.max_em, self.max_lines - 1 - len(tag_lines))
+        return title_lines + tag_lines + wrap_to_width(times, self.max_em, 1)
 
 
 # ----- probing ---------------------------------------------------------------------------
@@ -395,12 +478,15 @@ class ReelJob:
         for number, cut in enumerate(self.cuts):
             if card:
                 text_file = tmp_dir / f"card{number}.txt"
-                text_file.write_text(self._card_text(cut), encoding="utf-8")
+                text_file.write_text("\n".join(self._card_lines(cut, info)), encoding="utf-8")
                 size = f"{info.width}x{info.height}"
+                layout = CardLayout.for_frame(info.width, info.height)
                 args += ["-f", "lavfi", "-t", f"{card / 1000:.3f}", "-i",
                          f"color=c=0x202020:s={size}:r={info.fps:g}"]
-                graph.append(f"[{index}:v]drawtext=textfile={escape_filter_value(str(text_file))}:"
-                             f"fontcolor=white:fontsize={max(16, info.height // 18)}:line_spacing=8:"
+                # expansion=none: the note is drawn as written, never read as %{...} or \ escapes.
+                graph.append(f"[{index}:v]drawtext=expansion=none:"
+                             f"textfile={escape_filter_value(str(text_file))}:"
+                             f"fontcolor=white:fontsize={layout.font_px}:line_spacing={layout.spacing_px}:"
                              f"x=(w-tw)/2:y=(h-th)/2,setsar=1,format=yuv420p[card{number}v]")
                 streams.append(f"[card{number}v]")
                 index += 1
@@ -463,18 +549,16 @@ class ReelJob:
             args += ["-id3v2_version", "3", "-write_id3v1", "1"]
         return args + ["-f", fmt, str(part)]
 
-    def _card_text(self, cut: Cut) -> str:
-        lines = [cut.title]
-        tags = []
+    def _card_lines(self, cut: Cut, info: MediaInfo) -> list[str]:
+        tags: list[str] = []
         for highlight_id in cut.highlight_ids:
             highlight = self.highlights.get(highlight_id)
             for tag in getattr(highlight, "tags", ()) or ():
                 if tag not in tags:
                     tags.append(tag)
-        if tags:
-            lines.append("  ".join(f"#{t}" for t in tags))
-        lines.append(f"{format_clock(cut.start_ms)} - {format_clock(cut.end_ms)}")
-        return "\n".join(lines)
+        layout = CardLayout.for_frame(info.width, info.height)
+        return layout.lines(cut.title, "  ".join(f"#{one_line(t)}" for t in tags),
+                            f"{format_clock(cut.start_ms)} - {format_clock(cut.end_ms)}")
 
     def _accurate(self, ffmpeg, info, video, output, part, tmp_dir):
         args = self.build_accurate_command(ffmpeg, info, video, part, tmp_dir)

@@ -344,3 +344,90 @@ def test_the_reel_gets_the_permissions_of_any_new_file(tmp_path):
     finally:
         os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+# ----- title cards: the note drawn as written, inside the frame -------------------------
+
+
+def gray_frame(video: Path, at_s: float) -> tuple[int, int, bytes]:
+    """One frame of `video` as 8-bit gray pixels: (width, height, bytes row by row)."""
+    info = probe(video)
+    pixels = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-ss", f"{at_s:.3f}", "-i",
+                             str(video), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                            capture_output=True, check=True).stdout
+    assert len(pixels) == info.width * info.height
+    return info.width, info.height, pixels
+
+
+def ink(frame: tuple[int, int, bytes], columns: range | None = None, rows: range | None = None) -> int:
+    """How many pixels are drawn (bright) in the given columns and rows (all by default)."""
+    width, height, pixels = frame
+    columns = columns if columns is not None else range(width)
+    rows = rows if rows is not None else range(height)
+    return sum(1 for y in rows for x in columns if pixels[y * width + x] > 128)
+
+
+def card_frame(media: Path, folder: Path, note: str, tags=()) -> tuple[int, int, bytes]:
+    """The title card a reel of one highlight with `note` starts with."""
+    highlight = H(1, 1000, 2000, note=note, tags=tuple(tags))
+    out = folder / f"card {len(list(folder.iterdir()))}.mp4"
+    ReelJob(media, plan_cuts([highlight], 0, 30_000), out, ReelOptions(title_cards=True, card_ms=400),
+            highlights={1: highlight}).run()
+    return gray_frame(out, 0.1)
+
+
+def title_ink(media: Path, folder: Path, note: str) -> int:
+    """The ink of a card's title alone: the card's, less that of a card titled "."."""
+    return ink(card_frame(media, folder, note)) - ink(card_frame(media, folder, "."))
+
+
+def test_title_cards_take_percent_signs_and_backslashes_as_written(reel_media, tmp_path):
+    plain = title_ink(reel_media.video, tmp_path, "rose 50 this year")
+    percent = title_ink(reel_media.video, tmp_path, "rose 50% this year")   # failed the reel
+    assert percent > plain
+    # A backslash is drawn, not taken as an escape of the character after it.
+    assert title_ink(reel_media.video, tmp_path, r"C:\new\t") > title_ink(reel_media.video, tmp_path, "C:newt")
+
+
+def test_title_cards_never_evaluate_expressions(reel_media, tmp_path):
+    expression = title_ink(reel_media.video, tmp_path, "%{eif:6*7:d}")
+    # The same characters in an order that is no expression draw about as much ink;
+    # "42", what the expression evaluates to, far less.
+    same_characters = title_ink(reel_media.video, tmp_path, "d:7*6:fie{%}")
+    answer = title_ink(reel_media.video, tmp_path, "42")
+    assert abs(expression - same_characters) <= 0.1 * same_characters
+    assert expression > 3 * answer
+    clock = title_ink(reel_media.video, tmp_path, "%{localtime}")
+    assert abs(clock - title_ink(reel_media.video, tmp_path, "}emitlacol{%")) <= 0.1 * clock
+
+
+@pytest.mark.parametrize("note", [
+    "W" * 300,
+    "Supercalifragilisticexpialidociously " * 12,
+    "WWWW MMMM mmmm wwww @@@@ %%%% " * 10,
+    "長い文章は枠の中に収まるように折り返されます。" * 6,
+])
+def test_long_title_cards_stay_inside_the_frame(reel_media, tmp_path, note):
+    frame = card_frame(reel_media.video, tmp_path, note, tags=[f"tag{i}-with-a-long-name" for i in range(20)])
+    width, height, _ = frame
+    margin = width // 25
+    assert ink(frame) > 500   # something was drawn
+    assert ink(frame, columns=range(width - margin, width)) == 0
+    assert ink(frame, columns=range(margin)) == 0
+    assert ink(frame, rows=range(height // 40)) == 0 and ink(frame, rows=range(height - height // 40, height)) == 0
+
+
+def test_card_text_wraps_to_the_frame_and_ends_with_an_ellipsis():
+    from player.core.reel import CardLayout, text_width_em, wrap_to_width
+
+    assert wrap_to_width("one two three", 100, 3) == ["one two three"]
+    lines = wrap_to_width("aaaa bbbb cccc dddd", text_width_em("aaaa bbbb"), 5)
+    assert lines == ["aaaa bbbb", "cccc dddd"]
+    broken = wrap_to_width("x" * 30, text_width_em("x" * 10), 5)
+    assert broken == ["x" * 10] * 3
+    capped = wrap_to_width("word " * 50, text_width_em("word word"), 2)
+    assert len(capped) == 2 and capped[-1].endswith("…") and text_width_em(capped[-1]) <= text_width_em("word word")
+    layout = CardLayout.for_frame(320, 240)
+    lines = layout.lines("t " * 400, "#a " * 400, "0:01 - 0:03")
+    assert len(lines) == layout.max_lines and lines[-1] == "0:01 - 0:03"
+    assert all(text_width_em(line) <= layout.max_em for line in lines)
