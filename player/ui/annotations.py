@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from player.core.library import Highlight, Lecture, Library, LibraryError
 from player.core.transcript import Transcript
-from player.ui.loader import BackgroundJob
+from player.ui.jobs import ShortJob
 
 # A learner's five colours (keys 1-5); their meaning is the learner's own.
 HIGHLIGHT_COLORS = {1: QColor(255, 213, 79), 2: QColor(129, 199, 132), 3: QColor(100, 181, 246),
@@ -96,7 +96,7 @@ class LectureAnnotations(QObject):
         self.lecture: Lecture | None = None
         self.highlights: list[Highlight] = []
         self._library_path = library_path
-        self._import_job = BackgroundJob(self)
+        self._import_job = ShortJob(self)
         self._import_job.finished.connect(self._on_imported)
         self._import_job.failed.connect(lambda error: self.problem.emit(f"Library: {error}"))
         self.open_error: str | None = None  # shown by the window: no signal is connected yet

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidg
 
 from player.core.library import Library, SearchHit
 from player.core.timecode import format_clock
-from player.ui.loader import BackgroundJob
+from player.ui.jobs import ShortJob
 
 SEARCH_DELAY_MS = 200
 KIND_LABELS = {"transcript": "said", "note": "note", "tag": "tag"}
@@ -45,7 +45,7 @@ class LibrarySearchDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.results, 1)
         self.resize(640, 480)
-        self._job = BackgroundJob(self)
+        self._job = ShortJob(self)
         self._job.finished.connect(self._show)
         self._job.failed.connect(lambda error: self.status.setText(str(error)))
         self._delay = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayo
 from player.core.library import Lecture, Library, LibraryError, fingerprint
 from player.core.media import MEDIA_EXTENSIONS
 from player.core.timecode import format_clock
+from player.ui.jobs import JobControl, LongJob
 from player.ui.plain_dialogs import ask_yes_no, setup_read_only_table, tell
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -71,27 +72,6 @@ def find_same_media(folder: str | Path, wanted: str, size: int | None,
             except OSError:
                 continue  # unreadable or vanished meanwhile: not the one
     return ScanResult(None, checked, fingerprinted)
-
-
-class _ScanSignals(QObject):
-    progress = Signal(int, str)
-    finished = Signal(object)   # ScanResult
-
-
-class _Scan(QRunnable):
-    def __init__(self, folder: str, wanted: str, size: int | None, signals: _ScanSignals,
-                 cancelled: threading.Event) -> None:
-        super().__init__()
-        self.cancelled = cancelled
-        self._folder, self._wanted, self._size, self._signals = folder, wanted, size, signals
-
-    def run(self) -> None:
-        try:
-            result = find_same_media(self._folder, self._wanted, self._size, self.cancelled,
-                                     self._signals.progress.emit)
-        except Exception:  # never lose the end of a scan: the window waits for it
-            result = ScanResult(None, 0, 0, cancelled=self.cancelled.is_set())
-        self._signals.finished.emit(result)
 
 
 def _recorded_size(library: Library, lecture_id: int) -> int | None:
@@ -146,9 +126,8 @@ class LibraryWindow(QDialog):
         self.confirm: Callable[[str, str], bool] = lambda title, text: ask_yes_no(self, title, text)
         self.inform: Callable[[str, str], None] = lambda title, text: tell(self, title, text)
         self.choose_folder: Callable[[Lecture], str | None] = self._ask_folder
-        self._scan_cancelled: threading.Event | None = None   # set while a scan runs
-        self._scan_signals: _ScanSignals | None = None
-        self._scan_lecture: Lecture | None = None
+        self._scan = LongJob(self)
+        self._scan_lecture: Lecture | None = None   # set while a scan runs
         self._scan_folder = ""
         self._init_ui()
         self._init_layout()
@@ -227,6 +206,10 @@ class LibraryWindow(QDialog):
         self.remove_button.clicked.connect(self.remove_selected)
         self.relink_button.clicked.connect(self.relink_selected)
         self.scan_cancel.clicked.connect(self.cancel_scan)
+        self._scan.progress.connect(lambda progress: self._on_scan_progress(*progress))
+        self._scan.finished.connect(self._on_scan_finished)
+        self._scan.cancelled.connect(lambda: self._on_scan_finished(ScanResult(None, 0, 0, cancelled=True)))
+        self._scan.failed.connect(self._on_scan_failed)
         self.buttons.rejected.connect(self.reject)
 
     # ----- contents --------------------------------------------------------------------
@@ -382,40 +365,47 @@ class LibraryWindow(QDialog):
         return True
 
     def start_scan(self, lecture: Lecture, folder: str) -> None:
-        signals = _ScanSignals()  # no parent: the runnable keeps it alive until its last signal
-        signals.progress.connect(self._on_scan_progress)
-        signals.finished.connect(self._on_scan_finished)
-        self._scan_signals = signals
-        self._scan_cancelled = threading.Event()
-        scan = _Scan(folder, lecture.fingerprint, _recorded_size(self.library, lecture.id), signals,
-                     self._scan_cancelled)
+        wanted, size = lecture.fingerprint, _recorded_size(self.library, lecture.id)
+
+        def work(control: JobControl) -> ScanResult:
+            return find_same_media(folder, wanted, size, control.cancel_event,
+                                   lambda checked, directory: control.report((checked, directory)))
+
         self._scan_lecture, self._scan_folder = lecture, folder
         self.scan_label.setText(f"Looking for “{lecture.title}” in {folder}…")
         self.scan_cancel.setEnabled(True)
         self.scan_bar.show()
         self._say("")
         self._update_buttons()
-        QThreadPool.globalInstance().start(scan)
+        self._scan.start(work)
 
     @property
     def scanning(self) -> bool:
-        return self._scan_cancelled is not None
+        return self._scan_lecture is not None
 
     def cancel_scan(self) -> None:
-        if self._scan_cancelled is not None:
-            self._scan_cancelled.set()
+        if self.scanning:
+            self._scan.cancel()
             self.scan_cancel.setEnabled(False)
             self.scan_label.setText("Cancelling…")
 
     def _on_scan_progress(self, checked: int, directory: str) -> None:
-        if self._scan_cancelled is not None and not self._scan_cancelled.is_set():
-            self.scan_label.setText(f"{checked} media file{'s' if checked != 1 else ''} checked, in {directory}")
+        self.scan_label.setText(f"{checked} media file{'s' if checked != 1 else ''} checked, in {directory}")
 
-    def _on_scan_finished(self, result: ScanResult) -> None:
+    def _end_scan(self) -> tuple[Lecture | None, str]:
         lecture, folder = self._scan_lecture, self._scan_folder
-        self._scan_cancelled = self._scan_signals = self._scan_lecture = None
+        self._scan_lecture = None
         self.scan_bar.hide()
         self._update_buttons()
+        return lecture, folder
+
+    def _on_scan_failed(self, error: Exception) -> None:
+        lecture, _folder = self._end_scan()
+        if lecture is not None:
+            self._say(f"Looking for “{lecture.title}” stopped: {error}")
+
+    def _on_scan_finished(self, result: ScanResult) -> None:
+        lecture, folder = self._end_scan()
         if lecture is None:
             return
         if result.cancelled:
@@ -439,5 +429,5 @@ class LibraryWindow(QDialog):
         self._say(f"Found “{lecture.title}” at {relinked.path}.")
 
     def done(self, result: int) -> None:
-        self.cancel_scan()  # the worker stops at its next file; its result is then ignored
+        self.cancel_scan()  # the worker stops at its next file
         super().done(result)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
                                QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from player import __version__
-from player.core.formats import ChoiceNeeded, LoadOptions, load
+from player.core.formats import ChoiceNeeded, LoadOptions, TranscriptError, load
 from player.core.exports import collect, export, write_atomic
 from player.core.formats.writers import WRITERS
 from player.core.library import Library
@@ -30,7 +30,7 @@ from player.ui.library_search import LibrarySearchDialog
 from player.ui.library_window import LibraryWindow
 from player.ui.reel_dialog import ReelDialog
 from player.ui.tag_manager import TagManagerDialog
-from player.ui.loader import BackgroundJob, describe_failure
+from player.ui.jobs import LongJob, ShortJob, cancel_long_jobs, wait_for_long_jobs
 from player.ui.notes_panel import NotesPanel
 from player.ui.sync import PlaybackSync
 from player.ui.transcript_view import TranscriptView
@@ -40,6 +40,8 @@ from player.ui.video_pane import VideoPane
 APP_NAME = "Transcript Player"
 STEP_MS = 5000
 MAX_RECENT = 10
+# How long closing waits for cancelled reels and exports to remove their temporary files.
+CLOSE_WAIT_MS = 10_000
 MEDIA_FILTER = ("Lectures (*.mp4 *.m4v *.mkv *.webm *.mov *.avi *.mp3 *.m4a *.wav *.ogg *.flac *.opus);;"
                 "All files (*)")
 NO_TRANSCRIPT = "No transcript: File ▸ Open transcript (Ctrl+Shift+O), or drop one here"
@@ -55,6 +57,13 @@ def looks_like_notes_file(path: str) -> bool:
     except OSError:
         return False
     return looks_like_notes(head.decode("utf-8", errors="replace"))
+
+
+def describe_failure(error: Exception, path: str) -> str:
+    """A transcript that could not be read, in one line naming the file."""
+    if isinstance(error, TranscriptError):
+        return str(error)
+    return f"{path}: could not be read ({type(error).__name__}: {error})"
 
 
 def highlight_label(highlight) -> str:
@@ -76,10 +85,10 @@ class MainWindow(QMainWindow):
         self.transcript_path: str | None = None
         self.sync = PlaybackSync(playback, self)
         self.notes: LectureNotes | None = None
-        self.transcript_job = BackgroundJob(self)
-        self.notes_job = BackgroundJob(self)
-        self.linking_job = BackgroundJob(self)
-        self.export_job = BackgroundJob(self)
+        self.transcript_job = ShortJob(self)
+        self.notes_job = ShortJob(self)
+        self.linking_job = ShortJob(self)
+        self.export_job = LongJob(self)
         self._init_actions()
         self._init_ui()
         self.annotating = AnnotatingActions(
@@ -444,7 +453,7 @@ class MainWindow(QMainWindow):
             return path
 
         self.statusBar().showMessage(f"Exporting {Path(path).name}…")
-        self.export_job.start(work)
+        self.export_job.start(lambda _control: work())
 
     def save_transcript(self, path: str, kind: str) -> bool:
         write, extension = WRITERS[kind]
@@ -819,6 +828,10 @@ class MainWindow(QMainWindow):
         self.settings.setValue("volume", self.playback.volume)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # A reel or export under way stops now (ffmpeg is killed, its temporary files
+        # removed) rather than running on after the window has gone.
+        cancel_long_jobs()
+        wait_for_long_jobs(CLOSE_WAIT_MS)
         self._save_settings()
         self._save_position()
         self.annotations.close()

@@ -5,47 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar,
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
-from player.core.reel import ReelCancelled, ReelError, ReelJob, ReelOptions, plan_cuts
+from player.core.reel import ReelError, ReelJob, ReelOptions, plan_cuts
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
+from player.ui.jobs import JobControl, LongJob
 
 MODE_HELP = ("<b>Accurate</b> re-encodes: cuts land exactly where the highlights are. "
              "<b>Fast</b> copies the streams: many times faster, but cuts snap to the nearest "
              "keyframe, a few seconds off at most.")
 
 
-class _Signals(QObject):
-    progress = Signal(float, object)
-    finished = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-
-class _ReelTask(QRunnable):
-    def __init__(self, job: ReelJob, signals: _Signals) -> None:
-        super().__init__()
-        self.job, self.signals = job, signals
-        job.on_progress = lambda fraction, left: signals.progress.emit(fraction, left)
-
-    def run(self) -> None:
-        try:
-            result = self.job.run()
-        except ReelCancelled:
-            self.signals.cancelled.emit()
-        except ReelError as error:
-            self.signals.failed.emit(str(error))
-        except Exception as error:  # reported, never lost in the pool
-            self.signals.failed.emit(f"{type(error).__name__}: {error}")
-        else:
-            self.signals.finished.emit(result)
-
-
 class ReelDialog(QDialog):
+    progress_changed = Signal(float, object)   # fraction done, seconds left (None until known)
+
     def __init__(self, media_path: str, audio_only: bool, highlights: dict[str, list], transcript: Transcript | None,
                  duration_ms: int, parent: QWidget | None = None) -> None:
         """`highlights` maps a choice ("All", "Shown in the Highlights tab", ...) to its highlights."""
@@ -123,11 +100,12 @@ class ReelDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(620)
 
-        self._signals = _Signals(self)
-        self._signals.progress.connect(self._on_progress)
-        self._signals.finished.connect(self._on_finished)
-        self._signals.failed.connect(self._on_failed)
-        self._signals.cancelled.connect(self._on_cancelled)
+        self._runner = LongJob(self)
+        self._runner.progress.connect(lambda progress: self.progress_changed.emit(*progress))
+        self.progress_changed.connect(self._on_progress)
+        self._runner.finished.connect(self._on_finished)
+        self._runner.failed.connect(self._on_failed)
+        self._runner.cancelled.connect(self._on_cancelled)
 
     def _choose_output(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the reel as", self.output.text(),
@@ -156,7 +134,14 @@ class ReelDialog(QDialog):
         self.progress.setValue(0)
         self.progress.show()
         self.export_button.setEnabled(False)
-        QThreadPool.globalInstance().start(_ReelTask(self._job, self._signals))
+        reel = self._job
+
+        def work(control: JobControl):
+            reel.on_progress = lambda fraction, seconds_left: control.report((fraction, seconds_left))
+            control.on_cancel(reel.cancel)  # kills ffmpeg; the reel removes its temporary files
+            return reel.run()
+
+        self._runner.start(work)
 
     def _on_progress(self, fraction: float, seconds_left) -> None:
         self.progress.setValue(int(fraction * 1000))
@@ -171,7 +156,8 @@ class ReelDialog(QDialog):
         self.export_button.setEnabled(True)
         self.cancel_button.setText("Close")
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, error: Exception) -> None:
+        message = str(error) if isinstance(error, ReelError) else f"{type(error).__name__}: {error}"
         self._job = None
         self.progress.hide()
         self.export_button.setEnabled(True)
@@ -192,12 +178,15 @@ class ReelDialog(QDialog):
         self.status.setText("Cancelled: no file was left behind.")
 
     def _cancel_or_close(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
+        if self._runner.running:
+            self._runner.cancel()
         else:
             self.reject()
 
+    def done(self, result: int) -> None:
+        self._runner.cancel()  # Esc or Close while a reel is made: it stops, leaving no file
+        super().done(result)
+
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self._job is not None:
-            self._job.cancel()
+        self._runner.cancel()
         super().closeEvent(event)
