@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from player.core.formats.writers import one_line
+from player.core.formats.writers import one_line, to_ass, to_srt, to_vtt
 from player.core.processes import popen_child, run_child
 from player.core.selection import select_highlights  # noqa: F401  (the reel command's import)
 from player.core.spans import merge_spans
@@ -507,11 +507,12 @@ class ReelJob:
         graph.append("".join(streams) + f"concat=n={segments}:v={v}:a={a}"
                      + ("[v]" if video else "") + ("[a]" if audio else ""))
         if video and options.captions and self.transcript is not None:
-            srt = tmp_dir / "captions.srt"
-            from player.core.formats.writers import to_srt
-
-            srt.write_text(to_srt(retime_transcript(self.transcript, self.cuts, offsets)), encoding="utf-8")
-            graph.append(f"[v]subtitles=filename={escape_filter_value(str(srt))}[vc]")
+            # ASS written here, drawn by libass as written (see to_ass), rather than SRT that
+            # ffmpeg converts to ASS, where "{\an8}" or "\N" in the words become tags.
+            captions = tmp_dir / "captions.ass"
+            retimed = retime_transcript(self.transcript, self.cuts, offsets)
+            captions.write_text(to_ass(retimed, info.width, info.height), encoding="utf-8")
+            graph.append(f"[v]ass=filename={escape_filter_value(str(captions))}[vc]")
             video_label = "[vc]"
         else:
             video_label = "[v]"
@@ -658,8 +659,6 @@ class ReelJob:
             raise ReelError(f"ffmpeg failed (exit status {code}):\n{tail}")
 
     def _write_sidecar(self, chapters, sidecar: Path, folder: Path) -> Path:
-        from player.core.formats.writers import to_srt, to_vtt
-
         # A chapter is its card (or, in fast mode, the lead-in from the keyframe) then the cut.
         offsets = [max(start, end - cut.duration_ms) for (start, end, _), cut in zip(chapters, self.cuts)]
         retimed = retime_transcript(self.transcript, self.cuts, offsets)

@@ -431,3 +431,82 @@ def test_card_text_wraps_to_the_frame_and_ends_with_an_ellipsis():
     lines = layout.lines("t " * 400, "#a " * 400, "0:01 - 0:03")
     assert len(lines) == layout.max_lines and lines[-1] == "0:01 - 0:03"
     assert all(text_width_em(line) <= layout.max_em for line in lines)
+
+
+# ----- burned captions: every character of the transcript as itself ---------------------
+
+
+@pytest.fixture(scope="module")
+def black_video(tmp_path_factory) -> Path:
+    """3 s of black picture with a tone: whatever is bright in a frame was drawn on it."""
+    path = tmp_path_factory.mktemp("black") / "black.mp4"
+    run_ffmpeg("-f", "lavfi", "-i", f"color=c=black:s=320x240:r={FPS}:d=3", "-f", "lavfi", "-i", "sine=d=3",
+               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+               str(path))
+    return path
+
+
+def caption_frame(video: Path, folder: Path, text: str) -> tuple[int, int, bytes]:
+    """A frame of a reel whose burned-in caption is `text`."""
+    out = folder / f"captions {len(list(folder.iterdir()))}.mp4"
+    ReelJob(video, [Cut(0, 1000, "x")], out, ReelOptions(captions=True, chapters=False),
+            transcript=Transcript([Segment(0, 1000, text)])).run()
+    return gray_frame(out, 0.5)
+
+
+def drawn_box(frame: tuple[int, int, bytes]) -> tuple[int, int, int, int]:
+    """(left, top, width, height) of what is drawn."""
+    width, height, pixels = frame
+    xs = [i % width for i, value in enumerate(pixels) if value > 128]
+    ys = [i // width for i, value in enumerate(pixels) if value > 128]
+    assert xs, "nothing was drawn"
+    return min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+
+
+def test_caption_tags_in_the_words_cannot_move_a_caption(black_video, tmp_path):
+    frame = caption_frame(black_video, tmp_path, r"{x\an8}TEXT")
+    width, height, _ = frame
+    assert ink(frame, rows=range(height // 2)) == 0      # nothing at the top
+    assert ink(frame, rows=range(height // 2, height)) > 0
+
+
+def test_caption_tags_in_the_words_cannot_resize_a_caption(black_video, tmp_path):
+    sized = drawn_box(caption_frame(black_video, tmp_path, r"{\fs60}Hello"))
+    plain = drawn_box(caption_frame(black_video, tmp_path, r"(\fs60)Hello"))
+    assert abs(sized[3] - plain[3]) <= 2
+    # A restyling block is drawn as its characters, not applied to the rest.
+    styled = caption_frame(black_video, tmp_path, r"{ \fs60\c&H0000FF&}Hello")
+    assert drawn_box(styled)[3] <= plain[3] + 2 and drawn_box(styled)[2] > plain[2]
+
+
+def test_caption_braces_and_backslash_sequences_are_drawn(black_video, tmp_path):
+    braced = drawn_box(caption_frame(black_video, tmp_path, "{USD}"))
+    bare = drawn_box(caption_frame(black_video, tmp_path, "USD"))
+    assert braced[2] > bare[2]
+    # "\N" is no line break and "\h" no hard space: one line, as tall as a line without them.
+    broken = drawn_box(caption_frame(black_video, tmp_path, r"one\Ntwo\hthree"))
+    one_line = drawn_box(caption_frame(black_video, tmp_path, r"one\Mtwo\kthree"))
+    assert abs(broken[3] - one_line[3]) <= 2 and abs(broken[2] - one_line[2]) <= 0.1 * one_line[2]
+
+
+def render_ass_event(text: str, folder: Path) -> tuple[int, int, bytes]:
+    """libass (ffmpeg's ass filter) drawing one event whose Text field is `text`, verbatim."""
+    from player.core.formats.writers import to_ass
+
+    ass = to_ass(Transcript([Segment(0, 1000, "PLACEHOLDER")]), 320, 240).replace("PLACEHOLDER", text)
+    path = folder / f"event {len(list(folder.iterdir()))}.ass"
+    path.write_text(ass, encoding="utf-8")
+    pixels = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                             "color=c=black:s=320x240:d=1", "-vf", f"ass={path.name}", "-frames:v", "1",
+                             "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                            capture_output=True, check=True, cwd=folder).stdout
+    return 320, 240, pixels
+
+
+def test_the_word_joiner_after_a_backslash_draws_nothing(tmp_path):
+    # "x\y" means nothing to libass: the escaped form must draw exactly the same pixels.
+    from player.core.formats.writers import escape_ass_text
+
+    assert escape_ass_text(r"x\y") != r"x\y"
+    assert render_ass_event(escape_ass_text(r"x\y"), tmp_path)[2] == render_ass_event(r"x\y", tmp_path)[2]
+    assert render_ass_event(escape_ass_text("a{b}c"), tmp_path)[2] != render_ass_event("abc", tmp_path)[2]

@@ -7,6 +7,7 @@ text it wrote: markup-looking text stays text, and "-->" never ends a cue early.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from player.core.formats.subtitles import cue_text
 from player.core.timecode import format_clock, format_timecode
@@ -75,6 +76,57 @@ def to_vtt(transcript: Transcript) -> str:
             text = f"<v {_vtt_text(speaker)}>{text}</v>"
         cues.append(f"{times}\n{text}\n")
     return "\n".join(cues)
+
+
+# ----- ASS, for burning captions in with libass ------------------------------------------
+
+# libass reads "{...}" as override tags (position, size, colour, drawing) and "\N", "\n",
+# "\h" as line breaks and spaces wherever they are, and it has no escape for a backslash.
+# A WORD JOINER (zero width, no glyph) after each backslash makes "\N" a backslash, an
+# invisible character and an "N"; "\{" and "\}" are libass's own escapes for braces
+# (ass_get_next_char in libass/ass_parse.c, in the libass 0.17 of imageio-ffmpeg's ffmpeg).
+WORD_JOINER = "\u2060"
+
+
+def escape_ass_text(text: str) -> str:
+    """One line of text for an ASS event that libass draws character for character: no
+    override block, line break or hard space can come out of it."""
+    text = "".join(char for char in one_line(text) if unicodedata.category(char) != "Cc")
+    text = text.replace("\\", "\\" + WORD_JOINER)
+    return text.replace("{", "\\{").replace("}", "\\}")
+
+
+def _ass_time(ms: int) -> str:
+    centiseconds = (max(0, int(ms)) + 5) // 10
+    seconds, cs = divmod(centiseconds, 100)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{cs:02d}"
+
+
+def to_ass(transcript: Transcript, width: int, height: int) -> str:
+    """Captions for a width x height picture: white with a dark outline, bottom centre,
+    each segment's text drawn exactly as written (escape_ass_text)."""
+    font = max(12, round(height / 18))
+    outline = max(1, round(height / 288))
+    margin = max(4, round(height / 24))
+    lines = [
+        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
+        "WrapStyle: 0", "ScaledBorderAndShadow: yes", "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
+        "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, "
+        "Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+        f"Style: Default,Sans,{font},&H00FFFFFF,&H000000FF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,"
+        f"{outline},0,2,{margin},{margin},{margin},1",
+        "",
+        "[Events]",
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+    ]
+    for segment, text in _spoken(transcript):
+        lines.append(f"Dialogue: 0,{_ass_time(segment.start_ms)},{_ass_time(segment.end_ms)},Default,,0,0,0,,"
+                     f"{escape_ass_text(text)}")
+    return "\n".join(lines) + "\n"
 
 
 def to_text(transcript: Transcript) -> str:
