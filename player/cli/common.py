@@ -54,6 +54,8 @@ class OneLineParser(argparse.ArgumentParser):
     def parse_known_args(self, args=None, namespace=None):
         argv = sys.argv[1:] if args is None else list(args)
         unknown = self._unknown_option(argv)
+        if unknown is not None and self._has_subcommands:
+            self.error(f"unknown option {unknown!r}")
         if unknown is not None:
             self.exit(2, f"{self.prog}: unknown option {unknown!r}; if it is a file name, put '--' "
                          f"before it, after the options ({self.prog} -- {unknown}) or write ./{unknown}\n")
