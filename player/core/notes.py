@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from player.core.formats import TranscriptError, decode
+from player.core.formats import TranscriptError, read_file
 from player.core.transcript import Transcript
 
 
@@ -67,11 +67,8 @@ def looks_like_notes(text: str) -> bool:
 
 
 def read_notes(path: str | Path) -> LectureNotes:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise TranscriptError(path, None, f"cannot read it: {error.strerror or error}") from None
-    return parse_notes(decode(data, str(path)), str(path))
+    """Read a notes file (regular files only, size-limited, as transcripts are)."""
+    return parse_notes(read_file(path), str(path))
 
 
 def parse_notes(text: str, path: str) -> LectureNotes:

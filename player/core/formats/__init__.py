@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from player.core.safe_files import InputRefused, read_input
 from player.core.transcript import Transcript
 
 
@@ -125,18 +126,18 @@ def normalize_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_file(path: str | Path) -> str:
+    """The text of a transcript or notes file: only a regular file, no larger than
+    safe_files.MAX_INPUT_BYTES (a FIFO would block forever, /dev/zero never end)."""
+    try:
+        return decode(read_input(path), str(path))  # the bytes are freed once decoded
+    except InputRefused as refused:
+        raise TranscriptError(path, None, refused.reason) from None
+
+
 def load(path: str | Path, format: str | None = None, options: LoadOptions = LoadOptions()) -> Transcript:
     """Read a transcript file; raises TranscriptError (never anything else) if it can't."""
-    path = str(path)
-    try:
-        text = decode(Path(path).read_bytes(), path)  # the bytes are freed once decoded
-    except FileNotFoundError:
-        raise TranscriptError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise TranscriptError(path, None, "this is a folder, not a transcript file") from None
-    except OSError as error:
-        raise TranscriptError(path, None, f"cannot read it: {error.strerror}") from None
-    return parse_text(text, path, format, options)
+    return parse_text(read_file(path), str(path), format, options)
 
 
 def parse_text(text: str, path: str, format: str | None = None,
