@@ -14,9 +14,7 @@ from pathlib import Path
 PROG = "transcript-player"
 
 # Bounds for numbers from the command line: anything outside is a typing mistake, and
-# refusing it here keeps it out of SQLite (64-bit integers) and out of the exports.
-MAX_HOURS = 1000
-MAX_TIME_MS = MAX_HOURS * 3600 * 1000
+# refusing it here makes it a usage line (the library refuses them too, as exceptions).
 MAX_ID = 2**63 - 1            # SQLite's largest integer
 MAX_LIMIT = 1_000_000
 MAX_PAD_SECONDS = 60
@@ -93,9 +91,11 @@ class OneLineParser(argparse.ArgumentParser):
 
 def time_ms(text: str) -> int:
     """A time in a lecture, "83.5" (seconds) or "[H:]MM:SS.mmm", as milliseconds."""
+    from player.core.library import MAX_TIME_MS
     from player.core.timecode import parse_timecode
 
-    problem = f"not a time: {text!r} (seconds or [H:]MM:SS.mmm, from 0 to {MAX_HOURS} hours)"
+    problem = (f"not a time: {text!r} (seconds or [H:]MM:SS.mmm, from 0 to "
+               f"{MAX_TIME_MS // 3_600_000} hours)")
     try:
         if ":" in text:
             ms = parse_timecode(text)

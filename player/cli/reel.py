@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,9 +101,7 @@ def _cancelled_by_signals(job):
     def stop(signum, frame):
         if not received:
             received.append(signum)
-            # Not job.cancel() here: this handler runs on the main thread, which may hold the
-            # job's lock at this moment.
-            threading.Thread(target=job.cancel, daemon=True).start()
+            job.cancel()   # takes no lock: safe here, on the thread running the job
 
     previous = {}
     try:
