@@ -71,16 +71,31 @@ def _timing(line: str) -> tuple[int, int] | None:
     return start + (int(f1.ljust(3, "0")) if f1 else 0), end + (int(f2.ljust(3, "0")) if f2 else 0)
 
 
+def _time_problem(text: str, which: str) -> str | None:
+    """Why `text` is not a subtitle time, in words; None if it is one."""
+    if not text:
+        return f"the timing line has no {which} time"
+    match = re.fullmatch(_TIME, text)
+    if match is None:
+        return f"{text!r} is not a time"
+    if int(match[2]) >= 60 or int(match[3]) >= 60:
+        return f"{text!r} is not a time (minutes and seconds go up to 59)"
+    return None
+
+
 def _timing_problem(line: str) -> str:
-    """Why a line with "-->" is not a timing line, in words."""
+    """Why a line with "-->" is not a timing line, quoting the part that is wrong."""
     start_text, _arrow, rest = line.partition("-->")
     end_text = rest.split(None, 1)[0] if rest.strip() else ""
-    try:
-        parse_timecode(start_text)
-        parse_timecode(end_text)
-    except ValueError as error:
-        return str(error)
-    return "the timing line is not 'start --> end'"
+    return (_time_problem(start_text.strip(), "start") or _time_problem(end_text, "end")
+            or "the timing line is not 'start --> end'")
+
+
+# A line meant as a timing line: it starts with a time ("00:01", "0:00:zz,000"). With
+# "-->" in it but unreadable, it is a broken timing line, not text of the cue before.
+_TIMING_ATTEMPT = re.compile(r"^\s*\d+:\S*\s*-->")
+# The same without a proper arrow ("00:01,000 -> 00:02,000", "00:01,000 - 00:02,000").
+_TIME_FIRST = re.compile(r"^\s*\d+:\d")
 
 
 def _read_cues(text: str, vtt: bool) -> tuple[list[_Cue], list[tuple[int, str]]]:
@@ -98,12 +113,16 @@ def _read_cues(text: str, vtt: bool) -> tuple[list[_Cue], list[tuple[int, str]]]
         if cue is not None or skipping:
             if not line or (line.isspace() and (cue or skipping)):
                 cue, skipping = None, False
-            elif "-->" in line and (times := _timing(line)) is not None:
+            elif "-->" in line and ((times := _timing(line)) is not None or _TIMING_ATTEMPT.match(line)):
                 # A cue that runs into the next without a blank line: its number is no text.
                 if cue and cue[-1].strip().isdigit():
                     cue.pop()
-                cue, skipping = [], False
-                cues.append(_Cue(number, times[0], times[1], cue))
+                if times is None:
+                    warnings.append((number, _timing_problem(line)))
+                    cue, skipping = None, True
+                else:
+                    cue, skipping = [], False
+                    cues.append(_Cue(number, times[0], times[1], cue))
             elif cue is not None and not line.isspace():
                 cue.append(line)
             continue
@@ -135,6 +154,11 @@ def _check_outside(lines: list[tuple[int, str]], warnings: list[tuple[int, str]]
     first_number, first_line = lines[0]
     if vtt and first_line.lstrip().startswith(_VTT_NON_CUES):
         return
+    # A line that starts with a time was meant as the timing line: name it, not the block.
+    for number, line in lines:
+        if _TIME_FIRST.match(line):
+            warnings.append((number, f"{line.strip()!r} is not a timing line: it needs 'start --> end'"))
+            return
     warnings.append((first_number, "a block with no 'start --> end' line"))
 
 

@@ -187,9 +187,49 @@ def test_broken_cues_are_named_by_line():
             "5\n00:00:07,000 --> 00:00:08,000\nAlso good\n")
     transcript = parse_text(text, "b.srt")
     assert [s.text for s in transcript] == ["Good", "Also good"]
-    assert [line for line, _problem in transcript.warnings] == [6, 10, 13]
-    assert "ends before it starts" in transcript.warnings[0][1]
-    assert "out of range" in transcript.warnings[1][1]
+    assert transcript.warnings == [
+        (6, "the cue ends before it starts"),
+        (10, "'00:61:00,000' is not a time (minutes and seconds go up to 59)"),
+        (13, "a block with no 'start --> end' line"),
+    ]
+
+
+GOOD = "1\n00:00:01,000 --> 00:00:02,000\nGood\n\n"
+AFTER = "\n\n3\n00:00:05,000 --> 00:00:06,000\nAlso good\n"
+
+
+@pytest.mark.parametrize("timing, reason", [
+    ("00:00:zz,000 --> 00:00:04,000", "'00:00:zz,000' is not a time"),
+    ("00:00:03,000 --> 00:00:zz,000", "'00:00:zz,000' is not a time"),
+    ("00:00:03,000 --> 00:60:04,000", "'00:60:04,000' is not a time (minutes and seconds go up to 59)"),
+    ("00:00:03,000 --> ", "the timing line has no end time"),
+    (" --> 00:00:04,000", "the timing line has no start time"),
+    ("00:00:03,000 -> 00:00:04,000", "'00:00:03,000 -> 00:00:04,000' is not a timing line: it needs 'start --> end'"),
+    ("00:00:03,000 - 00:00:04,000", "'00:00:03,000 - 00:00:04,000' is not a timing line: it needs 'start --> end'"),
+])
+def test_a_broken_timing_is_named_by_its_own_line_and_quoted(timing, reason):
+    """Line 5 is the cue's number, line 6 its timing: the warning names line 6."""
+    transcript = parse_text(f"{GOOD}2\n{timing}\nBroken{AFTER}", "b.srt")
+    assert [s.text for s in transcript] == ["Good", "Also good"]
+    assert transcript.warnings == [(6, reason)]
+
+
+@pytest.mark.parametrize("suffix", ["srt", "vtt"])
+def test_a_broken_timing_right_after_a_cue_is_named_not_read_as_its_text(suffix):
+    header = "WEBVTT\n\n" if suffix == "vtt" else ""
+    shift = 2 if suffix == "vtt" else 0
+    text = f"{header}1\n00:00:01.000 --> 00:00:02.000\nGood\n2\n00:00:zz.000 --> 00:00:04.000\nBroken{AFTER}"
+    transcript = parse_text(text, f"b.{suffix}")
+    assert lines_of(transcript) == [(1000, 2000, "Good"), (5000, 6000, "Also good")]
+    assert transcript.warnings == [(5 + shift, "'00:00:zz.000' is not a time")]
+
+
+def test_a_file_of_broken_timings_is_refused_naming_the_timing_line(tmp_path):
+    path = tmp_path / "all_bad.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:zz,000\nText\n\n2\n00:00:02,000 -> 00:00:03,000\nMore\n")
+    with pytest.raises(TranscriptError) as refused:
+        load(path, format="srt")
+    assert str(refused.value) == f"{path}:2: '00:00:zz,000' is not a time"
 
 
 @pytest.mark.parametrize("text, line", [
