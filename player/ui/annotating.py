@@ -144,14 +144,11 @@ class AnnotatingActions(QObject):
     def _apply_to_highlight(self, label: str, target, edit) -> None:
         """One undo step: highlight the span if needed, then edit the highlight."""
         highlight, span = target
-        stack = self._annotations.undo_stack
-        stack.beginMacro(label)
-        try:
+        with self._annotations.one_step(label):
             if highlight is None:
                 highlight = self._annotations.ensure_highlight(*span, self._color)
-            edit(highlight.id)
-        finally:
-            stack.endMacro()
+            if highlight is not None:  # None: it could not be made, and the status bar says why
+                edit(highlight.id)
 
     def edit_note(self, highlight_id: int | None = None) -> None:
         target = self._edit_target(highlight_id)

@@ -3,7 +3,9 @@ as an undoable command, written the moment it is made."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
@@ -26,60 +28,124 @@ def _import(library_path: Path, media_path: str, transcript: Transcript | None) 
         return library.import_lecture(media_path, transcript).id
 
 
-class AddHighlight(QUndoCommand):
+class LibraryCommand(QUndoCommand):
+    """One undoable edit of the library: `apply` is redo, `revert` is undo.
+
+    Its target may be gone when it is undone or redone (the lecture removed in
+    Library ▸ Lectures, a tag deleted elsewhere). Then it says so in the status bar and
+    makes itself obsolete, so the stack drops it: nothing raises inside Qt's undo
+    machinery, and the stack never claims a state the library is not in.
+    """
+
+    def __init__(self, annotations: "LectureAnnotations", text: str, applied: bool = False) -> None:
+        """`applied`: the edit was made already (the first redo, on push, only shows it)."""
+        super().__init__(text)
+        self._annotations = annotations
+        self._ran = applied
+        self._skip_redo = applied
+
+    def apply(self, library: Library) -> None:
+        raise NotImplementedError
+
+    def revert(self, library: Library) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            self._annotations.reload_highlights()
+            return
+        self._guarded("redo" if self._ran else "do", self.apply)
+        self._ran = True
+
+    def undo(self) -> None:
+        self._guarded("undo", self.revert)
+
+    def _guarded(self, verb: str, work) -> None:
+        annotations = self._annotations
+        try:
+            if annotations.library is None:
+                raise LookupError("no library is open")
+            work(annotations.library)
+        except (LibraryError, LookupError, ValueError) as error:
+            self.setObsolete(True)
+            annotations.report_failed_step(verb, self.text(), error)
+        annotations.reload_highlights()
+
+
+class OneStep(QUndoCommand):
+    """Several edits as one undo step (a highlight made, then noted). Unlike a stack
+    macro, the whole step is dropped when any part of it finds its target gone."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.parts: list[LibraryCommand] = []
+        self._first = True  # the parts ran as they were made
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+        else:
+            for part in self.parts:
+                part.redo()
+        self._drop_if_broken()
+
+    def undo(self) -> None:
+        for part in reversed(self.parts):
+            part.undo()
+        self._drop_if_broken()
+
+    def _drop_if_broken(self) -> None:
+        if any(part.isObsolete() for part in self.parts):
+            self.setObsolete(True)
+
+
+class AddHighlight(LibraryCommand):
     def __init__(self, annotations: "LectureAnnotations", start_ms: int, end_ms: int, color: int) -> None:
-        super().__init__(f"Highlight in {COLOR_NAMES.get(color, color)}")
-        self._annotations, self._range, self._color = annotations, (start_ms, end_ms), color
+        super().__init__(annotations, f"Highlight in {COLOR_NAMES.get(color, color)}")
+        self._lecture_id = annotations.lecture.id
+        self._range, self._color = (start_ms, end_ms), color
         self._made: Highlight | None = None
 
-    def redo(self) -> None:
-        library, lecture = self._annotations.library, self._annotations.lecture
+    def apply(self, library: Library) -> None:
         if self._made is None:
-            self._made = library.add_highlight(lecture.id, *self._range, color=self._color)
+            self._made = library.add_highlight(self._lecture_id, *self._range, color=self._color)
         else:
             library.restore_highlight(self._made)  # the same id, so later commands still match
-        self._annotations.reload_highlights()
 
-    def undo(self) -> None:
-        self._annotations.library.remove_highlight(self._made.id)
-        self._annotations.reload_highlights()
+    def revert(self, library: Library) -> None:
+        library.remove_highlight(self._made.id)
 
 
-class RemoveHighlight(QUndoCommand):
+class RemoveHighlight(LibraryCommand):
     def __init__(self, annotations: "LectureAnnotations", highlight_id: int) -> None:
-        super().__init__("Remove highlight")
-        self._annotations, self._id = annotations, highlight_id
+        super().__init__(annotations, "Remove highlight")
+        self._id = highlight_id
         self._removed: Highlight | None = None
 
-    def redo(self) -> None:
-        self._removed = self._annotations.library.remove_highlight(self._id)
-        self._annotations.reload_highlights()
+    def apply(self, library: Library) -> None:
+        self._removed = library.remove_highlight(self._id)
 
-    def undo(self) -> None:
-        self._annotations.library.restore_highlight(self._removed)
-        self._annotations.reload_highlights()
+    def revert(self, library: Library) -> None:
+        library.restore_highlight(self._removed)
 
 
-class EditHighlight(QUndoCommand):
+class EditHighlight(LibraryCommand):
     """Any one edit of a highlight (colour, note, a tag): the library returns the
     highlight before and after, and restoring either is undo and redo."""
 
-    def __init__(self, annotations: "LectureAnnotations", text: str, apply) -> None:
-        super().__init__(text)
-        self._annotations, self._apply = annotations, apply
-        self._edit = None
+    def __init__(self, annotations: "LectureAnnotations", text: str, edit) -> None:
+        super().__init__(annotations, text)
+        self._edit_now, self._edit = edit, None
 
-    def redo(self) -> None:
-        library = self._annotations.library
+    def apply(self, library: Library) -> None:
         if self._edit is None:
-            self._edit = self._apply(library)
+            self._edit = self._edit_now(library)
         else:
             library.restore_highlight(self._edit.after)
-        self._annotations.reload_highlights()
 
-    def undo(self) -> None:
-        self._annotations.library.restore_highlight(self._edit.before)
-        self._annotations.reload_highlights()
+    def revert(self, library: Library) -> None:
+        library.restore_highlight(self._edit.before)
 
 
 class LectureAnnotations(QObject):
@@ -96,6 +162,7 @@ class LectureAnnotations(QObject):
         self.lecture: Lecture | None = None
         self.highlights: list[Highlight] = []
         self._library_path = library_path
+        self._open_step: OneStep | None = None
         self._import_job = ShortJob(self)
         self._import_job.finished.connect(self._on_imported)
         self._import_job.failed.connect(lambda error: self.problem.emit(f"Library: {error}"))
@@ -145,9 +212,46 @@ class LectureAnnotations(QObject):
         self.highlights = self.library.highlights(lecture=self.lecture.id)
         self.highlights_changed.emit(self.highlights)
 
+    # ----- edits: each one undoable command -------------------------------------------
+
+    def _push(self, command: LibraryCommand) -> None:
+        if self._open_step is None:
+            self.undo_stack.push(command)
+        else:
+            self._open_step.parts.append(command)
+            command.redo()
+
+    @contextmanager
+    def one_step(self, text: str) -> Iterator[None]:
+        """The edits made inside are one undo step."""
+        step = self._open_step = OneStep(text)
+        try:
+            yield
+        finally:
+            self._open_step = None
+            if step.parts:
+                self.undo_stack.push(step)  # a step already broken is dropped, not kept
+
+    def report_failed_step(self, verb: str, text: str, error: Exception) -> None:
+        """Say why an edit, its undo or its redo could not be made."""
+        what = text[:1].lower() + text[1:]
+        self.problem.emit(f"Could not {what if verb == 'do' else f'{verb} {what}'}: {self._why(error)}")
+
+    def _why(self, error: Exception) -> str:
+        if self.library is not None and self.lecture is not None:
+            try:
+                self.library.lecture(self.lecture.id)
+            except KeyError:
+                return "the lecture was removed from the library"
+            except LibraryError as unreadable:
+                return str(unreadable)
+        if isinstance(error, KeyError) and error.args:
+            return str(error.args[0])  # str() of a KeyError adds quotes
+        return str(error)
+
     def add_highlight(self, start_ms: int, end_ms: int, color: int) -> None:
         if self.lecture is not None and end_ms > start_ms:
-            self.undo_stack.push(AddHighlight(self, start_ms, end_ms, color))
+            self._push(AddHighlight(self, start_ms, end_ms, color))
 
     def highlight_over(self, start_ms: int, end_ms: int) -> Highlight | None:
         """The highlight that overlaps a span of time, the one starting first."""
@@ -157,7 +261,7 @@ class LectureAnnotations(QObject):
         return None
 
     def ensure_highlight(self, start_ms: int, end_ms: int, color: int) -> Highlight | None:
-        """The highlight over a span, made now if there is none (inside the caller's macro)."""
+        """The highlight over a span, made now if there is none (inside the caller's `one_step`)."""
         existing = self.highlight_over(start_ms, end_ms)
         if existing is None:
             self.add_highlight(start_ms, end_ms, color)
@@ -165,23 +269,23 @@ class LectureAnnotations(QObject):
         return existing
 
     def set_note(self, highlight_id: int, note: str) -> None:
-        self.undo_stack.push(EditHighlight(self, "Edit note", lambda lib: lib.set_note(highlight_id, note or None)))
+        self._push(EditHighlight(self, "Edit note", lambda lib: lib.set_note(highlight_id, note or None)))
 
     def add_tag(self, highlight_id: int, name: str) -> None:
-        self.undo_stack.push(EditHighlight(self, f"Tag “{name}”", lambda lib: lib.add_tag(highlight_id, name)))
+        self._push(EditHighlight(self, f"Tag “{name}”", lambda lib: lib.add_tag(highlight_id, name)))
 
     def remove_tag(self, highlight_id: int, name: str) -> None:
-        self.undo_stack.push(EditHighlight(self, f"Untag “{name}”", lambda lib: lib.remove_tag(highlight_id, name)))
+        self._push(EditHighlight(self, f"Untag “{name}”", lambda lib: lib.remove_tag(highlight_id, name)))
 
     def set_color(self, highlight_id: int, color: int) -> None:
-        self.undo_stack.push(EditHighlight(self, "Change colour", lambda lib: lib.set_color(highlight_id, color)))
+        self._push(EditHighlight(self, "Change colour", lambda lib: lib.set_color(highlight_id, color)))
 
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.library.tags()] if self.library is not None else []
 
     def remove_highlight(self, highlight_id: int) -> None:
         if self.lecture is not None:
-            self.undo_stack.push(RemoveHighlight(self, highlight_id))
+            self._push(RemoveHighlight(self, highlight_id))
 
     def save_position(self, position_ms: int) -> None:
         if self.library is not None and self.lecture is not None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QKeyEvent, QUndoCommand
+from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from player.core.library import LibraryError, Tag
-from player.ui.annotations import COLOR_NAMES, HIGHLIGHT_COLORS, LectureAnnotations
+from player.core.library import Library, LibraryError, Tag
+from player.ui.annotations import COLOR_NAMES, HIGHLIGHT_COLORS, LectureAnnotations, LibraryCommand
 # The modal questions are seams tests replace; their defaults show plain text only.
 from player.ui.plain_dialogs import ask_item, ask_line, ask_yes_no, setup_read_only_table, tell
 
@@ -35,38 +35,22 @@ def color_label(color: int | None) -> str:
 
 # ----- commands ------------------------------------------------------------------------
 
-class TagCommand(QUndoCommand):
+class TagCommand(LibraryCommand):
     """One tag edit. The dialog applies it first (so a refusal is a message, not a
     broken command on the stack) and hands over the library's change description;
     undo feeds that description to the library's inverse operation."""
 
     def __init__(self, annotations: LectureAnnotations, text: str, done: Any,
                  apply: Callable[[Any], Any], revert: Callable[[Any, Any], Any]) -> None:
-        super().__init__(text)
-        self._annotations, self._apply, self._revert = annotations, apply, revert
+        super().__init__(annotations, text, applied=True)
+        self._apply, self._revert = apply, revert
         self._change = done
-        self._first = True
 
-    def redo(self) -> None:
-        if self._first:  # already applied by the dialog
-            self._first = False
-        else:
-            self._run(lambda library: setattr(self, "_change", self._apply(library)))
-        self._annotations.reload_highlights()
+    def apply(self, library: Library) -> None:
+        self._change = self._apply(library)
 
-    def undo(self) -> None:
-        self._run(lambda library: self._revert(library, self._change))
-        self._annotations.reload_highlights()
-
-    def _run(self, work: Callable[[Any], None]) -> None:
-        # Never let an exception escape into Qt's undo machinery: report it instead.
-        library = self._annotations.library
-        if library is None:
-            return
-        try:
-            work(library)
-        except (LibraryError, KeyError, ValueError) as error:
-            self._annotations.problem.emit(f"Could not {self.text().lower()}: {error}")
+    def revert(self, library: Library) -> None:
+        self._revert(library, self._change)
 
 
 # ----- the dialog ----------------------------------------------------------------------
