@@ -11,6 +11,7 @@ segment lengths.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -20,12 +21,14 @@ import threading
 import time
 import unicodedata
 from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from player.core.formats.writers import one_line, to_ass, to_srt, to_vtt
 from player.core.processes import popen_child, run_child
+from player.core.safe_files import atomic_output, check_output
 from player.core.selection import select_highlights  # noqa: F401  (the reel command's import)
 from player.core.spans import merge_spans
 from player.core.timecode import format_clock
@@ -359,6 +362,9 @@ class ReelJob:
     on_progress: ProgressCallback | None = None
     ffmpeg: str | None = None
     highlights: dict = field(default_factory=dict)   # id -> Highlight, for title cards
+    # The learner's files, never written (the media is always among them), e.g. Library.owned_paths().
+    protected: Mapping[Path, str] = field(default_factory=dict)
+    force: bool = False                               # replace an existing output (and sidecar)
 
     def __post_init__(self) -> None:
         self.media_path = Path(self.media_path)
@@ -385,20 +391,22 @@ class ReelJob:
     # -- the work
 
     def run(self) -> ReelResult:
+        """Make the reel (and its sidecar). Before any work, the output and the sidecar are
+        checked with safe_files.check_output, which raises OutputRefused (OutputIsProtected,
+        OutputExists) for one of the learner's files or, without `force`, an existing file.
+        Then ReelCancelled after cancel(), ReelError for anything else. Both files are
+        written beside their targets and renamed into place only when all went well: a
+        failure or a cancel leaves nothing behind and any old file whole."""
         if not self.cuts:
             raise ReelError("nothing to export: no highlights chosen")
         options = self.options
         if options.mode not in ("accurate", "fast"):
             raise ReelError(f"mode must be 'accurate' or 'fast', not {options.mode!r}")
-        ffmpeg = self.ffmpeg or ffmpeg_exe()
-        output = self.output_path.absolute()
+        output, sidecar = self._checked_outputs()
         folder = output.parent
-        if not folder.is_dir():
-            raise ReelError(f"cannot write {output}: the folder {folder} does not exist")
         if not os.access(folder, os.W_OK):
             raise ReelError(f"cannot write {output}: the folder {folder} is not writable")
-        if output.is_dir():
-            raise ReelError(f"cannot write {output}: it is a folder")
+        ffmpeg = self.ffmpeg or ffmpeg_exe()
         info = self.info = probe(self.media_path, ffmpeg)
         audio_out = output_is_audio(output)
         if not audio_out and output.suffix.lower() not in VIDEO_SUFFIXES:
@@ -415,39 +423,38 @@ class ReelJob:
                             f"{output.suffix} cannot hold: use accurate mode or another extension")
 
         tmp_dir = Path(tempfile.mkdtemp(prefix="reel-"))
-        fd, part_name = tempfile.mkstemp(prefix=f".{output.stem[:40]}.", suffix=f".part{output.suffix}",
-                                         dir=folder)
-        os.close(fd)
-        part = Path(part_name)
-        sidecar_part = None
         self._started = time.monotonic()
         try:
-            if options.mode == "accurate":
-                chapters, command = self._accurate(ffmpeg, info, video, output, part, tmp_dir)
-            else:
-                chapters, command = self._fast(ffmpeg, info, video, output, part, tmp_dir)
-            sidecar = None
-            if options.sidecar and self.transcript is not None:
-                sidecar = output.with_suffix("." + options.sidecar)
-                sidecar_part = self._write_sidecar(chapters, sidecar, folder)
-            self._check_cancel()
-            for finished in (part, sidecar_part):
-                if finished is not None:
-                    _readable_like_any_new_file(finished)
-            os.replace(part, output)
-            if sidecar_part:
-                os.replace(sidecar_part, sidecar)
-            self._report(1.0)
-            return ReelResult(output, chapters[-1][1] if chapters else 0, tuple(chapters), sidecar,
-                              tuple(command))
+            with ExitStack() as landing:
+                # Leaving this block renames the sidecar, then the reel, into place; an
+                # exception inside it removes both temporary files instead.
+                part = landing.enter_context(atomic_output(output))
+                sidecar_part = landing.enter_context(atomic_output(sidecar)) if sidecar else None
+                if options.mode == "accurate":
+                    chapters, command = self._accurate(ffmpeg, info, video, part, tmp_dir)
+                else:
+                    chapters, command = self._fast(ffmpeg, info, video, part, tmp_dir)
+                if sidecar_part is not None:
+                    self._write_sidecar(chapters, sidecar_part)
+                self._check_cancel()
+        except OSError as error:
+            if error.errno == errno.ENOSPC:
+                raise ReelError(_no_space(Path(error.filename).parent if error.filename else folder)) from None
+            raise
         finally:
-            for leftover in (part, sidecar_part):
-                if leftover is not None:
-                    try:
-                        leftover.unlink()
-                    except FileNotFoundError:
-                        pass
             shutil.rmtree(tmp_dir, ignore_errors=True)
+        self._report(1.0)
+        return ReelResult(output, chapters[-1][1] if chapters else 0, tuple(chapters), sidecar, tuple(command))
+
+    def _checked_outputs(self) -> tuple[Path, Path | None]:
+        """The reel's path and its sidecar's (None without one), through check_output."""
+        protected = {self.media_path: "the lecture's media", **self.protected}
+        output = check_output(self.output_path, protected=protected, force=self.force)
+        sidecar = None
+        if self.options.sidecar and self.transcript is not None:
+            sidecar = check_output(output.with_suffix("." + self.options.sidecar), protected=protected,
+                                   force=self.force)
+        return output, sidecar
 
     # -- accurate: one process, concat filter
 
@@ -478,7 +485,7 @@ class ReelJob:
         for number, cut in enumerate(self.cuts):
             if card:
                 text_file = tmp_dir / f"card{number}.txt"
-                text_file.write_text("\n".join(self._card_lines(cut, info)), encoding="utf-8")
+                _write_text(text_file, "\n".join(self._card_lines(cut, info)))
                 size = f"{info.width}x{info.height}"
                 layout = CardLayout.for_frame(info.width, info.height)
                 args += ["-f", "lavfi", "-t", f"{card / 1000:.3f}", "-i",
@@ -511,7 +518,7 @@ class ReelJob:
             # ffmpeg converts to ASS, where "{\an8}" or "\N" in the words become tags.
             captions = tmp_dir / "captions.ass"
             retimed = retime_transcript(self.transcript, self.cuts, offsets)
-            captions.write_text(to_ass(retimed, info.width, info.height), encoding="utf-8")
+            _write_text(captions, to_ass(retimed, info.width, info.height))
             graph.append(f"[v]ass=filename={escape_filter_value(str(captions))}[vc]")
             video_label = "[vc]"
         else:
@@ -536,7 +543,7 @@ class ReelJob:
         if not self.options.chapters:
             return [], ["-map_chapters", "-1"]
         meta = tmp_dir / "chapters.txt"
-        meta.write_text(ffmetadata(chapters, self.options.title), encoding="utf-8")
+        _write_text(meta, ffmetadata(chapters, self.options.title))
         return (["-f", "ffmetadata", "-i", str(meta)],
                 ["-map_metadata", str(index), "-map_chapters", str(index)])
 
@@ -561,16 +568,16 @@ class ReelJob:
         return layout.lines(cut.title, "  ".join(f"#{one_line(t)}" for t in tags),
                             f"{format_clock(cut.start_ms)} - {format_clock(cut.end_ms)}")
 
-    def _accurate(self, ffmpeg, info, video, output, part, tmp_dir):
+    def _accurate(self, ffmpeg, info, video, part, tmp_dir):
         args = self.build_accurate_command(ffmpeg, info, video, part, tmp_dir)
         chapters, _ = self._layout(video)
         total = chapters[-1][1]
-        self._run(args, total, 0, total)
+        self._run(args, total, 0, total, writing=part)
         return chapters, args
 
     # -- fast: stream copy per cut, then the concat demuxer
 
-    def _fast(self, ffmpeg, info, video, output, part, tmp_dir):
+    def _fast(self, ffmpeg, info, video, part, tmp_dir):
         media = str(self.media_path.absolute())
         audio = info.has_audio
         maps = (["-map", "0:v:0"] if video else []) + (["-map", "0:a:0"] if audio else [])
@@ -585,15 +592,14 @@ class ReelJob:
                     "-ss", f"{cut.start_ms / 1000:.3f}", "-i", media,
                     "-t", f"{cut.duration_ms / 1000:.3f}", *maps, "-c", "copy",
                     "-avoid_negative_ts", "make_zero", "-map_chapters", "-1", "-f", "matroska", str(segment)]
-            self._run(args, whole, done, cut.duration_ms)
+            self._run(args, whole, done, cut.duration_ms, writing=segment)
             done += cut.duration_ms
             length = probe(segment, ffmpeg).duration_ms or cut.duration_ms
             segments.append(segment)
             durations.append(length)
         listing = tmp_dir / "segments.txt"
-        listing.write_text("ffconcat version 1.0\n" + "".join(
-            f"file '{str(s).replace(chr(39), chr(39) + chr(92) + chr(39) + chr(39))}'\n" for s in segments),
-            encoding="utf-8")
+        _write_text(listing, "ffconcat version 1.0\n" + "".join(
+            f"file '{str(s).replace(chr(39), chr(39) + chr(92) + chr(39) + chr(39))}'\n" for s in segments))
         chapters, t = [], 0
         for cut, length in zip(self.cuts, durations):
             chapters.append((t, t + length, cut.title))
@@ -602,12 +608,12 @@ class ReelJob:
                 "-f", "concat", "-safe", "0", "-i", str(listing)]
         if self.options.chapters:
             meta = tmp_dir / "chapters.txt"
-            meta.write_text(ffmetadata(chapters, self.options.title), encoding="utf-8")
+            _write_text(meta, ffmetadata(chapters, self.options.title))
             args += ["-f", "ffmetadata", "-i", str(meta), "-map_metadata", "1", "-map_chapters", "1"]
         else:
             args += ["-map_chapters", "-1"]
         args += ["-map", "0", "-c", "copy", *self._output_args(part, None)]
-        self._run(args, whole, total_in, total_in)
+        self._run(args, whole, total_in, total_in, writing=part)
         return chapters, args
 
     # -- one ffmpeg process with progress and cancel
@@ -624,8 +630,8 @@ class ReelJob:
         left = elapsed * (1 - fraction) / fraction if fraction >= 0.01 else None
         self.on_progress(fraction, left)
 
-    def _run(self, args: list[str], whole_ms: int, base_ms: int, step_ms: int) -> None:
-        """Run ffmpeg; its progress is `base_ms + out_time` of `whole_ms`."""
+    def _run(self, args: list[str], whole_ms: int, base_ms: int, step_ms: int, writing: Path) -> None:
+        """Run ffmpeg writing the file `writing`; its progress is `base_ms + out_time` of `whole_ms`."""
         self._check_cancel()
         stderr_tail: deque[str] = deque(maxlen=20)
         try:
@@ -656,25 +662,31 @@ class ReelJob:
         self._check_cancel()
         if code != 0:
             tail = "\n".join(stderr_tail) or f"exit status {code}"
+            if any("No space left on device" in line for line in stderr_tail):
+                # The reason first, ffmpeg's words after it for whoever wants them.
+                raise ReelError(f"{_no_space(writing.parent)}\nffmpeg said:\n{tail}")
             raise ReelError(f"ffmpeg failed (exit status {code}):\n{tail}")
 
-    def _write_sidecar(self, chapters, sidecar: Path, folder: Path) -> Path:
+    def _write_sidecar(self, chapters, part: Path) -> None:
         # A chapter is its card (or, in fast mode, the lead-in from the keyframe) then the cut.
         offsets = [max(start, end - cut.duration_ms) for (start, end, _), cut in zip(chapters, self.cuts)]
         retimed = retime_transcript(self.transcript, self.cuts, offsets)
-        text = to_vtt(retimed) if self.options.sidecar == "vtt" else to_srt(retimed)
-        fd, name = tempfile.mkstemp(prefix=f".{sidecar.stem[:40]}.", suffix=f".part{sidecar.suffix}", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        _write_text(part, to_vtt(retimed) if self.options.sidecar == "vtt" else to_srt(retimed))
+
+
+def _no_space(folder: Path) -> str:
+    return f"no space left on device: {folder} is full (free some space there or choose another folder)"
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file of ours (chapters, captions, the sidecar); a full disk is named as such."""
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
-        return Path(name)
-
-
-def _readable_like_any_new_file(path: Path) -> None:
-    """mkstemp makes a private (0600) file: give the reel the permissions the user's umask
-    gives any new file, as ffmpeg writing it directly would have."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise ReelError(_no_space(path.parent)) from None
+        raise
 
 
 def _terminate(process: subprocess.Popen) -> None:

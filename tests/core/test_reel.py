@@ -15,6 +15,7 @@ import pytest
 from player.core.reel import (Cut, ReelCancelled, ReelError, ReelJob, ReelOptions, chapter_title,
                               escape_ffmetadata, ffmetadata, parse_probe, plan_cuts, probe,
                               retime_transcript, _progress_ms)
+from player.core.safe_files import OutputExists, OutputIsProtected, OutputRefused
 from player.core.transcript import Segment, Transcript
 
 FPS = 25
@@ -290,7 +291,7 @@ def test_awkward_file_names(reel_media, tmp_path):
 
 
 def test_missing_output_folder_is_a_clear_error(reel_media, tmp_path):
-    with pytest.raises(ReelError, match="does not exist"):
+    with pytest.raises(OutputRefused, match="no such folder"):
         ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "nowhere" / "reel.mp4").run()
     assert list(tmp_path.iterdir()) == []
 
@@ -329,21 +330,102 @@ def test_fast_mode_refuses_captions(reel_media, tmp_path):
                 ReelOptions(mode="fast", captions=True), transcript=TRANSCRIPT).run()
 
 
-def test_the_reel_gets_the_permissions_of_any_new_file(tmp_path):
+def test_the_reel_and_its_sidecar_get_the_permissions_of_any_new_file(reel_media, tmp_path):
     import os
     import stat
 
-    from player.core.reel import _readable_like_any_new_file
-
-    path = tmp_path / "reel.mp4"
-    path.write_bytes(b"x")
-    os.chmod(path, 0o600)
-    umask = os.umask(0o022)
+    umask = os.umask(0o027)   # the test sets the umask; the reel only lets the kernel apply it
     try:
-        _readable_like_any_new_file(path)
+        out = tmp_path / "reel.mp4"
+        ReelJob(reel_media.video, [Cut(0, 500, "x")], out, ReelOptions(sidecar="srt"), transcript=TRANSCRIPT).run()
     finally:
         os.umask(umask)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert stat.S_IMODE(out.with_suffix(".srt").stat().st_mode) == 0o640
+
+
+# ----- never onto the learner's files, both files or neither -----------------------------
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_the_reel_is_never_written_onto_the_lecture_before_any_ffmpeg_work(reel_media, tmp_path):
+    media = tmp_path / "lecture.mp4"
+    shutil.copy(reel_media.video, media)
+    before = folder_state(tmp_path)
+    # No ffmpeg at all: the refusal must come before anything runs.
+    job = ReelJob(media, [Cut(0, 1000, "x")], media, force=True, ffmpeg=str(tmp_path / "no-ffmpeg"))
+    with pytest.raises(OutputIsProtected, match="the lecture's media"):
+        job.run()
+    assert folder_state(tmp_path) == before
+
+
+def test_the_sidecar_is_never_written_onto_a_transcript_the_library_knows(reel_media, tmp_path):
+    transcript = tmp_path / "lecture.srt"
+    transcript.write_text("1\n00:00:00,000 --> 00:00:01,000\nmine\n", encoding="utf-8")
+    before = folder_state(tmp_path)
+    job = ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "lecture.mp4", ReelOptions(sidecar="srt"),
+                  transcript=TRANSCRIPT, protected={transcript: "a transcript in your library"}, force=True)
+    with pytest.raises(OutputIsProtected, match="lecture.srt: this is a transcript in your library"):
+        job.run()
+    assert folder_state(tmp_path) == before   # not the reel either
+
+
+def test_an_existing_reel_or_sidecar_is_replaced_only_when_asked(reel_media, tmp_path):
+    out = tmp_path / "reel.mp4"
+    sidecar = tmp_path / "reel.vtt"
+    sidecar.write_text("old sidecar", encoding="utf-8")
+
+    def job(**extra):
+        return ReelJob(reel_media.video, [Cut(0, 500, "x")], out, ReelOptions(sidecar="vtt"),
+                       transcript=TRANSCRIPT, **extra)
+
+    with pytest.raises(OutputExists, match="reel.vtt"):
+        job().run()
+    assert folder_state(tmp_path) == {"reel.vtt": b"old sidecar"}   # the reel was not made either
+    job(force=True).run()
+    assert probe(out).has_video and sidecar.read_text(encoding="utf-8").startswith("WEBVTT")
+    with pytest.raises(OutputExists, match="reel.mp4"):
+        job().run()
+
+
+def test_a_failed_reel_leaves_the_old_files_whole(reel_media, tmp_path):
+    out = tmp_path / "reel.mp4"
+    out.write_bytes(b"old reel")
+    out.with_suffix(".srt").write_bytes(b"old sidecar")
+    before = folder_state(tmp_path)
+    with pytest.raises(ReelError, match="nonsense"):
+        ReelJob(reel_media.video, [Cut(0, 1000, "x")], out, ReelOptions(preset="nonsense", sidecar="srt"),
+                transcript=TRANSCRIPT, force=True).run()
+    assert folder_state(tmp_path) == before
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 300 KB tmpfs: a reel does not fit on it."""
+    folder = tmp_path / "small disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_is_named_first(reel_media, small_disk):
+    out = small_disk / "reel.mp4"
+    with pytest.raises(ReelError) as caught:
+        ReelJob(reel_media.video, [Cut(0, 30_000, "all")], out, ReelOptions(crf=0, sidecar="srt"),
+                transcript=TRANSCRIPT).run()
+    first, *details = str(caught.value).splitlines()
+    assert first.startswith("no space left on device") and str(small_disk) in first
+    assert any("No space left on device" in line for line in details)   # ffmpeg's words after
+    assert list(small_disk.iterdir()) == []
 
 
 # ----- title cards: the note drawn as written, inside the frame -------------------------
