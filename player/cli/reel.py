@@ -157,7 +157,8 @@ def run(argv: list[str]) -> int:
                   ReelOptions(mode=args.mode, chapters=args.chapters, captions=args.captions,
                               title_cards=args.title_cards, sidecar=args.sidecar,
                               title=f"{lecture.title}: highlights"),
-                  transcript=transcript, on_progress=progress, highlights={h.id: h for h in highlights})
+                  transcript=transcript, on_progress=progress, highlights={h.id: h for h in highlights},
+                  force=args.force)
     with _cancelled_by_signals(job) as received:
         try:
             result = job.run()
