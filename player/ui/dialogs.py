@@ -7,6 +7,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from player.ui.plain_dialogs import shown_menu_text
+
 # Keys handled by a widget rather than an action, listed so Help shows everything.
 EXTRA_SHORTCUTS = (
     ("Transcript", "Previous / next line (transcript focused)", "Up / Down"),
@@ -21,7 +23,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        rows = [(a.property("group") or "", a.text().replace("&", "").rstrip("…"),
+        rows = [(a.property("group") or "", shown_menu_text(a.text()).rstrip("…"),
                  " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in a.shortcuts()))
                 for a in actions if a.shortcuts()]
         rows += list(EXTRA_SHORTCUTS)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLineEdit, QMenu, QTreeWi
 from player.core.library import Highlight
 from player.core.timecode import format_clock
 from player.ui.annotations import COLOR_NAMES, HIGHLIGHT_COLORS
+from player.ui.plain_dialogs import menu_text, plain_to_rich
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 START_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -120,7 +121,7 @@ class HighlightsPanel(QWidget):
             item.setData(0, ID_ROLE, highlight.id)
             item.setData(0, START_ROLE, highlight.start_ms)
             item.setBackground(1, QBrush(HIGHLIGHT_COLORS[highlight.color]))
-            item.setToolTip(3, highlight.note or "")
+            item.setToolTip(3, plain_to_rich(highlight.note or ""))  # a note is shown, never rendered
             self.tree.addTopLevelItem(item)
         self.tree.setSortingEnabled(True)
 
@@ -129,7 +130,7 @@ class HighlightsPanel(QWidget):
         menu = QMenu(self)
         colors = menu.addMenu("Colour")
         for color, meaning in self.color_meanings.items():
-            action = colors.addAction(f"{color}  {meaning.replace('&', '&&')}")  # no mnemonic
+            action = colors.addAction(f"{color}  {menu_text(meaning)}")
             action.triggered.connect(lambda _checked=False, c=color: self.color_requested.emit(highlight_id, c))
         menu.addAction("Note…").triggered.connect(lambda: self.edit_note_requested.emit(highlight_id))
         menu.addAction("Add a tag…").triggered.connect(lambda: self.tag_requested.emit(highlight_id))

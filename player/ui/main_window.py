@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from player import __version__
@@ -32,6 +32,7 @@ from player.ui.reel_dialog import ReelDialog
 from player.ui.tag_manager import TagManagerDialog
 from player.ui.jobs import LongJob, ShortJob, cancel_long_jobs, wait_for_long_jobs
 from player.ui.notes_panel import NotesPanel
+from player.ui.plain_dialogs import ask_item, menu_text, plain_to_rich
 from player.ui.sync import PlaybackSync
 from player.ui.transcript_view import TranscriptView
 from player.ui.transport import SPEEDS, TransportBar
@@ -328,10 +329,11 @@ class MainWindow(QMainWindow):
                                       ("redo", undo_stack.canRedoChanged, undo_stack.canRedo)):
             self.actions_by_name[name].setEnabled(can())
             can_signal.connect(self.actions_by_name[name].setEnabled)
+        # A step's text can hold a tag name: its "&" is not a mnemonic.
         undo_stack.undoTextChanged.connect(lambda text: self.actions_by_name["undo"].setText(
-            f"&Undo {text}" if text else "&Undo"))
+            f"&Undo {menu_text(text)}" if text else "&Undo"))
         undo_stack.redoTextChanged.connect(lambda text: self.actions_by_name["redo"].setText(
-            f"&Redo {text}" if text else "&Redo"))
+            f"&Redo {menu_text(text)}" if text else "&Redo"))
         # Where the learner is, saved every few seconds while playing and at each pause.
         self._position_timer = QTimer(self, interval=5000)
         self._position_timer.timeout.connect(self._save_position)
@@ -502,13 +504,12 @@ class MainWindow(QMainWindow):
         labels = [f"{label} ({choice_id})" if label and label != choice_id else choice_id
                   for choice_id, label in choice.choices]
         what = "video" if choice.kind == "video_id" else choice.kind
-        picked, ok = QInputDialog.getItem(self, f"Choose a {what}",
-                                          f"{Path(path).name} holds {len(labels)} {what}s. Open which one?",
-                                          labels, 0, False)
-        if not ok:
+        picked = ask_item(self, f"Choose a {what}", f"{Path(path).name} holds {len(labels)} {what}s. Open which one?",
+                          labels)
+        if picked is None:
             self.transcript_status.setText("No transcript chosen.")
             return
-        chosen_id = choice.choices[labels.index(picked)][0]
+        chosen_id = choice.choices[picked][0]
         self.open_transcript(path, LoadOptions(**{choice.kind: chosen_id}))
 
     def _show_error(self, title: str, message: str) -> None:
@@ -558,8 +559,8 @@ class MainWindow(QMainWindow):
         if not recent:
             self.recent_menu.addAction("No recent lectures").setEnabled(False)
         for path in recent:
-            act = self.recent_menu.addAction(Path(path).name)
-            act.setToolTip(path)
+            act = self.recent_menu.addAction(menu_text(Path(path).name))
+            act.setToolTip(plain_to_rich(path))
             act.setEnabled(os.path.exists(path))
             act.triggered.connect(lambda _checked=False, p=path: self.open_media(p))
 
@@ -694,7 +695,7 @@ class MainWindow(QMainWindow):
     def _show_color_meanings(self, meanings: dict) -> None:
         for color, meaning in meanings.items():
             # "&" would mark a keyboard mnemonic in a menu: double it to show it.
-            self.actions_by_name[f"color_{color}"].setText(f"Highlight: {meaning.replace('&', '&&')}")
+            self.actions_by_name[f"color_{color}"].setText(f"Highlight: {menu_text(meaning)}")
 
     def _on_highlights_changed(self, highlights: list) -> None:
         self.transcript_view.set_highlights([(h.start_ms, h.end_ms, h.color, highlight_label(h)) for h in highlights])

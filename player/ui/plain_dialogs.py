@@ -1,13 +1,36 @@
-"""Plain-text questions and read-only tables for the library's dialogs.
+"""The learner's text shown as text: plain-text questions, read-only tables, and rich
+text that shows a string exactly where Qt offers no plain-text switch (tooltips).
 
-Tag names, titles and notes are the learner's words, and a QMessageBox or QInputDialog
-label would otherwise guess rich text: every label here is plain text."""
+Tag names, titles, notes, file names and transcript lines are untrusted: a QMessageBox,
+QInputDialog label or tooltip would otherwise guess rich text and render markup in them."""
 
 from __future__ import annotations
+
+import html
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QInputDialog, QLabel, QMessageBox, QTableWidget,
                                QWidget)
+
+
+def plain_to_rich(text: str) -> str:
+    """Rich text that shows exactly `text`, for a tooltip (Qt renders a tooltip that looks
+    like markup as markup): escaped, and in a paragraph that keeps spaces and line breaks.
+    Qt.convertFromPlainText would lose tabs and blank lines."""
+    if not text:
+        return ""
+    return f'<p style="white-space:pre-wrap">{html.escape(text, quote=False)}</p>'
+
+
+def menu_text(text: str) -> str:
+    """`text` for a menu or action label, where "&" would mark a keyboard mnemonic."""
+    return text.replace("&", "&&")
+
+
+def shown_menu_text(label: str) -> str:
+    """What a menu label shows: mnemonic marks gone, "&&" back to "&"."""
+    return re.sub(r"&(&?)", r"\1", label)
 
 
 def setup_read_only_table(table: QTableWidget, headers: list[str]) -> None:

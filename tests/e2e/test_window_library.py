@@ -7,9 +7,13 @@ from __future__ import annotations
 import shutil
 
 from PySide6.QtCore import Qt
+from PySide6 import QtGui
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QInputDialog, QLabel
 
 from player.core.library import Library
-from tests.conftest import TONE_CUES, wait_playing, write_srt
+from player.ui.plain_dialogs import shown_menu_text
+from tests.conftest import SEEDS, TONE_CUES, ModalAnswer, wait_playing, write_srt
 
 
 def tone_lecture(tmp_path, tone_mp3):
@@ -69,3 +73,56 @@ def test_undo_after_the_lecture_was_removed_says_so_and_the_stack_goes_on(qtbot,
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     with Library.open(library_path) as library:
         assert [(h.start_ms, h.end_ms) for h in library.highlights()] == [(8_000, 10_000)]
+
+
+# ----- the learner's text is text ---------------------------------------------------------
+
+def shown(text: str, text_format=Qt.TextFormat.AutoText) -> str:
+    """What Qt shows for a label or tooltip string: rendered as rich text when it is
+    (or, for AutoText, when Qt.mightBeRichText guesses it is), else as it is."""
+    if text_format == Qt.TextFormat.PlainText or (text_format == Qt.TextFormat.AutoText
+                                                  and not QtGui.Qt.mightBeRichText(text)):
+        return text
+    document = QTextDocument()
+    document.setHtml(text)
+    return document.toPlainText()
+
+
+HOSTILE_NOTE = "<b>bold</b><img src=x>\n\tand  a second line & &amp;"
+
+
+def test_a_note_shows_literally_in_the_highlights_tooltip(qtbot, window, tmp_path, tone_mp3):
+    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    window.annotations.add_highlight(2_000, 4_000, 1)
+    window.annotations.set_note(window.annotations.highlights[0].id, HOSTILE_NOTE)
+    item = window.highlights_panel.tree.topLevelItem(0)
+    assert shown(item.toolTip(3)) == HOSTILE_NOTE
+
+
+def test_a_recent_file_shows_its_name_and_path_literally(qtbot, window, tmp_path):
+    folder = tmp_path / "<i>x<"
+    folder.mkdir()
+    odd = folder / "i> R&D <br>.mp4"     # the path reads ".../<i>x</i> R&D <br>.mp4"
+    odd.write_bytes(b"not really a video")
+    window.settings.setValue("recent_media", [str(odd)])
+    window._fill_recent_menu()
+    (act,) = window.recent_menu.actions()
+    assert shown(act.toolTip()) == str(odd) and "<i>x</i> R&D <br>.mp4" in str(odd)
+    assert shown_menu_text(act.text()) == odd.name
+
+
+def test_the_dataset_chooser_shows_the_file_name_literally(qtbot, window, tmp_path):
+    hostile = tmp_path / "<img src=x> & <b>two videos<br>.txt"
+    shutil.copy(SEEDS / "000_149b69cec48c81ff.txt", hostile)
+    labels = []
+
+    def answer(dialog):
+        labels.extend(shown(label.text(), label.textFormat()) for label in dialog.findChildren(QLabel)
+                      if label.text())
+        dialog.setTextValue(dialog.comboBoxItems()[1])
+        dialog.accept()
+
+    picker = ModalAnswer(QInputDialog, answer)
+    window.open_transcript(str(hostile))
+    qtbot.waitUntil(lambda: window.transcript is not None, timeout=10_000)
+    assert picker.dialogs and labels == [f"{hostile.name} holds 2 videos. Open which one?"]
