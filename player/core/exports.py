@@ -2,8 +2,9 @@
 just the highlighted lines, and an Anki deck with an audio clip per card. No Qt here.
 
 Every writer takes a `StudySet` (what `collect` read from the library) and returns text,
-except the Anki deck, which is bytes; `write_atomic` puts either in place so that a failed
-export leaves no partial file.
+except the Anki deck, which is bytes; the caller puts either in place with
+player.core.safe_files (check_output, write_atomic), so that a failed export leaves no
+partial file and never replaces one of the learner's.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
-import secrets
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
 from player.core.formats.writers import escape_markdown, moment_link, one_line, to_srt, to_vtt
-from player.core.library import Highlight, Lecture
+from player.core.library import MAX_TIME_MS, Highlight, Lecture
+from player.core import safe_files
 from player.core.processes import run_child
 from player.core.selection import select_highlights
 from player.core.timecode import format_clock
@@ -58,11 +58,23 @@ class StudySet:
     source_url: str | None = None       # where the lecture lives online, if known
     filters: tuple[str, ...] = field(default=())   # for messages: "tag exam", "colour 2"
 
+    def __post_init__(self) -> None:
+        # A time no lecture can reach ("277777777777:46:40", from a library made before the
+        # library bounded them) is never written: every export reads the times from here.
+        object.__setattr__(self, "highlights", [_within_bounds(h) for h in self.highlights])
+
     @property
     def web_url(self) -> str | None:
         """The source URL if it is a web address a reader may open (never javascript: etc.)."""
         url = (self.source_url or "").strip()
         return url if _WEB_URL.match(url) else None
+
+
+def _within_bounds(highlight: Highlight) -> Highlight:
+    start, end = (min(max(0, int(ms)), MAX_TIME_MS) for ms in (highlight.start_ms, highlight.end_ms))
+    if (start, end) == (highlight.start_ms, highlight.end_ms):
+        return highlight
+    return replace(highlight, start_ms=start, end_ms=end)
 
 
 def collect(library, lecture_id: int, *, tags: Iterable[str] = (), color: int | None = None,
@@ -270,9 +282,14 @@ def _anki_tag(tag: str) -> str:
     return html.escape("_".join(tag.split()), quote=True)
 
 
-def _clip_name(study: StudySet, highlight: Highlight) -> str:
+def _clip_name(study: StudySet, highlight: Highlight, end_ms: int) -> str:
     key = hashlib.sha256(study.lecture.fingerprint.encode()).hexdigest()[:12]
-    return f"transcript-player-{key}-{highlight.id}-{highlight.start_ms}-{highlight.end_ms}.mp3"
+    return f"transcript-player-{key}-{highlight.id}-{highlight.start_ms}-{end_ms}.mp3"
+
+
+def _no_audio_after_the_end(highlight: Highlight, duration_ms: int) -> str:
+    return (f'<div class="no-audio">No audio clip: this highlight starts at {format_clock(highlight.start_ms)}, '
+            f"after the end of the media ({format_clock(duration_ms)}).</div>")
 
 
 def clip_arguments(ffmpeg: str, media: str | Path, start_ms: int, end_ms: int, out: str | Path) -> list[str]:
@@ -283,22 +300,34 @@ def clip_arguments(ffmpeg: str, media: str | Path, start_ms: int, end_ms: int, o
             "-q:a", "5", str(out)]
 
 
-def _cut_clip(media: Path, highlight: Highlight, out: Path) -> None:
+def _media_duration_ms(media: Path) -> int | None:
+    """How long the media plays (None if ffmpeg cannot tell); ExportError without sound."""
+    from player.core.reel import ReelError, probe
+
+    try:
+        info = probe(media)
+    except ReelError as error:
+        raise ExportError(f"cannot cut the audio of {media}: {str(error).splitlines()[0]}") from None
+    if not info.has_audio:
+        raise ExportError(f"cannot cut the audio of {media}: it has no sound (export without audio)")
+    return info.duration_ms
+
+
+def _cut_clip(media: Path, start_ms: int, end_ms: int, out: Path) -> None:
     import imageio_ffmpeg
 
-    arguments = clip_arguments(imageio_ffmpeg.get_ffmpeg_exe(), media, highlight.start_ms,
-                               highlight.end_ms, out)
+    arguments = clip_arguments(imageio_ffmpeg.get_ffmpeg_exe(), media, start_ms, end_ms, out)
     try:
         done = run_child(arguments, capture_output=True, text=True, errors="replace", timeout=300)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ExportError(f"cannot cut the audio of {media}: {error}") from None
     if done.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
         why = (done.stderr.strip().splitlines() or ["no audio was written"])[-1]
-        raise ExportError(f"cannot cut the audio of {media} at {format_clock(highlight.start_ms)}: {why}")
+        raise ExportError(f"cannot cut the audio of {media} at {format_clock(start_ms)}: {why}")
 
 
 _CARD_CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: left; }
-.text { margin: 0.6em 0; } .time { color: #777; font-size: 14px; }"""
+.text { margin: 0.6em 0; } .time { color: #777; font-size: 14px; } .no-audio { color: #777; font-style: italic; }"""
 
 
 def _model():
@@ -319,7 +348,8 @@ def _model():
 
 def to_apkg(study: StudySet, *, audio: bool = True) -> bytes:
     """An Anki package: one card per highlight, with an MP3 clip of the moment when `audio`.
-    Raises ExportError when the media cannot be read or cut."""
+    A clip stops at the end of the media; a highlight that starts after it gets a card that
+    says so instead of a clip. Raises ExportError when the media cannot be read or cut."""
     import genanki
 
     media = Path(study.lecture.path)
@@ -329,13 +359,17 @@ def to_apkg(study: StudySet, *, audio: bool = True) -> bytes:
     deck = genanki.Deck(_stable_id("deck", study.lecture.fingerprint),
                         "Transcript Player::" + title.replace("::", ":"))
     model = _model()
+    duration_ms = _media_duration_ms(media) if audio else None
     with tempfile.TemporaryDirectory(prefix="transcript-player-anki-") as folder:
         clips = []
         for highlight in study.highlights:
             sound = ""
-            if audio:
-                clip = Path(folder) / _clip_name(study, highlight)
-                _cut_clip(media, highlight, clip)
+            end_ms = min(highlight.end_ms, duration_ms) if duration_ms is not None else highlight.end_ms
+            if audio and end_ms <= highlight.start_ms:
+                sound = _no_audio_after_the_end(highlight, duration_ms)
+            elif audio:
+                clip = Path(folder) / _clip_name(study, highlight, end_ms)
+                _cut_clip(media, highlight.start_ms, end_ms, clip)
                 clips.append(str(clip))
                 sound = f"[sound:{clip.name}]"
             time = f"{format_clock(highlight.start_ms)}–{format_clock(highlight.end_ms)}"
@@ -372,22 +406,5 @@ def export(study: StudySet, format: str, *, audio: bool = True) -> bytes:
     return text.encode("utf-8-sig" if format == "csv" else "utf-8")
 
 
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path`, then rename it into place: a failure
-    leaves no partial file. Raises OSError when the folder cannot be written."""
-    path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(21, "is a folder", str(path))
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    # os.open with 0o666 lets the umask decide the mode, as for any file the user writes.
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+# The window still imports it from here; player.core.safe_files is where it lives.
+write_atomic = safe_files.write_atomic

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from player.core import exports
-from player.core.exports import (CSV_COLUMNS, ExportError, NothingToExport, collect, export,
-                                 write_atomic)
+from player.core.exports import CSV_COLUMNS, ExportError, NothingToExport, collect, export
 from player.core.formats import load
 from player.core.library import Library
+from player.core.safe_files import write_atomic
 from player.core.transcript import Segment, Transcript
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "exports"
@@ -267,12 +267,41 @@ def test_anki_reports_media_without_audio(library, tmp_path, not_media):
         export(collect(library, lecture.id), "apkg")
 
 
-def test_write_atomic_leaves_nothing_behind_on_failure(tmp_path):
-    with pytest.raises(OSError):
-        write_atomic(tmp_path / "missing" / "out.md", b"x")
-    with pytest.raises(OSError):
-        write_atomic(tmp_path, b"x")
-    out = write_atomic(tmp_path / "out.md", b"first")
-    write_atomic(out, b"second")
-    assert out.read_bytes() == b"second"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]
+def test_write_atomic_is_the_safe_files_one():
+    assert exports.write_atomic is write_atomic
+
+
+def test_anki_clips_stop_at_the_end_of_the_media(library, tone_mp3, tmp_path):
+    from player.core.reel import probe
+
+    lecture = library.import_lecture(tone_mp3, _transcript())   # the tone plays 20 s
+    library.add_highlight(lecture.id, 1000, 2000, 1, [], "inside")
+    library.add_highlight(lecture.id, 19_000, 25_000, 1, [], "runs past the end")
+    library.add_highlight(lecture.id, 30_000, 31_000, 1, [], "wholly after the end")
+    archive, media, notes, _decks, _models = _open_apkg(export(collect(library, lecture.id), "apkg"), tmp_path)
+    assert len(notes) == 3 and len(media) == 2          # no clip for the highlight after the end
+    lengths = {}
+    for index, name in media.items():
+        clip = tmp_path / name
+        clip.write_bytes(archive.read(index))
+        lengths[name.rsplit("-", 3)[-2]] = probe(clip).duration_ms
+    assert 900 <= lengths["1000"] <= 1200
+    assert 700 <= lengths["19000"] <= 1200                # cut at 20 s, not an empty or 6 s clip
+    audio = {flds.split("\x1f")[0]: flds.split("\x1f")[2] for _g, _t, flds in notes}
+    assert "[sound:" not in audio["wholly after the end"]
+    assert "No audio clip" in audio["wholly after the end"] and "after the end of the media (0:20)" in \
+        audio["wholly after the end"]
+
+
+def test_exported_times_never_exceed_the_longest_lecture(library, lecture):
+    from player.core.library import MAX_TIME_MS
+
+    study = collect(library, lecture.id)
+    # A library made before highlights were bounded may hold such times.
+    absurd = replace(study, highlights=[replace(study.highlights[0], start_ms=10**15 - 1000, end_ms=10**15)]
+                     + study.highlights[1:])
+    for format in ("md", "csv", "json", "srt", "vtt"):
+        written = export(absurd, format).decode("utf-8-sig")
+        assert "277777777777" not in written and "27777777" not in written, format
+    first = json.loads(export(absurd, "json"))[0]
+    assert first["end"] == MAX_TIME_MS / 1000 and first["start_clock"] == "1000:00:00"
