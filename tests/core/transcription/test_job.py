@@ -1,0 +1,239 @@
+"""The real model (the shipped tiny.en) in its worker process, on real speech."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from player.core.transcription import (
+    ModelNotInstalled,
+    TranscriptionCancelled,
+    TranscriptionError,
+    TranscriptionJob,
+    TranscriptionOptions,
+)
+from player.core.transcription.accuracy import word_error_rate
+from tests.core.transcription.conftest import CLIP_TEXT, LECTURE
+
+
+class Recorder:
+    """Every callback in the order it came."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    def segment(self, segment) -> None:
+        self.events.append(("segment", segment))
+
+    def progress(self, progress) -> None:
+        self.events.append(("progress", progress))
+
+    def language(self, code, probability) -> None:
+        self.events.append(("language", (code, probability)))
+
+    def of(self, kind: str) -> list:
+        return [value for event, value in self.events if event == kind]
+
+    def job(self, media, **kwargs) -> TranscriptionJob:
+        return TranscriptionJob(media, on_segment=self.segment, on_progress=self.progress,
+                                on_language=self.language, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def full_run(speech_clip):
+    recorder = Recorder()
+    result = recorder.job(speech_clip).run()
+    return recorder, result
+
+
+def test_the_words_heard_are_the_words_spoken(full_run):
+    recorder, result = full_run
+    text = " ".join(segment.text for segment in result.segments)
+    assert word_error_rate(CLIP_TEXT, text) <= 0.15, text
+    assert [segment.text for segment in recorder.of("segment")] == [segment.text for segment in result.segments]
+    assert result.model.name == "tiny.en"
+    assert result.language == "en"
+    assert result.end_s == pytest.approx(result.duration_s, abs=0.1)
+    assert result.peak_rss_mb > 0
+
+
+def test_segments_stream_in_order_with_words_inside_them(full_run):
+    recorder, result = full_run
+    segments = result.segments
+    assert len(segments) >= 2   # one sentence a line: "Hello, welcome..." then "Today..."
+    starts = [segment.start_ms for segment in segments]
+    assert starts == sorted(starts)
+    for before, after in zip(segments, segments[1:]):
+        assert before.end_ms <= after.start_ms
+    for segment in segments:
+        assert segment.start_ms < segment.end_ms
+        assert segment.words, segment
+        assert segment.words[0].start_ms == segment.start_ms and segment.words[-1].end_ms == segment.end_ms
+        for word in segment.words:
+            assert segment.start_ms <= word.start_ms <= word.end_ms <= segment.end_ms
+            assert 0.0 <= word.probability <= 1.0
+        assert segment.avg_logprob < 0 and 0.0 <= segment.no_speech_prob <= 1.0
+        assert segment.to_segment().words[0].text == segment.words[0].text
+
+
+def test_language_comes_first_and_progress_grows_to_the_end(full_run):
+    recorder, result = full_run
+    kinds = [kind for kind, _ in recorder.events]
+    assert kinds.index("language") < kinds.index("segment")
+    assert recorder.of("language") == [("en", pytest.approx(1.0, abs=0.05))]
+    seconds = [progress.seconds for progress in recorder.of("progress")]
+    assert seconds == sorted(seconds)
+    last = recorder.of("progress")[-1]
+    assert last.fraction == 1.0 and last.seconds_left == 0.0
+    # Each segment is announced before the progress that passes its end.
+    for index, (kind, value) in enumerate(recorder.events):
+        if kind == "progress" and value.seconds > 0:
+            assert all(segment.end_ms <= value.seconds * 1000 + 1 for segment in
+                       [v for k, v in recorder.events[:index] if k == "segment"])
+
+
+def test_resume_from_a_segment_end_gives_only_what_follows(full_run, speech_clip):
+    _, first = full_run
+    resume_at = first.segments[0].end_ms / 1000
+    recorder = Recorder()
+    result = recorder.job(speech_clip, start_at_s=resume_at).run()
+    assert result.segments, "nothing transcribed after the resume point"
+    assert all(segment.start_ms >= first.segments[0].end_ms for segment in result.segments)
+    resumed = " ".join(segment.text for segment in result.segments)
+    rest = " ".join(segment.text for segment in first.segments[1:])
+    assert "hello" not in resumed.lower()
+    assert word_error_rate(rest, resumed) <= 0.2, (rest, resumed)
+    assert recorder.of("progress")[0].seconds == pytest.approx(resume_at)
+
+
+def test_a_chosen_language_is_used_and_not_detected(speech_clip):
+    recorder = Recorder()
+    options = TranscriptionOptions(language="en", vad=False, word_timestamps=False, split_sentences=False)
+    result = recorder.job(speech_clip, options=options, start_at_s=8.0).run()
+    assert recorder.of("language") == [("en", 1.0)]
+    assert result.segments and all(not segment.words for segment in result.segments)
+    assert "processing" in " ".join(segment.text for segment in result.segments).lower()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _ffmpeg_decoding(media: Path) -> list[int]:
+    """Processes whose command line names `media` (the worker's ffmpeg)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                arguments = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if str(media).encode() in arguments and any(b"ffmpeg" in part for part in arguments[:1]):
+                found.append(int(entry.name))
+    return found
+
+
+def _wait_until_gone(pids) -> list[int]:
+    for _ in range(200):   # a state poll, bounded: the kernel reaps asynchronously
+        alive = [pid for pid in pids if _alive(pid) and not _zombie(pid)]
+        if not alive:
+            return []
+        time.sleep(0.05)
+    return alive
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.fixture
+def lecture_copy(tmp_path) -> Path:
+    """The 85 s demo lecture under a unique name, so its ffmpeg can be found."""
+    path = tmp_path / "lecture copy.mp4"
+    path.write_bytes(LECTURE.read_bytes())
+    return path
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_cancel_stops_the_worker_and_its_ffmpeg(lecture_copy):
+    seen = {}
+
+    def on_segment(segment) -> None:
+        if not seen:
+            seen["worker"] = job.pid
+            seen["alive"] = _alive(job.pid)
+            seen["ffmpeg"] = _ffmpeg_decoding(lecture_copy)
+            job.cancel()
+
+    # Small windows: the worker is still decoding when the first segment arrives.
+    job = TranscriptionJob(lecture_copy, on_segment=on_segment, first_window_s=15, window_s=10)
+    with pytest.raises(TranscriptionCancelled) as raised:
+        job.run()
+    assert seen["alive"] and seen["ffmpeg"], seen
+    assert _wait_until_gone([seen["worker"], *seen["ffmpeg"]]) == []
+    assert str(lecture_copy) in str(raised.value)
+    assert job.pid is None
+
+
+def test_a_killed_worker_is_a_clear_error(lecture_copy):
+    def on_segment(segment) -> None:
+        os.kill(job.pid, signal.SIGKILL)   # as the kernel's out-of-memory killer would
+
+    job = TranscriptionJob(lecture_copy, on_segment=on_segment, first_window_s=15, window_s=10)
+    with pytest.raises(TranscriptionError) as raised:
+        job.run()
+    assert raised.value.kind == "crashed"
+    assert str(raised.value).startswith(f"{lecture_copy}: the transcriber stopped unexpectedly (signal 9")
+    assert not isinstance(raised.value, TranscriptionCancelled)
+
+
+def test_no_sound_track_is_a_clear_error(silent_video):
+    with pytest.raises(TranscriptionError) as raised:
+        TranscriptionJob(silent_video).run()
+    assert raised.value.kind == "no_audio"
+    assert str(raised.value) == f"{silent_video.absolute()}: there is no sound in it to transcribe"
+
+
+def test_a_file_that_is_not_media_is_a_clear_error(not_media):
+    with pytest.raises(TranscriptionError) as raised:
+        TranscriptionJob(not_media).run()
+    assert raised.value.kind == "media"
+    assert str(raised.value) == f"{not_media.absolute()}: not a video or audio file ffmpeg can read"
+
+
+def test_a_missing_media_file_is_refused_before_starting(tmp_path):
+    with pytest.raises(TranscriptionError) as raised:
+        TranscriptionJob(tmp_path / "gone.mp4").run()
+    assert raised.value.kind == "media" and "no such media file" in str(raised.value)
+
+
+def test_a_model_not_downloaded_is_refused_with_its_size(speech_clip, tmp_path):
+    with pytest.raises(ModelNotInstalled) as raised:
+        TranscriptionJob(speech_clip, "small", models_folder=tmp_path).run()
+    assert str(raised.value) == "the model 'small' is not downloaded yet (about 488 MB)"
+    assert raised.value.kind == "model"
+
+
+def test_a_model_folder_the_worker_cannot_load_is_a_clear_error(speech_clip, tmp_path, shipped_model):
+    broken = tmp_path / "broken model"
+    broken.mkdir()
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (broken / name).write_bytes((shipped_model / name).read_bytes())
+    # A real header, then nothing: passes the folder check, fails in CTranslate2.
+    with (shipped_model / "model.bin").open("rb") as whole:
+        (broken / "model.bin").write_bytes(whole.read(4096))
+    with pytest.raises(TranscriptionError) as raised:
+        TranscriptionJob(speech_clip, broken).run()
+    assert raised.value.kind == "model"
+    assert str(raised.value).startswith(f"{broken}: cannot load the model (")
