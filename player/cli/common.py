@@ -187,14 +187,20 @@ def force_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
 
-def check_outputs(outputs, library, media: str | Path, force: bool) -> list[Path]:
-    """Each path to write, checked before any work: never the lecture's media or a file the
-    library owns (even with --force), an existing file only with --force. OutputRefused if not."""
-    from player.core.safe_files import check_output
-
+def protected_files(library, media: str | Path) -> dict[Path, str]:
+    """The files a command never writes, each with what it is: the lecture's media and
+    everything the library owns (itself, every lecture, every transcript it read)."""
     protected = {Path(media): "the lecture's media"}
     for path, what in library.owned_paths().items():
         protected.setdefault(path, what)
+    return protected
+
+
+def check_outputs(outputs, protected: dict[Path, str], force: bool) -> list[Path]:
+    """Each path to write, checked before any work: never a protected file (even with
+    --force), an existing file only with --force. OutputRefused if not."""
+    from player.core.safe_files import check_output
+
     return [check_output(path, protected=protected, force=force) for path in outputs]
 
 

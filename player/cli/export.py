@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from player.cli.common import (PROG, Failed, OneLineParser, check_outputs, color, force_option,
-                               lecture_for, library_option, open_library)
+                               lecture_for, library_option, open_library, protected_files)
 
 
 def _parser() -> OneLineParser:
@@ -62,7 +62,7 @@ def run(argv: list[str]) -> int:
     if export_format is None:
         raise Failed(f"cannot tell the format from {out.name!r}: give --format (one of {', '.join(EXTENSIONS)})")
     with open_library(args) as library:
-        (out,) = check_outputs([out], library, args.media, args.force)
+        (out,) = check_outputs([out], protected_files(library, args.media), args.force)
         lecture = lecture_for(library, args.media)
         study = collect(library, lecture.id, tags=args.tag, color=args.color, source_url=args.source_url)
         if not study.source_url:

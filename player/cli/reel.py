@@ -12,7 +12,7 @@ from pathlib import Path
 
 from player.cli.common import (PROG, Failed, OneLineParser, check_outputs, color, fail, force_option,
                                highlight_id, lecture_for, library_option, media_file, open_library,
-                               pad_seconds)
+                               pad_seconds, protected_files)
 
 REEL = f"{PROG} reel"
 # Ctrl-C, `kill`, a closed terminal: each stops ffmpeg and leaves nothing behind.
@@ -135,8 +135,10 @@ def run(argv: list[str]) -> int:
     output = Path(args.output)
     wanted = [output] + ([output.with_suffix("." + args.sidecar)] if args.sidecar else [])
     with open_library(args) as library:
-        # Before any work: never onto the learner's files, an existing file only with --force.
-        output, *_ = check_outputs(wanted, library, media, args.force)
+        # Before any work: never onto the learner's files, an existing file only with --force
+        # (the job checks again as it starts, with the same answer).
+        protected = protected_files(library, media)
+        output, *_ = check_outputs(wanted, protected, args.force)
         lecture = lecture_for(library, args.media)
         try:
             highlights = select_highlights(library, lecture.id, tags=args.tag, color=args.color,
@@ -158,7 +160,7 @@ def run(argv: list[str]) -> int:
                               title_cards=args.title_cards, sidecar=args.sidecar,
                               title=f"{lecture.title}: highlights"),
                   transcript=transcript, on_progress=progress, highlights={h.id: h for h in highlights},
-                  force=args.force)
+                  protected=protected, force=args.force)
     with _cancelled_by_signals(job) as received:
         try:
             result = job.run()
