@@ -161,17 +161,31 @@ def test_a_full_library_refuses_an_import_in_one_line(library_path, filled, tmp_
     _assert_intact(library_path, lecture, highlight)
 
 
+def _mount(*arguments: str) -> None:
+    done = subprocess.run(["mount", *arguments], capture_output=True) if shutil.which("mount") else None
+    if done is None or done.returncode != 0:
+        pytest.skip("mounting a small tmpfs is not permitted here (needs root on Linux)")
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A 400 KB file system (tmpfs), when this process may mount one (root on Linux)."""
     mount_point = tmp_path / "small disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount_point)],
-                             capture_output=True) if shutil.which("mount") else None
-    if mounted is None or mounted.returncode != 0:
-        pytest.skip("mounting a small tmpfs is not permitted here (needs root on Linux)")
+    _mount("-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount_point))
     yield mount_point
     subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def test_a_library_on_a_read_only_disk_is_named(small_disk, tmp_path):
+    library_path = small_disk / "library.sqlite"
+    with Library.open(library_path) as library:
+        lecture = library.import_lecture(make_media(tmp_path / "one.mp4", seed=1), sample_transcript())
+    _mount("-o", "remount,ro", str(small_disk))
+    with pytest.raises(LibraryError) as refused:
+        with Library.open(library_path) as library:
+            library.add_highlight(lecture.id, 0, 1000)
+    assert str(refused.value).startswith(f"{library_path}: it is on a read-only disk")
 
 
 def test_a_full_disk_refuses_an_import_and_keeps_the_library(small_disk, tmp_path):
