@@ -33,10 +33,12 @@ def format_clock(ms: int) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
-def format_timecode(ms: int, separator: str = ".") -> str:
-    """A full timecode, "HH:MM:SS.mmm" (SRT wants separator=",")."""
+def format_timecode(ms: int, separator: str = ".", *, fraction_digits: int = 3, hour_digits: int = 2) -> str:
+    """A full timecode, "HH:MM:SS.mmm" (SRT wants separator=","; ASS wants "H:MM:SS.cc",
+    fraction_digits=2 and hour_digits=1). A shorter fraction is cut, not rounded."""
     ms = max(0, int(ms))
     hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
+    fraction = f"{millis:03d}"[:fraction_digits]
+    return f"{hours:0{hour_digits}d}:{minutes:02d}:{seconds:02d}{separator}{fraction}"

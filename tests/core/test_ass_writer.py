@@ -39,7 +39,7 @@ def test_the_file_has_one_dialogue_per_spoken_line_in_centiseconds():
     assert "PlayResX: 640\nPlayResY: 360\n" in ass
     dialogues = [line for line in ass.splitlines() if line.startswith("Dialogue:")]
     assert dialogues == [
-        "Dialogue: 0,0:00:01.23,0:00:05.68,Default,,0,0,0,,Price < \\{USD\\}",
-        f"Dialogue: 0,1:00:00.00,1:00:01.01,Default,,0,0,0,,x\\{WORD_JOINER}N",
+        "Dialogue: 0,0:00:01.23,0:00:05.67,Default,,0,0,0,,Price < \\{USD\\}",
+        f"Dialogue: 0,1:00:00.00,1:00:01.00,Default,,0,0,0,,x\\{WORD_JOINER}N",
     ]
     assert "&lt;" not in ass and "&#123;" not in ass

@@ -27,3 +27,9 @@ def test_format_round_trip():
     assert format_clock(65_000) == "1:05"
     assert format_clock(3_723_000) == "1:02:03"
     assert format_clock(-5) == "0:00"
+
+
+def test_format_timecode_for_ass():
+    assert format_timecode(3_723_456, fraction_digits=2, hour_digits=1) == "1:02:03.45"
+    assert format_timecode(5_999, fraction_digits=2, hour_digits=1) == "0:00:05.99"
+    assert format_timecode(36_000_000, fraction_digits=2, hour_digits=1) == "10:00:00.00"

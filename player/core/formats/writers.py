@@ -96,14 +96,6 @@ def escape_ass_text(text: str) -> str:
     return text.replace("{", "\\{").replace("}", "\\}")
 
 
-def _ass_time(ms: int) -> str:
-    centiseconds = (max(0, int(ms)) + 5) // 10
-    seconds, cs = divmod(centiseconds, 100)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{cs:02d}"
-
-
 def to_ass(transcript: Transcript, width: int, height: int) -> str:
     """Captions for a width x height picture: white with a dark outline, bottom centre,
     each segment's text drawn exactly as written (escape_ass_text)."""
@@ -124,8 +116,9 @@ def to_ass(transcript: Transcript, width: int, height: int) -> str:
         "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
     ]
     for segment, text in _spoken(transcript):
-        lines.append(f"Dialogue: 0,{_ass_time(segment.start_ms)},{_ass_time(segment.end_ms)},Default,,0,0,0,,"
-                     f"{escape_ass_text(text)}")
+        start, end = (format_timecode(ms, fraction_digits=2, hour_digits=1)
+                      for ms in (segment.start_ms, segment.end_ms))
+        lines.append(f"Dialogue: 0,{start},{end},Default,,0,0,0,,{escape_ass_text(text)}")
     return "\n".join(lines) + "\n"
 
 
