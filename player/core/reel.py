@@ -652,13 +652,19 @@ class ReelJob:
         reader = threading.Thread(target=drain, daemon=True)
         reader.start()
         whole_ms = max(1, whole_ms)
-        for line in process.stdout:
-            ms = _progress_ms(line)
-            if ms is not None:
-                self._report((base_ms + min(ms, step_ms)) / whole_ms)
-        code = process.wait()
-        reader.join(timeout=5)
-        self._process = None
+        try:
+            for line in process.stdout:
+                ms = _progress_ms(line)
+                if ms is not None:
+                    self._report((base_ms + min(ms, step_ms)) / whole_ms)
+            code = process.wait()
+        except BaseException:   # a progress callback that raised, Ctrl-C: ffmpeg stops too
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            reader.join(timeout=5)
+            self._process = None
         self._check_cancel()
         if code != 0:
             tail = "\n".join(stderr_tail) or f"exit status {code}"

@@ -592,3 +592,20 @@ def test_the_word_joiner_after_a_backslash_draws_nothing(tmp_path):
     assert escape_ass_text(r"x\y") != r"x\y"
     assert render_ass_event(escape_ass_text(r"x\y"), tmp_path)[2] == render_ass_event(r"x\y", tmp_path)[2]
     assert render_ass_event(escape_ass_text("a{b}c"), tmp_path)[2] != render_ass_event("abc", tmp_path)[2]
+
+
+def test_a_progress_callback_that_raises_stops_ffmpeg_and_leaves_nothing(reel_media, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    processes = []
+
+    def broken(fraction, left):
+        processes.append(job._process)
+        raise RuntimeError("the progress bar is gone")
+
+    job = ReelJob(reel_media.video, [Cut(0, 20_000, "x")], out_dir / "reel.mp4", ReelOptions(preset="veryslow"),
+                  on_progress=broken)
+    with pytest.raises(RuntimeError, match="progress bar"):
+        job.run()
+    assert processes and processes[0].returncode is not None   # ffmpeg was ended and reaped
+    assert list(out_dir.iterdir()) == []
