@@ -47,5 +47,5 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
         window.open_transcript(transcript)
     if window.annotations.open_error:
         # After the lecture is open: the learner can still watch while deciding.
-        QTimer.singleShot(0, window.offer_another_library)
+        QTimer.singleShot(0, window.library_actions.offer_another_library)
     return app.exec()

@@ -187,6 +187,11 @@ class LectureAnnotations(QObject):
         return True
 
     @property
+    def library_path(self) -> Path | None:
+        """The library file in use, or the one that could not be opened."""
+        return self._library_path
+
+    @property
     def available(self) -> bool:
         return self.library is not None
 

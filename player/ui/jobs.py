@@ -53,6 +53,10 @@ def wait_for_long_jobs(timeout_ms: int) -> bool:
     return long_pool().waitForDone(timeout_ms)
 
 
+class JobCancelled(Exception):
+    """Raised by work that noticed its cancel (`JobControl.raise_if_cancelled`)."""
+
+
 class JobControl:
     """What a long job's work is given: `report` progress, and learn of a cancel either
     by polling (`cancelled`, or the `cancel_event` to hand to code that takes an Event)
@@ -67,6 +71,11 @@ class JobControl:
     @property
     def cancelled(self) -> bool:
         return self.cancel_event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        """For work with natural stopping points: end here if a cancel was asked."""
+        if self.cancel_event.is_set():
+            raise JobCancelled("cancelled")
 
     def report(self, progress: Any) -> None:
         """Hand `progress` (any value) to the job's `progress` signal."""

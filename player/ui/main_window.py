@@ -13,9 +13,6 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QM
 
 from player import __version__
 from player.core.formats import ChoiceNeeded, LoadOptions, TranscriptError, load
-from player.core.exports import collect, export, write_atomic
-from player.core.formats.writers import WRITERS
-from player.core.library import Library
 from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
 from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_notes
 from player.core.timecode import format_clock
@@ -26,11 +23,8 @@ from player.ui.annotations import COLOR_NAMES, LectureAnnotations
 from player.ui.dialogs import ShortcutsDialog
 from player.ui.find_bar import FindBar
 from player.ui.highlights_panel import HighlightsPanel
-from player.ui.library_search import LibrarySearchDialog
-from player.ui.library_window import LibraryWindow
-from player.ui.reel_dialog import ReelDialog
-from player.ui.tag_manager import TagManagerDialog
-from player.ui.jobs import LongJob, ShortJob, cancel_long_jobs, wait_for_long_jobs
+from player.ui.jobs import ShortJob, cancel_long_jobs, wait_for_long_jobs
+from player.ui.library_actions import LibraryActions, OpenFiles
 from player.ui.notes_panel import NotesPanel
 from player.ui.plain_dialogs import ask_item, menu_text, plain_to_rich
 from player.ui.sync import PlaybackSync
@@ -84,18 +78,23 @@ class MainWindow(QMainWindow):
         self.transcript: Transcript | None = None
         self.media_path: str | None = None
         self.transcript_path: str | None = None
+        self.notes_path: str | None = None
         self.sync = PlaybackSync(playback, self)
         self.notes: LectureNotes | None = None
         self.transcript_job = ShortJob(self)
         self.notes_job = ShortJob(self)
         self.linking_job = ShortJob(self)
-        self.export_job = LongJob(self)
         self._init_actions()
         self._init_ui()
         self.annotating = AnnotatingActions(
             self.annotations, self.transcript_view, self.highlights_panel, self.playback, self.settings,
             status=lambda message, ms: self.statusBar().showMessage(message, ms),
             seek=self.seek, seek_and_play=self.seek_and_play, dialog_parent=self)
+        self.library_actions = LibraryActions(
+            self.annotations, self.highlights_panel, self.playback,
+            open_files=lambda: OpenFiles(self.media_path, self.transcript_path, self.transcript, self.notes_path),
+            status=lambda message, ms: self.statusBar().showMessage(message, ms), show_error=self._show_error,
+            open_media=self.open_media, seek_and_play=self.seek_and_play, dialog_parent=self)
         self._init_menus()
         self._connect_signals()
         self.setAcceptDrops(True)
@@ -131,9 +130,12 @@ class MainWindow(QMainWindow):
         action("open_media", "Open &media…", ["Ctrl+O"], self.choose_media, SP.SP_DialogOpenButton, group="File")
         action("open_transcript", "Open &transcript…", ["Ctrl+Shift+O"], self.choose_transcript, group="File")
         action("open_notes", "Open lecture &notes…", [], self.choose_notes, group="File")
-        action("export_transcript", "&Export transcript…", ["Ctrl+E"], self.export_transcript, group="File")
-        action("export_highlights", "Export &highlights…", ["Ctrl+Shift+E"], self.export_highlights, group="File")
-        action("export_reel", "Highlight &reel…", ["Ctrl+R"], self.export_reel, group="File")
+        action("export_transcript", "&Export transcript…", ["Ctrl+E"],
+               lambda: self.library_actions.export_transcript(), group="File")
+        action("export_highlights", "Export &highlights…", ["Ctrl+Shift+E"],
+               lambda: self.library_actions.export_highlights(), group="File")
+        action("export_reel", "Highlight &reel…", ["Ctrl+R"],
+               lambda: self.library_actions.export_reel(), group="File")
         action("quit", "&Quit", ["Ctrl+Q"], self.close, group="File")
         action("play", "Play", ["Space", "K"], self.playback.toggle_play, SP.SP_MediaPlay)
         action("back", "Back 5 s", ["Left"], lambda: self.step(-STEP_MS), SP.SP_MediaSeekBackward)
@@ -172,9 +174,12 @@ class MainWindow(QMainWindow):
         action("mark_in", "Mark in at the playhead", ["["], lambda: self.annotating.mark_in(), group="Annotate")
         action("mark_out", "Mark out and highlight", ["]"], lambda: self.annotating.mark_out(),
                group="Annotate")
-        action("search_library", "&Search all lectures…", ["Ctrl+Shift+F"], self.search_library, group="Library")
-        action("show_library", "&Lectures…", ["Ctrl+Shift+L"], self.show_library, group="Library")
-        action("manage_tags", "&Tags…", [], self.manage_tags, group="Library")
+        action("search_library", "&Search all lectures…", ["Ctrl+Shift+F"],
+               lambda: self.library_actions.search_library(), group="Library")
+        action("show_library", "&Lectures…", ["Ctrl+Shift+L"],
+               lambda: self.library_actions.show_library(), group="Library")
+        action("manage_tags", "&Tags…", [],
+               lambda: self.library_actions.manage_tags(), group="Library")
         action("undo", "&Undo", ["Ctrl+Z"], lambda: self.annotations.undo_stack.undo(), group="Annotate")
         action("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self.annotations.undo_stack.redo(),
                group="Annotate")
@@ -307,8 +312,6 @@ class MainWindow(QMainWindow):
         self.notes_job.finished.connect(self._on_notes_loaded)
         self.notes_job.failed.connect(lambda error: self._show_error("Cannot read the notes", str(error)))
         self.linking_job.finished.connect(self._on_notes_linked)
-        self.export_job.finished.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 8000))
-        self.export_job.failed.connect(lambda error: self._show_error("The export failed", str(error)))
         self.notes_panel.seek_requested.connect(self.seek_and_play)
         self.find_bar.query_changed.connect(self.find_in_transcript)
         self.find_bar.step_requested.connect(self.visit_match)
@@ -339,9 +342,12 @@ class MainWindow(QMainWindow):
         self._position_timer.timeout.connect(self._save_position)
 
     # --- opening ------------------------------------------------------------------
-    def open_media(self, path: str, transcript_path: str | None = None, autoplay: bool = True) -> None:
-        """Open a lecture; its transcript is the one given, or the one beside it."""
+    def open_media(self, path: str, transcript_path: str | None = None, autoplay: bool = True,
+                   start_ms: int | None = None) -> None:
+        """Open a lecture; its transcript is the one given, or the one beside it. It plays
+        from `start_ms` (a search hit) if given, else from where the learner left it."""
         self._save_position()  # of the lecture before
+        self._pending_seek_ms = start_ms
         self.media_path = os.path.abspath(path)
         self._remember_recent(self.media_path)
         self.playback.load(self.media_path)
@@ -362,6 +368,7 @@ class MainWindow(QMainWindow):
         self.transcript = None
         self.transcript_path = None
         self.notes = None
+        self.notes_path = None
         for job in (self.transcript_job, self.notes_job, self.linking_job):
             job.cancel()  # a read still under way belonged to the lecture before
         self.transcript_view.set_transcript(None)
@@ -376,6 +383,7 @@ class MainWindow(QMainWindow):
         self.transcript_job.start(lambda: load(path, options=options))
 
     def open_notes(self, path: str) -> None:
+        self.notes_path = os.path.abspath(path)
         self.notes_job.start(lambda: read_notes(path))
 
     def choose_notes(self) -> None:
@@ -393,81 +401,6 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open a transcript", self._last_folder(), TRANSCRIPT_FILTER)
         if path:
             self.open_transcript(path)
-
-    def export_transcript(self) -> None:
-        """Save the transcript as SubRip, WebVTT, plain text or Markdown."""
-        if self.transcript is None:
-            self.statusBar().showMessage("No transcript to export yet.", 4000)
-            return
-        filters = {"SubRip (*.srt)": "srt", "WebVTT (*.vtt)": "vtt", "Plain text (*.txt)": "txt",
-                   "Markdown with timestamps (*.md)": "md"}
-        stem = Path(self.media_path or self.transcript_path or "transcript").stem
-        suggestion = str(Path(self._last_folder()) / f"{stem}.srt")
-        path, chosen = QFileDialog.getSaveFileName(self, "Export the transcript", suggestion, ";;".join(filters))
-        if not path:
-            return
-        self.save_transcript(path, filters.get(chosen, "srt"))
-
-    def export_highlights(self) -> None:
-        """Study notes, tables, subtitles or an Anki deck of the highlights the Highlights
-        tab shows (its tag and colour filters apply)."""
-        if self.annotations.lecture is None or not self.annotations.highlights:
-            self.statusBar().showMessage("No highlights to export in this lecture yet.", 4000)
-            return
-        filters = {"Study notes, Markdown (*.md)": "md", "Anki deck (*.apkg)": "apkg", "CSV table (*.csv)": "csv",
-                   "JSON (*.json)": "json", "SubRip of the highlighted lines (*.srt)": "srt",
-                   "WebVTT of the highlighted lines (*.vtt)": "vtt"}
-        stem = Path(self.media_path or "lecture").stem
-        path, chosen = QFileDialog.getSaveFileName(self, "Export the highlights",
-                                                   str(Path(self._last_folder()) / f"{stem} highlights.md"),
-                                                   ";;".join(filters))
-        if path:
-            self.start_highlight_export(path, filters.get(chosen, "md"))
-
-    def export_reel(self) -> None:
-        """One video (or audio) of the highlighted moments, with chapters."""
-        highlights = self.annotations.highlights
-        if self.annotations.lecture is None or not highlights or not self.media_path:
-            self.statusBar().showMessage("No highlights to put in a reel yet.", 4000)
-            return
-        choices = {"All, in time order": list(highlights),
-                   "Shown in the Highlights tab, in its order": self.highlights_panel.shown_highlights()}
-        selected = self.highlights_panel.selected_highlights()
-        if selected:
-            choices["Selected in the Highlights tab"] = selected
-        audio_only = not self.playback.has_video and looks_audio_only(self.media_path)
-        dialog = ReelDialog(self.media_path, audio_only, choices, self.transcript, self.playback.duration_ms, self)
-        dialog.show()
-        self.reel_dialog = dialog
-
-    def start_highlight_export(self, path: str, kind: str) -> None:
-        if not Path(path).suffix:
-            path += f".{kind}"
-        panel = self.highlights_panel
-        tag, color = panel.tag_filter.currentData(), panel.color_filter.currentData()
-        library_path, lecture_id = self.annotations.library.path, self.annotations.lecture.id
-
-        def work() -> str:
-            # Its own connection in the worker: an Anki deck cuts an audio clip per card.
-            with Library.open(library_path, check_integrity=False) as library:
-                study = collect(library, lecture_id, tags=[tag] if tag else [], color=color)
-                write_atomic(path, export(study, kind))
-            return path
-
-        self.statusBar().showMessage(f"Exporting {Path(path).name}…")
-        self.export_job.start(lambda _control: work())
-
-    def save_transcript(self, path: str, kind: str) -> bool:
-        write, extension = WRITERS[kind]
-        if not Path(path).suffix:
-            path += extension
-        try:
-            Path(path).write_text(write(self.transcript), encoding="utf-8")
-        except OSError as error:
-            self._show_error("Cannot save the transcript", f"{path}: {error.strerror or error}")
-            return False
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
 
     def _last_folder(self) -> str:
         return str(Path(self.media_path).parent) if self.media_path else str(Path.home())
@@ -615,83 +548,6 @@ class MainWindow(QMainWindow):
         if self.playback.state in (PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.ENDED):
             self.annotations.save_position(self.playback.time_ms())
 
-    def offer_another_library(self) -> None:
-        """The library could not be opened: say why, and let the learner pick another file
-        (the damaged one is never overwritten)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "The library could not be opened",
-                          f"{self.annotations.open_error}\n\nYou can choose another library file, or go on "
-                          "without one (highlights are then not saved).", QMessageBox.StandardButton.NoButton, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        choose = box.addButton("Choose another library…", QMessageBox.ButtonRole.AcceptRole)
-        fresh = box.addButton("Keep it aside, start a new one", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Go on without", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is fresh:
-            self.start_new_library_in_place()
-        elif box.clickedButton() is choose:
-            path, _ = QFileDialog.getSaveFileName(self, "Library file", str(Path.home() / "lectures.sqlite"),
-                                                  "Library (*.sqlite *.db);;All files (*)",
-                                                  options=QFileDialog.Option.DontConfirmOverwrite)
-            if path:
-                self.switch_library(Path(path))
-
-    def start_new_library_in_place(self) -> bool:
-        """Rename the file that could not be opened and start a new library where it was."""
-        path = self.annotations._library_path
-        if not self.annotations.open_library(path, move_damaged_aside=True):
-            self.statusBar().showMessage(self.annotations.open_error, 8000)
-            return False
-        moved = self.annotations.library.moved_aside
-        self._show_error("A new library was started",
-                         f"The old file was kept, renamed to {moved}." if moved else f"Library: {path}")
-        if self.media_path:
-            self.annotations.open_lecture(self.media_path, self.transcript)
-        return True
-
-    def switch_library(self, path: Path) -> bool:
-        opened = self.annotations.open_library(path)
-        self.statusBar().showMessage(f"Library: {path}" if opened else self.annotations.open_error, 8000)
-        if opened and self.media_path:
-            self.annotations.open_lecture(self.media_path, self.transcript)
-        return opened
-
-    def show_library(self) -> None:
-        if not self.annotations.available:
-            self.statusBar().showMessage("No library is open.", 4000)
-            return
-        window = LibraryWindow(self.annotations.library, self)
-        window.open_requested.connect(self.open_media)
-        window.show()
-        self.library_window = window
-
-    def manage_tags(self) -> None:
-        if not self.annotations.available:
-            self.statusBar().showMessage("No library is open.", 4000)
-            return
-        dialog = TagManagerDialog(self.annotations, self)
-        dialog.show()
-        self.tag_manager = dialog
-
-    def search_library(self) -> None:
-        if not self.annotations.available:
-            self.statusBar().showMessage("No library is open.", 4000)
-            return
-        dialog = LibrarySearchDialog(self.annotations.library.path, self)
-        dialog.open_requested.connect(self.open_at)
-        dialog.show()
-        self.library_search_dialog = dialog
-
-    def open_at(self, media_path: str, ms: int) -> None:
-        """Play a lecture from a moment: seek now if it is open, else once it is."""
-        if self.media_path and os.path.abspath(media_path) == self.media_path:
-            self.seek_and_play(ms)
-        elif os.path.exists(media_path):
-            self._pending_seek_ms = ms
-            self.open_media(media_path)
-        else:
-            self._show_error("The lecture has moved", f"{media_path}: the file is not there any more. "
-                                                      "Library ▸ Lectures can relink it.")
-
     def _show_color_meanings(self, meanings: dict) -> None:
         for color, meaning in meanings.items():
             # "&" would mark a keyboard mnemonic in a menu: double it to show it.
@@ -809,6 +665,27 @@ class MainWindow(QMainWindow):
             self.open_transcript(transcripts[0])
         if notes:
             self.open_notes(notes[0])
+
+    # --- the library actions, as the window offered them before they moved out ---------
+    def switch_library(self, path: Path) -> bool:
+        return self.library_actions.switch_library(path)
+
+    def start_new_library_in_place(self) -> bool:
+        return self.library_actions.start_new_library_in_place()
+
+    def search_library(self) -> None:
+        self.library_actions.search_library()
+
+    def save_transcript(self, path: str, kind: str) -> bool:
+        return self.library_actions.save_transcript(path, kind)
+
+    def start_highlight_export(self, path: str, kind: str) -> bool:
+        return self.library_actions.start_highlight_export(path, kind)
+
+    library_window = property(lambda self: self.library_actions.library_window)
+    tag_manager = property(lambda self: self.library_actions.tag_manager)
+    library_search_dialog = property(lambda self: self.library_actions.library_search_dialog)
+    reel_dialog = property(lambda self: self.library_actions.reel_dialog)
 
     # --- closing ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:

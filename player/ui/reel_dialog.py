@@ -4,6 +4,7 @@ progress (with time left) and cancel at will; the work runs off the GUI thread."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
@@ -11,9 +12,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from player.core.reel import ReelError, ReelJob, ReelOptions, plan_cuts
+from player.core.safe_files import OutputRefused, check_output
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 from player.ui.jobs import JobControl, LongJob
+from player.ui.plain_dialogs import ask_yes_no
 
 MODE_HELP = ("<b>Accurate</b> re-encodes: cuts land exactly where the highlights are. "
              "<b>Fast</b> copies the streams: many times faster, but cuts snap to the nearest "
@@ -21,16 +24,23 @@ MODE_HELP = ("<b>Accurate</b> re-encodes: cuts land exactly where the highlights
 
 
 class ReelDialog(QDialog):
+    """Questions go through `confirm`, which tests replace with a plain function."""
+
     progress_changed = Signal(float, object)   # fraction done, seconds left (None until known)
 
     def __init__(self, media_path: str, audio_only: bool, highlights: dict[str, list], transcript: Transcript | None,
-                 duration_ms: int, parent: QWidget | None = None) -> None:
-        """`highlights` maps a choice ("All", "Shown in the Highlights tab", ...) to its highlights."""
+                 duration_ms: int, parent: QWidget | None = None, *,
+                 protected: Mapping[Path, str] | None = None) -> None:
+        """`highlights` maps a choice ("All", "Shown in the Highlights tab", ...) to its highlights;
+        `protected` are the learner's files the reel and its subtitles never replace."""
         super().__init__(parent)
         self.setWindowTitle("Highlight reel")
         self.setObjectName("reelDialog")
         self._media, self._transcript, self._duration_ms = media_path, transcript, duration_ms
         self._choices = highlights
+        self._protected = dict(protected or {})
+        self._confirmed_output: Path | None = None   # the name the save dialog asked to replace
+        self.confirm: Callable[[str, str], bool] = lambda title, text: ask_yes_no(self, title, text)
         self._job: ReelJob | None = None
         self.result_path: Path | None = None
 
@@ -112,6 +122,7 @@ class ReelDialog(QDialog):
                                               "Video (*.mp4);;Audio (*.m4a *.mp3);;All files (*)")
         if path:
             self.output.setText(path)
+            self._confirmed_output = Path(path).absolute()
 
     def start(self) -> None:
         label = self.which.currentData()
@@ -127,8 +138,10 @@ class ReelDialog(QDialog):
                               captions=self.captions.isChecked() and self.captions.isEnabled(),
                               title_cards=self.title_cards.isChecked() and self.title_cards.isEnabled(),
                               sidecar=self.sidecar.currentData())
+        if not self._may_write(Path(self.output.text()), options.sidecar):
+            return
         self._job = ReelJob(Path(self._media), cuts, Path(self.output.text()), options, transcript=self._transcript,
-                            highlights={h.id: h for h in chosen})
+                            highlights={h.id: h for h in chosen}, protected=self._protected, force=True)
         total = sum(cut.end_ms - cut.start_ms for cut in cuts)
         self.status.setText(f"{len(cuts)} cuts, {format_clock(total)} in all…")
         self.progress.setValue(0)
@@ -142,6 +155,35 @@ class ReelDialog(QDialog):
             return reel.run()
 
         self._runner.start(work)
+
+    def _may_write(self, output: Path, sidecar_kind: str | None) -> bool:
+        """Never one of the learner's own files; an existing file only when the learner
+        said so: the save dialog asked about the reel's name, but not about a name typed
+        in or suggested, nor about the subtitles beside it."""
+        output = output.expanduser().absolute()
+        targets = [output]
+        if sidecar_kind and self._transcript is not None:
+            targets.append(output.with_suffix(f".{sidecar_kind}"))   # where the reel puts them
+        for target in targets:
+            try:
+                check_output(target, protected={Path(self._media): "the lecture's media", **self._protected},
+                             force=True)
+            except OutputRefused as refusal:
+                self._refuse(refusal)
+                return False
+        for target in targets:
+            if target.exists() and target != self._confirmed_output and not self.confirm(
+                    "Replace the file?", f"{target} exists already. Replace it?"):
+                self.status.setText("Nothing was made.")
+                return False
+        return True
+
+    def _refuse(self, refusal: OutputRefused) -> None:
+        self.status.setText("Nothing was made: choose another name.")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Not saved", str(refusal), QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+        self.error_box = box
 
     def _on_progress(self, fraction: float, seconds_left) -> None:
         self.progress.setValue(int(fraction * 1000))
@@ -157,7 +199,7 @@ class ReelDialog(QDialog):
         self.cancel_button.setText("Close")
 
     def _on_failed(self, error: Exception) -> None:
-        message = str(error) if isinstance(error, ReelError) else f"{type(error).__name__}: {error}"
+        message = str(error) if isinstance(error, (ReelError, OutputRefused)) else f"{type(error).__name__}: {error}"
         self._job = None
         self.progress.hide()
         self.export_button.setEnabled(True)

@@ -9,7 +9,7 @@ import shutil
 from PySide6.QtCore import Qt
 from PySide6 import QtGui
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QInputDialog, QLabel
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox
 
 from player.core.library import Library
 from player.ui.plain_dialogs import shown_menu_text
@@ -126,3 +126,92 @@ def test_the_dataset_chooser_shows_the_file_name_literally(qtbot, window, tmp_pa
     window.open_transcript(str(hostile))
     qtbot.waitUntil(lambda: window.transcript is not None, timeout=10_000)
     assert picker.dialogs and labels == [f"{hostile.name} holds 2 videos. Open which one?"]
+
+
+# ----- saving never lands on the learner's files ------------------------------------------
+
+def take_message(qtbot) -> str:
+    """The text of the message box the window opened, which is then closed."""
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=5000)
+    box = QApplication.activeModalWidget()
+    text = box.text()
+    box.close()
+    return text
+
+
+def test_an_export_onto_the_lectures_own_files_is_refused(qtbot, window, tmp_path, tone_mp3, library_path):
+    media = tone_lecture(tmp_path, tone_mp3)
+    transcript = media.with_suffix(".srt")
+    open_lecture(qtbot, window, media)
+    window.annotations.add_highlight(2_000, 4_000, 1)
+    before = {path: path.read_bytes() for path in (media, transcript, library_path)}
+
+    assert not window.start_highlight_export(str(media), "md")
+    assert take_message(qtbot) == f"{media}: this is the lecture's media; it is never overwritten: choose another name"
+    assert not window.save_transcript(str(transcript), "srt")
+    assert take_message(qtbot).startswith(f"{transcript}: this is the lecture's transcript")
+    assert not window.save_transcript(str(library_path), "txt")
+    assert take_message(qtbot).startswith(f"{library_path}: this is your library")
+    assert not window.start_highlight_export(str(tmp_path / "tone lecture"), "srt")   # completed to the transcript
+    assert take_message(qtbot).startswith(f"{transcript}: this is the lecture's transcript")
+
+    assert {path: path.read_bytes() for path in before} == before
+    assert [p.name for p in tmp_path.iterdir() if ".part" in p.name] == []
+
+
+def test_an_existing_file_is_replaced_only_when_the_learner_said_so(qtbot, window, tmp_path, tone_mp3):
+    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    window.annotations.add_highlight(2_000, 4_000, 1)
+    asked = []
+    window.library_actions.confirm = lambda title, text: asked.append(text) or False
+    old = tmp_path / "old notes.md"
+    old.write_text("my own notes\n", encoding="utf-8")
+
+    # A name completed with the format's extension was not confirmed by the save dialog: asked, and kept.
+    assert not window.start_highlight_export(str(tmp_path / "old notes"), "md")
+    assert asked == [f"{old} exists already. Replace it?"] and old.read_text(encoding="utf-8") == "my own notes\n"
+
+    # The name the save dialog returned (it asked "replace?" itself) is replaced, atomically.
+    assert window.start_highlight_export(str(old), "md")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == f"Saved {old}", timeout=10_000)
+    assert "Line 1 of the tone lecture." in old.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir() if ".part" in p.name] == []
+
+
+def make_reel(qtbot, dialog, output, sidecar: bool):
+    dialog.output.setText(str(output))
+    dialog.sidecar.setCurrentIndex(1 if sidecar else 0)   # SubRip beside the reel
+    dialog.result_path = None
+    dialog.export_button.click()
+
+
+def test_a_reel_never_replaces_the_lectures_files_and_asks_about_its_subtitles(qtbot, window, tmp_path, tone_mp3):
+    media = tone_lecture(tmp_path, tone_mp3)
+    transcript = media.with_suffix(".srt")
+    open_lecture(qtbot, window, media)
+    window.annotations.add_highlight(2_000, 4_000, 1)
+    before = {path: path.read_bytes() for path in (media, transcript)}
+    window.actions_by_name["export_reel"].trigger()
+    dialog = window.reel_dialog
+    asked, answers = [], []
+    dialog.confirm = lambda title, text: asked.append(text) or answers.pop(0)
+
+    make_reel(qtbot, dialog, media, sidecar=False)            # the lecture itself
+    assert dialog.error_box.text().startswith(f"{media}: this is the lecture's media")
+    make_reel(qtbot, dialog, media.with_suffix(".m4a"), sidecar=True)   # its subtitles would be the transcript
+    assert dialog.error_box.text().startswith(f"{transcript}: this is the lecture's transcript")
+    assert not media.with_suffix(".m4a").exists() and dialog._job is None
+
+    reel, subtitles = tmp_path / "reel.m4a", tmp_path / "reel.srt"
+    subtitles.write_text("my own subtitles\n", encoding="utf-8")
+    answers.append(False)
+    make_reel(qtbot, dialog, reel, sidecar=True)
+    assert asked == [f"{subtitles} exists already. Replace it?"] and dialog._job is None
+    assert not reel.exists() and subtitles.read_text(encoding="utf-8") == "my own subtitles\n"
+
+    answers.append(True)
+    make_reel(qtbot, dialog, reel, sidecar=True)
+    qtbot.waitUntil(lambda: dialog.result_path is not None, timeout=30_000)
+    assert reel.exists() and "-->" in subtitles.read_text(encoding="utf-8")
+    assert {path: path.read_bytes() for path in before} == before
+    dialog.close()
