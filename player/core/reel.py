@@ -160,6 +160,8 @@ def wrap_to_width(text: str, max_em: float, max_lines: int) -> list[str]:
         lines.append(line)
     if len(lines) <= max_lines:
         return lines
+    if max_lines <= 0:
+        return []
     kept = lines[:max_lines]
     last = kept[-1]
     while last and text_width_em(last + "…") > max_em:

@@ -509,6 +509,10 @@ def test_card_text_wraps_to_the_frame_and_ends_with_an_ellipsis():
     assert broken == ["x" * 10] * 3
     capped = wrap_to_width("word " * 50, text_width_em("word word"), 2)
     assert len(capped) == 2 and capped[-1].endswith("…") and text_width_em(capped[-1]) <= text_width_em("word word")
+    assert wrap_to_width("no room", 10, 0) == []
+    tiny = CardLayout.for_frame(64, 36)   # room for two lines: the title and the times, no tags
+    lines = tiny.lines("a title", "#tag", "0:01 - 0:02")
+    assert tiny.max_lines == 2 and lines[0] == "a title" and lines[1].endswith("…") and len(lines) == 2
     layout = CardLayout.for_frame(320, 240)
     lines = layout.lines("t " * 400, "#a " * 400, "0:01 - 0:03")
     assert len(lines) == layout.max_lines and lines[-1] == "0:01 - 0:03"
