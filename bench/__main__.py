@@ -11,7 +11,8 @@ import subprocess
 import sys
 
 PROBES = ["startup", "open_seed", "sync_tick", "memory", "parse", "open_large",
-          "library_search", "library_import", "library_highlight", "highlight_keypress"]
+          "library_search", "library_import", "library_highlight", "highlight_keypress",
+          "fingerprint", "playback_sync"]
 
 
 def run_probe(name: str) -> list[dict]:

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Examples are judged by what they find, never by how fast a loaded machine makes them.
+settings.register_profile("any-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("any-machine")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "tests" / "data" / "seeds"  # copies of the project's seed set (README there)
@@ -107,3 +112,58 @@ def wait_playing(qtbot, playback, timeout=10_000):
     from player.playback import PlaybackState
 
     qtbot.waitUntil(lambda: playback.state is PlaybackState.PLAYING, timeout=timeout)
+
+
+def read_clock_until(qtbot, playback, until, timeout=20_000):
+    """(smooth time, the backend's own report read just after it), every 10 ms on the
+    GUI thread, until `until()` holds."""
+    from PySide6.QtCore import QTimer
+
+    readings = []
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: readings.append((playback.time_ms(), playback._reported_time_ms())))
+    timer.start()
+    try:
+        qtbot.waitUntil(until, timeout=timeout)
+    finally:
+        timer.stop()
+    return readings
+
+
+def assert_clock_keeps_to_reports(readings, rate=1.0):
+    """What holds on any machine, however loaded, for (smooth time, report read just after)
+    pairs taken while playing with no seek: the smooth time never goes backwards, is never
+    behind a report read before it, and never runs ahead of the report read with it by
+    more than the clock may extrapolate."""
+    from player.core.clock import MAX_EXTRAPOLATION_MS
+
+    assert len(readings) >= 2
+    for (before, report_before), (now, _) in zip(readings, readings[1:]):
+        assert before <= now, readings
+        assert now >= report_before, readings
+    for now, report in readings:
+        assert now <= report + MAX_EXTRAPOLATION_MS * rate, readings
+
+
+class ModalAnswer:
+    """A modal dialog runs its own event loop and blocks the test until it closes:
+    answer the next visible `kind` from inside that loop as soon as it is up (polled,
+    never a guess at how long it takes to appear). `dialogs` holds it once answered."""
+
+    def __init__(self, kind, answer) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.dialogs = []
+        self._kind, self._answer = kind, answer
+        self._timer = QTimer(interval=10)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+
+    def _poll(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, self._kind) and dialog.isVisible():
+            self._timer.stop()
+            self.dialogs.append(dialog)
+            self._answer(dialog)

@@ -1,15 +1,16 @@
-"""The whole window with real libVLC: open, follow, click to seek, errors."""
+"""The whole window with real libVLC: open, follow, click to seek, errors.
+
+Order and state only, so that a loaded machine passes too; how many milliseconds the
+highlight lags is measured by bench/sync_bench.py."""
 
 import shutil
-import statistics
-import time
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QTableWidget
 
 from player.core.transcript import Segment, Transcript
 from player.playback import PlaybackState
-from tests.conftest import TONE_CUES, wait_playing, write_srt
+from tests.conftest import TONE_CUES, ModalAnswer, assert_clock_keeps_to_reports, wait_playing, write_srt
 
 
 def tone_lecture(tmp_path, tone_mp3, cues=TONE_CUES):
@@ -41,41 +42,28 @@ def test_highlight_follows_playback(qtbot, window, tmp_path, tone_mp3):
     qtbot.waitUntil(lambda: window.transcript_view.current_row == 2, timeout=3000)
 
 
-def test_highlight_changes_within_50_ms_of_the_line_start(qtbot, window, tmp_path, tone_mp3):
-    """Lines every 0.5 s; the true media time comes from libVLC's own reports, sampled
-    every 5 ms and fitted to a line: each highlight change must land 0-50 ms after its
-    line's start on that time."""
+def test_highlight_moves_line_by_line_in_step_with_libvlc(qtbot, window, tmp_path, tone_mp3):
+    """Half-second lines. At every sync tick the highlighted line is the one holding the
+    smooth time, and that time never goes back, is never behind what libVLC reported
+    before the tick and never ahead of what it reports at the tick by more than the
+    clock may extrapolate: so the highlight only moves forward and keeps to libVLC."""
     cues = [(i * 0.5, i * 0.5 + 0.5, f"half-second line {i}") for i in range(40)]
     open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3, cues))
     player = window.playback
-    reports, changes = [], []
-    last = [None]
-
-    def sample():
-        reported = player._reported_time_ms()
-        if reported != last[0]:
-            last[0] = reported
-            reports.append((time.monotonic(), reported))
-
-    sampler = QTimer(interval=5)
-    sampler.timeout.connect(sample)
-    window.sync.current_segment_changed.connect(lambda row: changes.append((time.monotonic(), row)))
     window.seek(2_000)
-    qtbot.wait(700)  # let the seek settle before measuring
-    reports.clear(), changes.clear()
-    sampler.start()
-    qtbot.wait(4_000)
-    sampler.stop()
+    qtbot.waitUntil(lambda: 2_000 <= player._reported_time_ms() < 3_000, timeout=5000)  # the seek landed
+    ticks, rows = [], []  # (smooth time, libVLC's report read just after); (tick index, row)
+    window.sync.time_changed.connect(lambda now: ticks.append((now, player._reported_time_ms())))
+    window.sync.current_segment_changed.connect(lambda row: rows.append((len(ticks) - 1, row)))
+    qtbot.waitUntil(lambda: player._reported_time_ms() >= 6_000, timeout=20_000)
+    window.playback.pause()
+    ticks, rows = list(ticks), list(rows)
 
-    # Media time as a function of wall time, from the reports (each is exact when it changes).
-    walls = [w for w, _ in reports[1:]]
-    medias = [m for _, m in reports[1:]]
-    slope, intercept = statistics.linear_regression(walls, medias)
-    assert 0.9 < slope / 1000 < 1.1
-    errors = [slope * wall + intercept - cues[row][0] * 1000 for wall, row in changes]
-    assert len(errors) >= 6
-    print("highlight lag after line start (ms):", [round(e) for e in errors])
-    assert all(-20 <= e <= 50 for e in errors), errors
+    assert_clock_keeps_to_reports(ticks)
+    assert len(rows) >= 6
+    assert [row for _, row in rows] == sorted({row for _, row in rows})  # forward only
+    for tick, row in rows:
+        assert window.transcript.segment_near(ticks[tick][0]) == row
 
 
 def test_click_on_a_line_seeks_there_and_plays(qtbot, window, tmp_path, tone_mp3):
@@ -83,23 +71,27 @@ def test_click_on_a_line_seeks_there_and_plays(qtbot, window, tmp_path, tone_mp3
     window.playback.pause()
     qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
     view = window.transcript_view
+    seeks = []
+    view.seek_requested.connect(seeks.append)
     rect = view.visualRect(view.model().index(7))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert seeks == [14_000]
     wait_playing(qtbot, window.playback)
-    assert 14_000 <= window.playback.time_ms() <= 14_600
-    assert view.current_row == 7
+    assert window.playback.time_ms() >= 14_000 and view.current_row >= 7
 
 
 def test_keyboard_transport(qtbot, window, tmp_path, tone_mp3):
     open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     window.transcript_view.setFocus()
+    window.playback.pause()  # paused, the time is where the keys put it
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
     window.seek(4_000)
     qtbot.keyClick(window.transcript_view, Qt.Key.Key_Right)
-    assert 9_000 <= window.playback.time_ms() <= 9_300
+    assert 9_000 <= window.playback.time_ms() < 10_000
     qtbot.keyClick(window.transcript_view, Qt.Key.Key_Down)  # next line from 9 s: 10 s
-    assert 10_000 <= window.playback.time_ms() <= 10_300
+    assert 10_000 <= window.playback.time_ms() < 12_000
     qtbot.keyClick(window.transcript_view, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
+    wait_playing(qtbot, window.playback)
     qtbot.keyClick(window.transcript_view, Qt.Key.Key_Greater)
     assert window.playback.rate == 1.25 and window.transport.speed_box.currentText() == "1.25×"
     qtbot.keyClick(window.transcript_view, Qt.Key.Key_M)
@@ -112,12 +104,13 @@ def test_video_plays_in_the_window(qtbot, window, tmp_path, video_mp4):
     qtbot.waitUntil(lambda: window.playback.has_video, timeout=5000)
     assert window.video_pane.currentWidget() is window.video_pane.video_surface
     assert "No transcript" in window.transcript_status.text()
-    qtbot.wait(500)
-    # libVLC drew the test pattern into our window: it is not all black.
-    image = window.video_pane.video_surface.screen().grabWindow(
-        int(window.video_pane.video_surface.winId())).toImage()
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 17) for y in range(0, image.height(), 17)}
-    assert len(colours) > 8
+
+    def colours_drawn():  # libVLC draws the test pattern into our window: not all black
+        surface = window.video_pane.video_surface
+        image = surface.screen().grabWindow(int(surface.winId())).toImage()
+        return len({image.pixel(x, y) for x in range(0, image.width(), 17) for y in range(0, image.height(), 17)})
+
+    qtbot.waitUntil(lambda: colours_drawn() > 8, timeout=10_000)
 
 
 def test_unplayable_media_keeps_the_transcript_usable(qtbot, window, tmp_path, not_media):
@@ -230,26 +223,18 @@ def test_window_remembers_its_layout_and_volume(qtbot, settings):
 
 
 def test_a_dataset_with_two_videos_asks_which(qtbot, window):
-    from PySide6.QtWidgets import QInputDialog
-
     from tests.conftest import SEEDS
 
-    def choose_second():
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, QInputDialog)
-        assert dialog.comboBoxItems()[0].endswith("(BnpB3GrpsfM)")
+    def choose_second(dialog):
+        choices.extend(dialog.comboBoxItems())
         dialog.setTextValue(dialog.comboBoxItems()[1])
         dialog.accept()
 
-    shown = []
-    timer = QTimer(interval=50)  # the picker is modal: answer it from the event loop
-    timer.timeout.connect(lambda: isinstance(QApplication.activeModalWidget(), QInputDialog)
-                          and not shown and (shown.append(1) or choose_second()))
-    timer.start()
+    choices = []
+    picker = ModalAnswer(QInputDialog, choose_second)
     window.open_transcript(str(SEEDS / "000_149b69cec48c81ff.txt"))
     qtbot.waitUntil(lambda: window.transcript is not None, timeout=10_000)
-    timer.stop()
-    assert shown
+    assert picker.dialogs and choices[0].endswith("(BnpB3GrpsfM)")
     assert window.transcript.source_url == "https://www.youtube.com/watch?v=1sJuWg5dULg"
     assert window.title_label.text() == window.transcript.title
 
@@ -258,8 +243,10 @@ def test_a_long_title_wraps_instead_of_widening_the_window(qtbot, window):
     width = window.width()
     window.transcript = Transcript([Segment(0, 1, "x")], title="A very long lecture title " * 12)
     window._update_title()
-    qtbot.wait(50)
-    assert window.width() == width and window.minimumSizeHint().width() < width
+    assert window.minimumSizeHint().width() < width  # so the layout has no reason to widen it
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    assert window.width() == width
 
 
 def test_find_in_transcript_counts_marks_and_steps(qtbot, window, tmp_path, tone_mp3):
@@ -288,8 +275,11 @@ def test_opening_another_lecture_drops_the_previous_transcript(qtbot, window, tm
     assert window.transcript is None and window.transcript_view.model().rowCount() == 0
     assert window.transcript_status.text().startswith("No transcript")
     assert window.title_label.text() == "pattern"
-    qtbot.wait(300)
-    assert window.transcript is None  # nothing stale arrives later
+    # Whatever the background readers still had under way finishes and is delivered:
+    # nothing stale arrives.
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()
+    assert window.transcript is None
 
 
 def test_highlight_selected_lines_undo_redo_and_resume(qtbot, window, tmp_path, tone_mp3, settings, library_path):
@@ -318,9 +308,13 @@ def test_highlight_selected_lines_undo_redo_and_resume(qtbot, window, tmp_path, 
     with Library.open(library_path) as library:
         assert [h.id for h in library.highlights()] == [saved[0].id]  # the same highlight back
 
+    window.playback.pause()  # paused, the position kept is where the learner put it
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
     window.seek(12_500)
-    qtbot.wait(300)
     window.close()
+    with Library.open(library_path) as library:
+        (lecture,) = library.lectures()
+    assert 12_500 <= lecture.last_position_ms < 13_000
 
     again = MainWindow(VlcPlayback(), settings, library_path=library_path)
     qtbot.addWidget(again)
@@ -328,23 +322,7 @@ def test_highlight_selected_lines_undo_redo_and_resume(qtbot, window, tmp_path, 
     again.open_media(str(media))
     qtbot.waitUntil(lambda: again.annotations.lecture is not None, timeout=5000)
     qtbot.waitUntil(lambda: again.transcript_view.highlight_color(2) == 3, timeout=5000)
-    assert 12_400 <= again.playback.time_ms() <= 14_500  # resumed where the learner left off
-
-
-def _answer_next_dialog(qtbot, answer):
-    """Modal input dialogs block: answer the next one from the event loop."""
-    from PySide6.QtWidgets import QInputDialog
-
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QInputDialog):
-            timer.stop()
-            answer(dialog)
-
-    timer = QTimer(interval=30)
-    timer.timeout.connect(poll)
-    timer.start()
-    return timer
+    assert again.playback.time_ms() >= lecture.last_position_ms  # resumed where the learner left off
 
 
 def test_notes_tags_panel_and_timeline(qtbot, window, tmp_path, tone_mp3, library_path):
@@ -356,14 +334,15 @@ def test_notes_tags_panel_and_timeline(qtbot, window, tmp_path, tone_mp3, librar
     view.setFocus()
     view.setCurrentIndex(view.model().index(5))  # a plain click would also seek; select quietly
     hostile_note = "Exam! <b>not bold</b> & “quotes” — עברית 🎓\nsecond line"
-    _answer_next_dialog(qtbot, lambda d: (d.setTextValue(hostile_note), d.accept()))
+    noted = ModalAnswer(QInputDialog, lambda d: (d.setTextValue(hostile_note), d.accept()))
     qtbot.keyClick(view, Qt.Key.Key_N)  # no highlight there yet: N makes one and notes it
     window.activateWindow()  # no window manager hands activation back after a dialog
     qtbot.waitUntil(window.isActiveWindow)
     from PySide6.QtWidgets import QLineEdit
 
-    _answer_next_dialog(qtbot, lambda d: (qtbot.keyClicks(d.findChild(QLineEdit), "exam"), d.accept()))
+    tagged = ModalAnswer(QInputDialog, lambda d: (qtbot.keyClicks(d.findChild(QLineEdit), "exam"), d.accept()))
     qtbot.keyClick(view, Qt.Key.Key_T)  # typed as a learner would: a new tag
+    assert noted.dialogs and tagged.dialogs
     with Library.open(library_path) as library:
         (saved,) = library.highlights()
     assert (saved.start_ms, saved.end_ms, saved.note, saved.tags) == (10_000, 12_000, hostile_note, ("exam",))
@@ -397,10 +376,8 @@ def test_in_and_out_points_make_a_highlight_inside_lines(qtbot, window, tmp_path
     window.playback.pause()
     qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
     window.seek(3_300)
-    qtbot.wait(200)
     qtbot.keyClick(window.transcript_view, Qt.Key.Key_BracketLeft)
     window.seek(6_700)
-    qtbot.wait(200)
     qtbot.keyClick(window.transcript_view, Qt.Key.Key_BracketRight)
     (made,) = window.annotations.highlights
     assert abs(made.start_ms - 3_300) <= 60 and abs(made.end_ms - 6_700) <= 60
@@ -417,10 +394,13 @@ def test_library_search_opens_the_lecture_at_the_moment(qtbot, window, tmp_path,
     first = dialog.results.item(0)
     assert "0:14" in first.text() and "tone lecture" in first.text()
     window.playback.pause()
+    opened = []
+    dialog.open_requested.connect(lambda path, ms: opened.append(ms))
     qtbot.mouseClick(dialog.results.viewport(), Qt.MouseButton.LeftButton,
                      pos=dialog.results.visualItemRect(first).center())
+    assert opened == [14_000]
     wait_playing(qtbot, window.playback)
-    assert 14_000 <= window.playback.time_ms() <= 14_600
+    assert window.playback.time_ms() >= 14_000 and window.transcript_view.current_row >= 7
     dialog.close()
 
 
@@ -521,11 +501,16 @@ def test_play_highlights_plays_only_the_highlighted_parts(qtbot, window, tmp_pat
     times = []
     window.sync.time_changed.connect(times.append)
     window.actions_by_name["play_highlights"].trigger()
-    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=8000)
-    played = [t for t in times if t > 0]
-    assert played and 1_900 <= played[0] <= 2_300
-    assert not any(3_300 < t < 8_900 for t in played)  # the gap between highlights was skipped
-    assert 9_900 <= window.playback.time_ms() <= 10_400
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=20_000)
+    times = list(times)
+    # The first highlight from its start, then the second: of the gap only the one tick
+    # that found the first highlight over (a listener sees the jump it causes first).
+    first = [i for i, t in enumerate(times) if t < 3_000]
+    second = [i for i, t in enumerate(times) if 9_000 <= t < 10_000]
+    assert times[0] == 2_000 and all(times[i] >= 2_000 for i in first)
+    assert second and max(first) < min(second)
+    assert len([t for t in times if 3_000 <= t < 9_000]) == 1
+    assert window.playback.time_ms() >= 10_000
     assert not window.actions_by_name["play_highlights"].isChecked()
 
 

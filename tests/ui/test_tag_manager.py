@@ -4,12 +4,13 @@ the undo stack; counts shown; hostile tag names shown exactly as typed."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from player.ui.annotations import LectureAnnotations
 from player.ui.plain_dialogs import tell
 from player.ui.tag_manager import COLOR, NAME, USAGE, TagManagerDialog
+from tests.conftest import ModalAnswer
 
 HOSTILE = ["<b>bold</b>", "<img src=x onerror=alert(1)>", "😀 emoji 🎓", "שלום עולם", "‮reversed",
            "say \"hi\" & 'bye'", "a&amp;b"]
@@ -244,14 +245,13 @@ def test_all_hostile_names_at_once_and_no_rich_text_label(qtbot, annotations):
 def test_the_default_message_box_shows_plain_text(qtbot):
     seen = []
 
-    def close_box():
-        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    def close_box(box):
         seen.append((box.textFormat(), box.text()))
         box.accept()
 
-    QTimer.singleShot(50, close_box)
+    answering = ModalAnswer(QMessageBox, close_box)
     tell(None, "Tags", "Delete “<b>x</b>”?")
-    assert seen == [(Qt.TextFormat.PlainText, "Delete “<b>x</b>”?")]
+    assert answering.dialogs and seen == [(Qt.TextFormat.PlainText, "Delete “<b>x</b>”?")]
 
 
 def test_a_refused_edit_leaves_the_stack_alone(qtbot, annotations, tagged):
@@ -268,11 +268,10 @@ def test_the_default_name_question_shows_its_label_as_plain_text(qtbot):
 
     seen = []
 
-    def answer():
-        dialog = next(w for w in QApplication.topLevelWidgets() if w.isVisible() and w.findChildren(QLabel))
+    def answer(dialog):
         seen.extend((label.textFormat(), label.text()) for label in dialog.findChildren(QLabel))
         dialog.accept()
 
-    QTimer.singleShot(50, answer)
+    answering = ModalAnswer(QDialog, answer)
     assert ask_line(None, "Rename tag", "New name for “<i>x</i>”:", "<i>x</i>") == "<i>x</i>"
-    assert seen == [(Qt.TextFormat.PlainText, "New name for “<i>x</i>”:")]
+    assert answering.dialogs and seen == [(Qt.TextFormat.PlainText, "New name for “<i>x</i>”:")]

@@ -1,7 +1,6 @@
 """Whisper output: whisper.cpp bracket text, openai-whisper JSON (and bare segment lists), TSV."""
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -25,15 +24,12 @@ def write(tmp_path, name, text):
 # --- whisper.cpp bracket text ---------------------------------------------------------------
 
 
-def test_the_seed_lecture_reads_every_cue_quickly():
-    started = time.perf_counter()
+def test_the_seed_lecture_reads_every_cue():  # how fast: bench, "open seed: parse"
     transcript = load(WHISPER_SEED)
-    elapsed = time.perf_counter() - started
     assert len(transcript) == 1568 and transcript.warnings == []
     assert transcript[0].text == "[AUDIO OUT]" and transcript[0].is_non_speech
     assert [s.text for s in transcript if s.text == "[BLANK_AUDIO]"]  # kept, not dropped
     assert transcript.end_ms == 4731920
-    assert elapsed < 0.5
 
 
 # --- openai-whisper JSON ----------------------------------------------------------------------

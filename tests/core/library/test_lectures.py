@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from player.core.library import NotTheSameMedia, fingerprint
@@ -19,17 +17,20 @@ def test_fingerprint_follows_content_not_name(tmp_path):
     assert fingerprint(a) != fingerprint(b)
 
 
-def test_fingerprint_sees_the_end_of_a_big_file_and_is_fast(tmp_path):
+def test_fingerprint_sees_the_end_of_a_big_file_and_reads_only_its_ends(tmp_path):
+    """Reading only the ends keeps it fast whatever the size (timed in bench: fingerprint)."""
     path = tmp_path / "big.mp4"
     with path.open("wb") as out:
         out.truncate(300 * 1024 * 1024)  # sparse: 300 MB, written instantly
     before = fingerprint(path)
     with path.open("r+b") as out:
+        out.seek(150 * 1024 * 1024)
+        out.write(b"the middle")
+    assert fingerprint(path) == before
+    with path.open("r+b") as out:
         out.seek(-10, 2)
         out.write(b"different!")
-    started = time.perf_counter()
     assert fingerprint(path) != before
-    assert time.perf_counter() - started < 0.5
 
 
 def test_import_stores_transcript_and_lists_the_lecture(library, lecture, media):
