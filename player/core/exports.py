@@ -23,7 +23,6 @@ from typing import Iterable
 
 from player.core.formats.writers import escape_markdown, moment_link, one_line, to_srt, to_vtt
 from player.core.library import MAX_TIME_MS, Highlight, Lecture
-from player.core import safe_files
 from player.core.processes import run_child
 from player.core.selection import select_highlights
 from player.core.timecode import format_clock
@@ -389,7 +388,7 @@ def to_apkg(study: StudySet, *, audio: bool = True) -> bytes:
     return out.getvalue()
 
 
-# ----- dispatch and writing ------------------------------------------------------------
+# ----- dispatch --------------------------------------------------------------------------
 
 TEXT_WRITERS = {"md": to_markdown, "csv": to_csv, "json": to_json, "srt": to_highlight_srt,
                 "vtt": to_highlight_vtt}
@@ -405,6 +404,3 @@ def export(study: StudySet, format: str, *, audio: bool = True) -> bytes:
     # CSV with a byte-order mark, which spreadsheet programs need to read UTF-8.
     return text.encode("utf-8-sig" if format == "csv" else "utf-8")
 
-
-# The window still imports it from here; player.core.safe_files is where it lives.
-write_atomic = safe_files.write_atomic

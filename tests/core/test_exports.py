@@ -267,10 +267,6 @@ def test_anki_reports_media_without_audio(library, tmp_path, not_media):
         export(collect(library, lecture.id), "apkg")
 
 
-def test_write_atomic_is_the_safe_files_one():
-    assert exports.write_atomic is write_atomic
-
-
 def test_anki_clips_stop_at_the_end_of_the_media(library, tone_mp3, tmp_path):
     from player.core.reel import probe
 
