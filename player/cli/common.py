@@ -233,14 +233,16 @@ def one_line(error: BaseException) -> str | None:
     from player.core.reel import ReelError
     from player.core.safe_files import InputRefused, OutputRefused
 
-    if isinstance(error, (InputRefused, OutputRefused, LibraryError, TranscriptError)):
-        return str(error)
-    if isinstance(error, (Failed, ExportError, ReelError)):
-        return (str(error).splitlines() or [type(error).__name__])[0]
-    if isinstance(error, OSError):
+    if isinstance(error, (InputRefused, OutputRefused, LibraryError, TranscriptError, Failed, ExportError,
+                          ReelError)):
+        message = str(error)
+    elif isinstance(error, OSError):
         reason = error.strerror or str(error)
-        return f"{error.filename}: {reason}" if error.filename else reason
-    return None
+        message = f"{error.filename}: {reason}" if error.filename else reason
+    else:
+        return None
+    # The first line says what happened (a ReelError goes on with ffmpeg's last lines).
+    return (message.strip().splitlines() or [type(error).__name__])[0]
 
 
 def run_command(name: str | None, run, argv: list[str]) -> int:
