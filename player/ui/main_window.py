@@ -15,6 +15,7 @@ from player import __version__
 from player.core.formats import ChoiceNeeded, LoadOptions, TranscriptError, load
 from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
 from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_notes
+from player.core.safe_files import InputRefused, check_input
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 from player.playback import Playback, PlaybackState
@@ -45,11 +46,13 @@ TRANSCRIPT_FILTER = ("Transcripts (*.srt *.vtt *.txt *.json *.jsonl *.csv *.tsv 
 
 
 def looks_like_notes_file(path: str) -> bool:
-    """A quick look at the head of a small text file: is it a summary page?"""
+    """A quick look at the head of a small text file: is it a summary page? (Only a
+    regular file is opened: a pipe dropped on the window would block it.)"""
     try:
+        check_input(path)
         with open(path, "rb") as file:
             head = file.read(64 * 1024)
-    except OSError:
+    except (OSError, InputRefused):
         return False
     return looks_like_notes(head.decode("utf-8", errors="replace"))
 

@@ -215,3 +215,14 @@ def test_a_reel_never_replaces_the_lectures_files_and_asks_about_its_subtitles(q
     assert reel.exists() and "-->" in subtitles.read_text(encoding="utf-8")
     assert {path: path.read_bytes() for path in before} == before
     dialog.close()
+
+
+def test_a_pipe_dropped_on_the_window_is_refused_without_blocking_it(qtbot, window, tmp_path):
+    import os
+
+    pipe = tmp_path / "talk.srt"
+    os.mkfifo(pipe)
+    window.open_dropped([str(pipe)])    # nothing ever writes to it: opening it would block for good
+    message = take_message(qtbot)
+    assert message.startswith(f"{pipe}") and "not a regular file" in message
+    assert window.transcript is None
