@@ -6,6 +6,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,7 +45,10 @@ def make_window():
     from player.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    settings = QSettings(os.devnull, QSettings.Format.IniFormat)
+    # A settings file of its own: QSettings saves by renaming a temporary file over its
+    # path, which as root would replace /dev/null itself with a regular file.
+    settings_dir = tempfile.mkdtemp(prefix="bench-settings-")
+    settings = QSettings(os.path.join(settings_dir, "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(VlcPlayback(), settings)
     window.show()
     app.processEvents()
