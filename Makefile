@@ -1,6 +1,6 @@
 # Two commands set up everything on a fresh Debian/Ubuntu machine:
 #   make run    system packages, the .venv, then the app on the demo lecture
-#   make test   the same set-up, then the whole suite headless (under Xvfb)
+#   make test   the same set-up, then lint (ruff) and the whole suite headless (under Xvfb)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,6 +12,7 @@ run: setup
 	$(BIN)/transcript-player --demo
 
 test: setup
+	$(BIN)/python -m ruff check player tests bench scripts
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -122,3 +122,11 @@ def test_nothing_reads_the_folders_beside_the_repository():
                 if marker in text:
                     found.append(f"{path.relative_to(REPO)}: {marker}")
     assert found == []
+
+
+def test_make_test_lints_before_it_runs_the_suite():
+    """`make test` (what CI and the fresh-machine check run) is ruff, then pytest."""
+    plan = subprocess.run(["make", "-n", "test"], cwd=REPO, capture_output=True, text=True, timeout=60).stdout
+    commands = [line for line in plan.splitlines() if " -m ruff " in line or " -m pytest" in line]
+    assert [c.split(" -m ")[1].split()[0] for c in commands] == ["ruff", "pytest"], plan
+    assert commands[0].endswith("ruff check player tests bench scripts")
