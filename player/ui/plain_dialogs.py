@@ -13,14 +13,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QInputDialog, QLabel, QMessageBox, QTableWidget,
                                QWidget)
 
+WRAP_TOOLTIP_AFTER = 80  # characters in a line
+
 
 def plain_to_rich(text: str) -> str:
     """Rich text that shows exactly `text`, for a tooltip (Qt renders a tooltip that looks
-    like markup as markup): escaped, and in a paragraph that keeps spaces and line breaks.
-    Qt.convertFromPlainText would lose tabs and blank lines."""
+    like markup as markup): escaped, in a paragraph that keeps spaces, tabs and line
+    breaks (Qt.convertFromPlainText loses tabs and blank lines). Short lines keep their
+    shape; a text with a long line wraps, as Qt wraps a plain tooltip too wide to show."""
     if not text:
         return ""
-    return f'<p style="white-space:pre-wrap">{html.escape(text, quote=False)}</p>'
+    wrap = "pre-wrap" if max(len(line) for line in text.split("\n")) > WRAP_TOOLTIP_AFTER else "pre"
+    return f'<p style="white-space:{wrap}">{html.escape(text, quote=False)}</p>'
 
 
 def menu_text(text: str) -> str:

@@ -12,7 +12,8 @@ from player.ui.dialogs import ShortcutsDialog
 from player.ui.plain_dialogs import menu_text, plain_to_rich, shown_menu_text
 
 HOSTILE = ["<b>bold</b><img src=x>", "a  b   c", "\ttab first", "  leading", "one\n\nthree",
-           "a&amp;b & <", "😀 שלום ‮", "<i>x</i>.mp4", "plain", "%{localtime} {\\an8}"]
+           "a&amp;b & <", "😀 שלום ‮", "<i>x</i>.mp4", "plain", "%{localtime} {\\an8}",
+           "a long <b>note</b> that wraps " * 10]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
