@@ -546,7 +546,7 @@ def test_highlight_reel_from_the_window_with_progress_and_cancel(qtbot, window, 
     out = tmp_path / "my reel.mp4"
     dialog.output.setText(str(out))
     seen = []
-    dialog._signals.progress.connect(lambda fraction, _left: seen.append(fraction))
+    dialog.progress_changed.connect(lambda fraction, _left: seen.append(fraction))
     dialog.export_button.click()
     qtbot.waitUntil(lambda: dialog.result_path is not None, timeout=60_000)
     assert out.exists() and seen
