@@ -98,7 +98,9 @@ def parse_notes(text: str, path: str) -> LectureNotes:
 
 
 # --- linking ------------------------------------------------------------------------
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Words with their hyphenated compounds kept whole: "pre-training" is one idea, and
+# splitting it would let every note about pre-training match every line about training.
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:'[a-z]+)?")
 _STOPWORDS = frozenset("""a an the and or but if then so of to in on at by for with from as is are was were be
 been being it its this that these those there here we you i he she they them our your their his her my me us do
 does did doing have has had having can could will would should may might must not no yes just like um uh okay ok
@@ -107,17 +109,24 @@ other any each few all both up down out again further once kind sort really thin
 
 WINDOW_LINES = 8     # about 20-40 s of a lecture
 WINDOW_STEP = 2
-# Measured on the CS224N seeds: true links score 0.3-0.6 and stand out from the
-# next best moment; a topic the whole lecture keeps returning to scores alike
-# in many places, and linking one of them at random would mislead.
-MIN_SCORE = 0.30         # cosine similarity of the best window
-MIN_DISTINCTNESS = 1.15  # best score over the best one elsewhere in the lecture
+# Measured on the CS224N seeds (notes 002 on lecture 003 link BERT, span corruption and
+# BERT-for-generation where they are said; notes of another talk, 001, find next to
+# nothing): true links score 0.34-0.6, stand out from the next best moment, and share
+# at least one word with the point that is rare in the lecture and not the page's topic.
+MIN_WINDOWS = 30         # fewer (a transcript of a minute or two): rarity means nothing
+MIN_SCORE = 0.33         # cosine similarity of the best window
+MIN_DISTINCTNESS = 1.25  # best score over the best one elsewhere in the lecture
 MIN_SHARED_TERMS = 2
+SPECIFIC_WINDOW_SHARE = 0.03  # a specific term is in at most this share of the windows...
+TOPIC_ITEM_SHARE = 1 / 3      # ...and in at most this share of the notes' points
+HUB_MIN_SCORE = 0.2           # a window this similar to more than half the points is an
+HUB_ITEM_SHARE = 0.5          # overview of the lecture (its agenda), not where one is said
 
 
 def _terms(text: str) -> list[str]:
     terms = []
     for word in _WORD.findall(text.lower()):
+        word = word.split("'")[0].replace("-", "")
         if word in _STOPWORDS or len(word) < 3:
             continue
         # A light stemmer: "models", "modeling", "modeled" meet at "model".
@@ -137,47 +146,66 @@ class NoteLink:
 
 
 def link_notes(notes: LectureNotes, transcript: Transcript) -> list[NoteLink]:
-    """Each item of the notes with the start of the transcript window that says it best."""
+    """Each item of the notes with the start of the transcript window that says it best,
+    or no moment where none says it clearly (see the thresholds above)."""
     windows = []
     for first in range(0, max(1, len(transcript) - WINDOW_LINES + 1), WINDOW_STEP):
         lines = transcript.segments[first:first + WINDOW_LINES]
         windows.append((first, Counter(_terms(" ".join(s.text for s in lines)))))
+    if len(windows) < MIN_WINDOWS:
+        return [NoteLink(item, None, 0.0) for item in notes.items]
     document_frequency = Counter(term for _first, counts in windows for term in counts)
     count = len(windows)
     idf = {term: math.log((1 + count) / (1 + df)) + 1 for term, df in document_frequency.items()}
 
     def vector(counts: Counter) -> dict[str, float]:
-        return {t: (1 + math.log(n)) * idf.get(t, 0.0) for t, n in counts.items() if t in idf}
+        return {t: (1 + math.log(n)) * idf[t] for t, n in counts.items() if t in idf}
 
     window_vectors = []
     for first, counts in windows:
         vec = vector(counts)
         window_vectors.append((first, vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0))
 
-    links = []
-    for item in notes.items:
-        query = vector(Counter(_terms(f"{item.question or ''} {item.text}")))
+    item_terms = [Counter(_terms(f"{item.question or ''} {item.text}")) for item in notes.items]
+    item_frequency = Counter(term for counts in item_terms for term in counts)
+    topic_limit = max(1.0, TOPIC_ITEM_SHARE * len(notes.items))
+    specific = {term for term, df in document_frequency.items()
+                if df <= SPECIFIC_WINDOW_SHARE * count and item_frequency[term] <= topic_limit}
+
+    scores = []  # per item: (score per window, terms shared per window)
+    for counts in item_terms:
+        query = vector(counts)
         query_norm = math.sqrt(sum(v * v for v in query.values())) or 1.0
-        scored = []
-        for first, vec, norm in window_vectors:
+        row, shared_row = [], []
+        for _first, vec, norm in window_vectors:
             shared = query.keys() & vec.keys()
-            if len(shared) >= MIN_SHARED_TERMS:
-                scored.append((sum(query[t] * vec[t] for t in shared) / (query_norm * norm), first))
-        if not scored:
+            row.append(sum(query[t] * vec[t] for t in shared) / (query_norm * norm))
+            shared_row.append(shared)
+        scores.append((row, shared_row))
+    hubs = {index for index in range(count)
+            if sum(row[index] >= HUB_MIN_SCORE for row, _ in scores) > HUB_ITEM_SHARE * len(scores)}
+
+    links = []
+    for item, (row, shared_row) in zip(notes.items, scores):
+        candidates = [(row[i], i) for i in range(count)
+                      if i not in hubs and len(shared_row[i]) >= MIN_SHARED_TERMS]
+        if not candidates:
             links.append(NoteLink(item, None, 0.0))
             continue
-        score, first = max(scored)
-        elsewhere = max((s for s, f in scored if abs(f - first) >= WINDOW_LINES), default=0.0)
+        score, best = max(candidates)
+        first = windows[best][0]
+        elsewhere = max((s for s, i in candidates if abs(windows[i][0] - first) >= WINDOW_LINES), default=0.0)
         distinct = elsewhere == 0.0 or score / elsewhere >= MIN_DISTINCTNESS
-        start = _first_matching_line(transcript, first, query) if score >= MIN_SCORE and distinct else None
-        links.append(NoteLink(item, start, score))
+        linked = score >= MIN_SCORE and distinct and shared_row[best] & specific
+        links.append(NoteLink(item, _first_matching_line(transcript, first, shared_row[best])
+                              if linked else None, score))
     return links
 
 
-def _first_matching_line(transcript: Transcript, first: int, query: dict[str, float]) -> int:
+def _first_matching_line(transcript: Transcript, first: int, shared: set[str]) -> int:
     """Within the best window, start at the first line that shares a term, so the
     link lands where the idea begins rather than a few lines before."""
     for segment in transcript.segments[first:first + WINDOW_LINES]:
-        if set(_terms(segment.text)) & query.keys():
+        if set(_terms(segment.text)) & shared:
             return segment.start_ms
     return transcript.segments[first].start_ms
