@@ -5,7 +5,7 @@ app running. `TranscriptionJob` starts it; nothing else should.
 
 Input: one JSON object on stdin (see `TranscriptionJob._request`): media, model (folder),
 model_name, start_at (s), language (null = detect), vad, initial_prompt, word_timestamps,
-device ("auto", "cpu", "cuda"), threads (0 = all cores), first_window_s, window_s.
+split_sentences, device ("auto", "cpu", "cuda"), threads (0 = all cores), first_window_s, window_s.
 
 Output: one JSON object per line on stdout, times in seconds from the media's start:
 
@@ -15,7 +15,8 @@ Output: one JSON object per line on stdout, times in seconds from the media's st
      "detected": true}                                             before the first segment
     {"type": "segment", "start": 5.48, "end": 6.24, "text": "Hello.",
      "words": [{"start": 5.48, "end": 6.0, "word": "Hello.", "probability": 0.93}],
-     "avg_logprob": -0.21, "no_speech_prob": 0.01}                 in time order, each final
+     "avg_logprob": -0.21, "no_speech_prob": 0.01}                 one line (sentence) each,
+                                                                   in time order, each final
     {"type": "progress", "seconds": 30.0, "fraction": 0.35}       how far the media is done
     {"type": "done", "seconds": 85.26, "segments": 31, "elapsed": 5.1,
      "peak_rss_mb": 380}                                           the last line on success
@@ -24,8 +25,10 @@ Output: one JSON object per line on stdout, times in seconds from the media's st
 How it streams: the sound is decoded by ffmpeg (the one the app already bundles) from
 `start_at`, 16 kHz mono float32, and transcribed window by window (first_window_s for a
 quick first segment, then window_s), so memory stays flat and segments arrive while the
-rest is decoded. A window's last segments near its end may be cut mid-word: they are
-dropped and the next window starts where the last kept segment ended.
+rest is decoded. A window's last segment near its end may be cut mid-word, and a
+sentence it started is better heard whole: both are dropped and the next window starts
+where the last finished sentence ended. avg_logprob and no_speech_prob are those of the
+Whisper segment a line comes from.
 """
 
 from __future__ import annotations
@@ -41,9 +44,13 @@ from pathlib import Path
 
 SAMPLE_RATE = 16000
 FIRST_WINDOW_S = 30.0
-WINDOW_S = 240.0
+# Memory grows with the window (faster-whisper's VAD runs on all of it at once): 120 s
+# windows peak near 460 MB with tiny.en whatever the lecture's length, 240 s near 570 MB.
+WINDOW_S = 120.0
 # Segments ending this close to a window's end (not the media's) are done again in the next.
 GUARD_S = 2.0
+# Speech with no sentence end (no punctuation) is sent in pieces of about this length.
+UNFINISHED_MAX_S = 20.0
 
 
 class WorkerError(Exception):
@@ -118,6 +125,9 @@ def _load_model(request: dict):
     import ctranslate2
     from faster_whisper import WhisperModel
 
+    # Whisper samples at a higher temperature when a greedy decoding fails: a fixed seed
+    # makes the same media give the same transcript every time.
+    ctranslate2.set_random_seed(0)
     path = request["model"]
     device = request.get("device") or "auto"
     threads = int(request.get("threads") or 0) or os.cpu_count() or 4
@@ -250,24 +260,40 @@ def transcribe(request: dict, emit: Emitter) -> None:
             language, language_known = found.language, True
             emit("language", language=found.language, probability=round(found.language_probability, 4),
                  detected=True)
-        kept_end = None
+        # Lines of a sentence not finished yet: a window's unfinished last sentence is done
+        # again by the next window, which starts where the last finished one ended; starting
+        # mid-sentence, without its beginning, Whisper tends to skip words.
+        pending: list[dict] = []
+        kept_end = None       # where the last line sent from this window ends (absolute)
         seen = False
+
+        def send_pending() -> None:
+            nonlocal pending, kept_end, emitted
+            for ready in pending:
+                emit("segment", **ready)
+                emitted += 1
+            kept_end = pending[-1]["end"]
+            pending = []
+            progress(kept_end)
+
         for segment in segments:
             seen = True
             if not at_end and segment.end > length_s - GUARD_S:
                 break   # may be cut by the window's end: the next window does it again
             for line in segment_lines(segment, buffer_start, split_sentences):
-                emit("segment", **line)
-                emitted += 1
-            kept_end = segment.end
-            progress(buffer_start + segment.end)
+                pending.append(line)
+                if (at_end or line["text"].endswith(_SENTENCE_END)
+                        or line["end"] - pending[0]["start"] > UNFINISHED_MAX_S):
+                    send_pending()
         if at_end:
             break
+        if pending and kept_end is None:
+            send_pending()   # no sentence ended in the whole window: cut between segments
         if kept_end is None and seen:
             wanted_s = length_s + window_s   # one long segment reaches the end: read more first
             continue
         # At least a little, so that a degenerate empty segment at 0 s cannot loop for ever.
-        cut_s = max(0.1, kept_end if kept_end is not None else length_s - GUARD_S)
+        cut_s = max(0.1, kept_end - buffer_start if kept_end is not None else length_s - GUARD_S)
         cut = int(round(cut_s * SAMPLE_RATE))
         buffer = buffer[cut:]
         buffer_start += cut / SAMPLE_RATE
