@@ -7,6 +7,7 @@ it returns, and returns what changed (models.py) so a GUI can refresh just that 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +22,8 @@ from player.core.library.fingerprint import fingerprint
 from player.core.library.models import (Highlight, HighlightEdit, Lecture, LectureRemoval,
                                         SearchHit, Tag, TagDeletion, TagEdit, TagMerge)
 from player.core.library.search import DEFAULT_LIMIT, search
+from player.core.media import find_sibling_transcript
+from player.core.notes import LectureNotes, NoteItem, NoteLink
 from player.core.transcript import Segment, Transcript
 
 COLORS = range(1, 6)
@@ -131,13 +134,16 @@ class Library:
 
     def owned_paths(self) -> dict[Path, str]:
         """The learner's files this library knows, each with what it is: the library file
-        and its -wal/-shm, every lecture's media and every transcript file read into it.
-        A writer never writes onto any of them (player.core.safe_files.check_output)."""
+        and its -wal/-shm, every lecture's media (wherever it was seen), every transcript
+        and lecture notes file read into it. A writer never writes onto any of them
+        (player.core.safe_files.check_output)."""
         owned: dict[Path, str] = {}
-        for path, in self._read("SELECT path FROM media"):
+        for path, in self._read("SELECT path FROM media UNION SELECT path FROM media_paths"):
             owned[Path(path)] = "a lecture in your library"
         for source, in self._read("SELECT source FROM transcripts WHERE source IS NOT NULL"):
             owned[Path(source)] = "a transcript in your library"
+        for source, in self._read("SELECT source FROM lecture_notes WHERE source IS NOT NULL"):
+            owned[Path(source)] = "lecture notes in your library"
         for suffix in ("", "-wal", "-shm", "-journal"):
             owned[self.path.with_name(self.path.name + suffix)] = "your library"
         return owned
@@ -164,8 +170,11 @@ class Library:
 
     def import_lecture(self, media_path: str | Path, transcript: Transcript | None = None, *,
                        title: str | None = None, duration_ms: int | None = None) -> Lecture:
-        """Add a media file (and its transcript) or, if its content is already known,
-        update its path and replace its transcript; highlights are always kept."""
+        """Add a media file (and its transcript) or, if its content is already known, note
+        this path as one where it was seen and, if a transcript is given, replace the stored
+        one; with none given the stored transcript stays, whatever the file is called.
+        Highlights and notes are always kept. The lecture's `path` becomes preferred_path's
+        choice, so a renamed copy with no transcript beside it does not take over."""
         media_path = Path(media_path).resolve()
         try:
             fp = fingerprint(media_path)
@@ -177,18 +186,64 @@ class Library:
             lecture_id = self._upsert_media(fp, media_path, title, size, _known_duration(duration_ms))
             if transcript is not None:
                 self._replace_transcript(lecture_id, transcript)
+            self._seen_at(lecture_id, media_path)
+            best = self._preferred(lecture_id)
+            self.conn.execute("UPDATE media SET path = ? WHERE id = ?", (str(best or media_path), lecture_id))
         return self.lecture(lecture_id)
 
     def _upsert_media(self, fp: str, path: Path, title: str, size: int,
                       duration_ms: int | None) -> int:
         row = self.conn.execute("SELECT id FROM media WHERE fingerprint = ?", (fp,)).fetchone()
         if row:
-            self.conn.execute("UPDATE media SET path = ?, duration_ms = coalesce(?, duration_ms) "
-                              "WHERE id = ?", (str(path), duration_ms, row[0]))
+            self.conn.execute("UPDATE media SET duration_ms = coalesce(?, duration_ms) WHERE id = ?",
+                              (duration_ms, row[0]))
             return row[0]
         return self.db["media"].insert({
             "fingerprint": fp, "path": str(path), "title": title, "duration_ms": duration_ms,
             "size_bytes": size, "added_at": _now(), "last_position_ms": 0}).last_pk
+
+    def _seen_at(self, lecture_id: int, path: Path) -> None:
+        self.conn.execute("INSERT INTO media_paths (media_id, path, last_seen) VALUES (?, ?, ?) "
+                          "ON CONFLICT (media_id, path) DO UPDATE SET last_seen = excluded.last_seen",
+                          (lecture_id, str(path), _now()))
+
+    def media_paths(self, lecture_id: int) -> list[Path]:
+        """Every path where the lecture's media was seen, most recently seen first (they
+        may no longer exist, or hold other content since)."""
+        if not _storable(lecture_id):
+            return []
+        return [Path(path) for path, in self._read(
+            "SELECT path FROM media_paths WHERE media_id = ? ORDER BY last_seen DESC, path", (lecture_id,))]
+
+    def preferred_path(self, lecture_id: int) -> Path | None:
+        """Where to open the lecture: a known path that still holds its media and has the
+        lecture's transcript beside it, else any known path that still holds its media
+        (most recently seen first), else None (the file is gone: relink it)."""
+        return self._preferred(lecture_id)
+
+    def _preferred(self, lecture_id: int) -> Path | None:
+        head = self._read("SELECT m.fingerprint, m.size_bytes, t.source FROM media m "
+                          "LEFT JOIN transcripts t ON t.media_id = m.id WHERE m.id = ?", (lecture_id,))
+        if not head:
+            return None
+        fp, size, source = head[0]
+        source_path = Path(source).resolve() if source else None
+
+        def holds_the_media(path: Path) -> bool:
+            # The size first: a file replaced since by another is then rarely read at all.
+            try:
+                return (path.is_file() and (size is None or path.stat().st_size == size)
+                        and fingerprint(path) == fp)
+            except OSError:
+                return False
+
+        def transcript_beside(path: Path) -> bool:
+            sibling = find_sibling_transcript(path)
+            # With the stored transcript's file known, only that file counts as its transcript.
+            return sibling is not None and (source_path is None or sibling.resolve() == source_path)
+
+        existing = [path for path in self.media_paths(lecture_id) if holds_the_media(path)]
+        return next((path for path in existing if transcript_beside(path)), existing[0] if existing else None)
 
     def _replace_transcript(self, lecture_id: int, transcript: Transcript) -> None:
         # Deleting the old transcript cascades to its segments; triggers update the index.
@@ -239,7 +294,9 @@ class Library:
                 return self.find_by_fingerprint(fingerprint(path))
             except OSError as error:
                 raise LibraryError(path, f"cannot read the media file: {error.strerror}") from None
-        found = self._lectures_where("WHERE m.path = ?", (str(path.resolve()),))
+        found = self._lectures_where(
+            "WHERE m.id IN (SELECT media_id FROM media_paths WHERE path = :path) OR m.path = :path "
+            "ORDER BY m.path = :path DESC", {"path": str(path.resolve())})
         return found[0] if found else None
 
     def relink(self, lecture_id: int, new_path: str | Path) -> Lecture:
@@ -255,6 +312,7 @@ class Library:
                                             f"(its content differs)")
         with self._write():
             self.conn.execute("UPDATE media SET path = ? WHERE id = ?", (str(new_path), lecture_id))
+            self._seen_at(lecture_id, new_path)
         return self.lecture(lecture_id)
 
     def remove_lecture(self, lecture_id: int) -> LectureRemoval:
@@ -293,6 +351,62 @@ class Library:
         rows = self._read("SELECT start_ms, end_ms, text, speaker FROM segments "
                           "WHERE transcript_id = ? ORDER BY position", (transcript_id,))
         return Transcript([Segment(*row) for row in rows], title=title, source=source, source_url=source_url)
+
+    # ----- lecture notes -------------------------------------------------------------
+
+    def set_notes(self, lecture_id: int, notes: LectureNotes,
+                  links: list[NoteLink] | None = None) -> tuple[LectureNotes, list[NoteLink]] | None:
+        """Keep a lecture's notes (a summary page) with each point's link, replacing the
+        notes it had; `links` are link_notes' answer, one per item in order (None: none
+        linked yet). Returns the notes before, for undo (None: it had none)."""
+        links = [NoteLink(item, None, 0.0) for item in notes.items] if links is None else list(links)
+        if len(links) != len(notes.items):
+            raise ValueError(f"{len(links)} links for {len(notes.items)} points of the notes")
+        for link in links:
+            if link.start_ms is not None and not 0 <= link.start_ms <= MAX_TIME_MS:
+                raise ValueError(f"a point's moment must be within the lecture (got {link.start_ms} ms)")
+            if not math.isfinite(link.score):
+                raise ValueError(f"a link's score must be a number (got {link.score})")
+        with self._write():
+            self._require_lecture(lecture_id)
+            before = self.notes(lecture_id)
+            # Deleting the old page cascades to its points; triggers update the index.
+            self.conn.execute("DELETE FROM lecture_notes WHERE media_id = ?", (lecture_id,))
+            self.conn.execute("INSERT INTO lecture_notes (media_id, title, tldr, source, saved_at) "
+                              "VALUES (?, ?, ?, ?, ?)", (lecture_id, notes.title, notes.tldr,
+                                                         notes.source, _now()))
+            self.conn.executemany(
+                "INSERT INTO lecture_note_items (media_id, position, kind, text, question, start_ms, score) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(lecture_id, position, item.kind, item.text, item.question,
+                  None if link.start_ms is None else int(link.start_ms), float(link.score))
+                 for position, (item, link) in enumerate(zip(notes.items, links))])
+        return before
+
+    def remove_notes(self, lecture_id: int) -> tuple[LectureNotes, list[NoteLink]] | None:
+        """Forget a lecture's notes; returns them (None: it had none), for undo."""
+        with self._write():
+            before = self.notes(lecture_id)
+            self.conn.execute("DELETE FROM lecture_notes WHERE media_id = ?", (lecture_id,))
+        return before
+
+    def notes(self, lecture_id: int) -> tuple[LectureNotes, list[NoteLink]] | None:
+        """A lecture's kept notes and each point's link, in page order; None if it has none."""
+        if not _storable(lecture_id):
+            return None
+        head = self._read("SELECT title, tldr, source FROM lecture_notes WHERE media_id = ?", (lecture_id,))
+        if not head:
+            return None
+        title, tldr, source = head[0]
+        notes = LectureNotes(title=title, tldr=tldr, source=source)
+        links = []
+        for kind, text, question, start_ms, score in self._read(
+                "SELECT kind, text, question, start_ms, score FROM lecture_note_items "
+                "WHERE media_id = ? ORDER BY position", (lecture_id,)):
+            item = NoteItem(kind, text, question)
+            notes.items.append(item)
+            links.append(NoteLink(item, start_ms, score))
+        return notes, links
 
     # ----- highlights ----------------------------------------------------------------
 
@@ -582,7 +696,7 @@ class Library:
     # ----- search --------------------------------------------------------------------
 
     def search(self, text: str, *, lecture: int | None = None, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
-        """Words (each a prefix) in transcripts, notes and tag names; best matches first."""
+        """Words (each a prefix) in transcripts, notes, tag names and lecture notes; best first."""
         if not _storable(lecture):
             return []
         try:

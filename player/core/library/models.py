@@ -100,7 +100,9 @@ class LectureRemoval:
 class SearchHit:
     """One place a search query matched; `snippet` marks the matched words with [ ]."""
 
-    kind: str                  # "transcript", "note" or "tag"
+    # "transcript", "note", "tag" or "summary" (a point of the lecture's notes: its
+    # moment, or 0 when the linker found none)
+    kind: str
     lecture_id: int
     media_path: str
     start_ms: int

@@ -2,7 +2,7 @@
 
 The schema version is SQLite's `PRAGMA user_version`. Each step is a named function that
 takes the library from version N-1 to N inside one transaction, together with the new
-version number, so a crash mid-migration leaves the file at N-1. Version 2 will be one more
+version number, so a crash mid-migration leaves the file at N-1. A next version is one more
 `@step` function appended to STEPS.
 """
 
@@ -108,6 +108,44 @@ _V1_TABLES = (
 def _v2(db: Database) -> None:
     # A dataset's watch URL, so study exports can link each moment back to the lecture.
     db.execute("ALTER TABLE transcripts ADD COLUMN source_url TEXT")
+
+
+@step("keep a lecture's notes and where each point is said")
+def _v3(db: Database) -> None:
+    # A summary page read into the Notes tab, so it is there again when the lecture reopens.
+    db.execute("""CREATE TABLE lecture_notes (
+        media_id INTEGER PRIMARY KEY REFERENCES media(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        tldr TEXT,
+        source TEXT,                          -- the notes file it was read from
+        saved_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TABLE lecture_note_items (
+        id INTEGER PRIMARY KEY,
+        media_id INTEGER NOT NULL REFERENCES lecture_notes(media_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,            -- 0-based order on the page
+        kind TEXT NOT NULL CHECK (kind IN ('insight', 'answer', 'takeaway')),
+        text TEXT NOT NULL,
+        question TEXT,                        -- for answers
+        start_ms INTEGER CHECK (start_ms IS NULL OR start_ms >= 0),  -- NULL: said nowhere clearly
+        score REAL NOT NULL DEFAULT 0,        -- the linker's similarity for the best moment
+        UNIQUE (media_id, position)
+    )""")
+    db["lecture_note_items"].enable_fts(["text", "question"], create_triggers=True)
+
+
+@step("remember every path where a lecture's media was seen")
+def _v4(db: Database) -> None:
+    # A copy under another name is the same lecture: knowing every place it was seen lets
+    # the library prefer the one with the transcript beside it instead of the latest.
+    db.execute("""CREATE TABLE media_paths (
+        media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (media_id, path)
+    ) WITHOUT ROWID""")
+    db.execute("INSERT INTO media_paths (media_id, path, last_seen) "
+               "SELECT id, path, coalesce(last_opened_at, added_at) FROM media")
 
 
 LATEST = len(STEPS)

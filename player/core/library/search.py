@@ -1,4 +1,5 @@
-"""Full-text search over transcripts, notes and tag names (FTS5), safe for any user input."""
+"""Full-text search over transcripts, notes, tag names and lecture notes (summary pages) with
+FTS5, safe for any user input."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words)
 
 
-# One statement, three sources, best first across all. bm25 ranks from different tables are
+# One statement, four sources, best first across all. bm25 ranks from different tables are
 # not strictly comparable but are on the same scale for short texts, which is good enough
 # to interleave; each source is limited too, so no branch scans more than it returns.
 _SEARCH_SQL = """
@@ -64,6 +65,16 @@ SELECT * FROM (
   JOIN highlights h ON h.id = ht.highlight_id
   JOIN media m ON m.id = h.media_id
   WHERE tags_fts MATCH :query {lecture_filter}
+  ORDER BY rank LIMIT :limit
+)
+UNION ALL
+SELECT * FROM (
+  SELECT 'summary', m.id, m.path, coalesce(i.start_ms, 0), coalesce(i.start_ms, 0), i.text,
+         snippet(lecture_note_items_fts, -1, '[', ']', '…', 12), NULL, lecture_note_items_fts.rank
+  FROM lecture_note_items_fts
+  JOIN lecture_note_items i ON i.id = lecture_note_items_fts.rowid
+  JOIN media m ON m.id = i.media_id
+  WHERE lecture_note_items_fts MATCH :query {lecture_filter}
   ORDER BY rank LIMIT :limit
 )
 ORDER BY rank, media_path, start_ms

@@ -93,3 +93,55 @@ def test_import_of_a_missing_file_names_it(library, tmp_path):
 
     with pytest.raises(LibraryError, match="absent.mp4"):
         library.import_lecture(tmp_path / "absent.mp4")
+
+
+def _with_transcript_beside(media):
+    """The lecture's media with an SRT beside it, as the window finds one."""
+    from player.core.formats import load
+    from tests.conftest import write_srt
+
+    srt = write_srt(media.with_suffix(".srt"), [(0, 2, "Welcome to the lecture on pre-training.")])
+    return load(srt)
+
+
+def test_a_renamed_copy_does_not_take_over_the_lecture(library, media, tmp_path):
+    lecture = library.import_lecture(media, _with_transcript_beside(media))
+    copy = tmp_path / "downloads" / "copy of lecture.mp4"  # same content, no transcript beside it
+    copy.parent.mkdir()
+    copy.write_bytes(media.read_bytes())
+    again = library.import_lecture(copy, None)
+    assert again.id == lecture.id and again.has_transcript  # the stored transcript is kept
+    assert [s.text for s in library.transcript(lecture.id).segments] == ["Welcome to the lecture on pre-training."]
+    assert library.media_paths(lecture.id) == [copy.resolve(), media.resolve()]  # most recent first
+    assert library.preferred_path(lecture.id) == media.resolve() and again.path == str(media.resolve())
+    assert library.find_media(copy).id == lecture.id
+    assert library.owned_paths()[copy.resolve()] == "a lecture in your library"
+
+    media.with_suffix(".srt").unlink()  # no place has the transcript beside it: the latest seen
+    assert library.preferred_path(lecture.id) == copy.resolve()
+    copy.unlink()
+    assert library.preferred_path(lecture.id) == media.resolve()
+    media.unlink()
+    assert library.preferred_path(lecture.id) is None
+    assert library.find_media(copy).id == lecture.id  # found by a path it was seen at
+
+
+def test_a_copy_opened_with_its_own_transcript_beside_it_becomes_the_place(library, media, tmp_path):
+    lecture = library.import_lecture(media, _with_transcript_beside(media))
+    copy = tmp_path / "course" / "week5.mp4"
+    copy.parent.mkdir()
+    copy.write_bytes(media.read_bytes())
+    again = library.import_lecture(copy, _with_transcript_beside(copy))
+    assert again.id == lecture.id and again.path == str(copy.resolve())
+    assert library.transcript(lecture.id).source == str(copy.with_suffix(".srt"))
+    # The original's transcript is no longer the one stored, so only the copy has it beside.
+    assert library.preferred_path(lecture.id) == copy.resolve()
+
+
+def test_a_path_that_now_holds_other_content_is_not_preferred(library, media, tmp_path):
+    lecture = library.import_lecture(media, None)
+    copy = tmp_path / "copy.mp4"
+    copy.write_bytes(media.read_bytes())
+    library.import_lecture(copy, None)
+    make_media(copy, seed=42)  # overwritten with another file since
+    assert library.preferred_path(lecture.id) == media.resolve()

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from player.core.library import Library, LibraryError, NotALibrary, migrate, schema
 from player.core.library.connection import connect
 from player.core.library.library import Library as _Library
+from player.core.notes import read_notes
+from tests.conftest import SEEDS
 from tests.core.library.conftest import make_media, sample_transcript
 
 TABLES = {"media", "transcripts", "segments", "highlights", "tags", "highlight_tags", "notes",
-          "segments_fts", "notes_fts", "tags_fts"}
+          "segments_fts", "notes_fts", "tags_fts", "lecture_notes", "lecture_note_items",
+          "lecture_note_items_fts", "media_paths"}
 
 
 def test_fresh_library_is_at_latest_version_with_every_table(library):
@@ -30,13 +34,14 @@ def test_connection_settings(library):
 
 
 def test_every_table_is_in_the_schema_document(library):
-    from pathlib import Path
-
     doc = (Path(__file__).resolve().parents[3] / "docs" / "library-schema.md").read_text()
     for table in TABLES:
         assert f"`{table}`" in doc, table
-    for row in library.conn.execute("SELECT name FROM pragma_table_info('highlights')"):
-        assert f"`{row[0]}`" in doc
+    for table in ("highlights", "lecture_notes", "lecture_note_items", "media_paths"):
+        for row in library.conn.execute(f"SELECT name FROM pragma_table_info('{table}')"):
+            assert f"`{row[0]}`" in doc, (table, row[0])
+    for migration in schema.STEPS:
+        assert f"| {migration.version} | {migration.name}" in doc, migration.name
 
 
 def _library_at(path, version, steps=None):
@@ -47,7 +52,11 @@ def _library_at(path, version, steps=None):
     conn = connect(path)
     migrate(conn, path, steps[:version])
     if version >= 1:
-        _write_v1_data(conn, make_media(path.parent / "old.mp4", seed=7))
+        media = make_media(path.parent / "old.mp4", seed=7)
+        _write_v1_data(conn, media)
+        if version >= 4:  # v4 records each path a lecture was seen at as it imports it
+            with conn:
+                conn.execute("INSERT INTO media_paths SELECT id, path, added_at FROM media")
     conn.close()
 
 
@@ -80,6 +89,10 @@ def _assert_v1_data_kept(lib):
     (highlight,) = lib.highlights()
     assert (highlight.color, highlight.tags, highlight.note) == (3, ("Exam",), "keep me\nline two")
     assert lib.search("attention")
+    (lecture,) = lib.lectures()
+    # v4: the one path known before is where the lecture was seen, and it is still there.
+    assert lib.media_paths(lecture.id) == [Path(lecture.path)] == [lib.preferred_path(lecture.id)]
+    assert lib.notes(lecture.id) is None  # v3: no notes kept yet
 
 
 @pytest.mark.parametrize("version", range(0, schema.LATEST + 1))
@@ -150,11 +163,15 @@ def test_another_programs_database_is_not_taken_over(tmp_path):
 
 def test_removing_a_lecture_cascades_to_everything(library, lecture):
     h = library.add_highlight(lecture.id, 0, 1000, 1, ["a"], "n")
+    library.set_notes(lecture.id, read_notes(SEEDS / "002_a429e181e0dd89a0.txt"))
+    assert library.search("corruption")
     removal = library.remove_lecture(lecture.id)
     assert removal.highlight_count == 1
-    for table in ("media", "transcripts", "segments", "highlights", "highlight_tags", "notes"):
+    for table in ("media", "transcripts", "segments", "highlights", "highlight_tags", "notes",
+                  "lecture_notes", "lecture_note_items", "media_paths"):
         assert library.db[table].count == 0, table
     assert library.search("attention") == [] and library.search("n") == []
+    assert library.search("corruption") == []
     assert library.tags()[0].usage == 0 and h.id
 
 
