@@ -321,6 +321,9 @@ def main() -> int:
         emit("error", kind=error.kind, message=str(error))
     except MemoryError:
         emit("error", kind="memory", message="the transcriber ran out of memory")
+    except ImportError as error:
+        emit("error", kind="internal", message=f"transcription needs the Python package {error.name or error} "
+                                               "(reinstall the app with its dependencies)")
     except Exception as error:  # noqa: BLE001 - reported as one line; the traceback goes to stderr
         import traceback
 

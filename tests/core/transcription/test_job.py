@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -207,6 +209,40 @@ def test_cancel_stops_the_worker_and_its_ffmpeg(lecture_copy):
     assert _wait_until_gone([seen["worker"], *seen["ffmpeg"]]) == []
     assert str(lecture_copy) in str(raised.value)
     assert job.pid is None
+
+
+PARENT = """
+import subprocess, sys
+from player.core.transcription import TranscriptionJob
+def on_segment(segment):
+    # The worker's output goes on to a file through cat, so that the worker is not ended
+    # by a broken pipe when this process dies: only by the kernel, as it should be.
+    subprocess.Popen(["cat"], stdin=job._process.stdout, stdout=open(sys.argv[2], "wb"))
+    print(job.pid, flush=True)
+    sys.stdin.readline()   # wait here, the worker still running, until killed
+job = TranscriptionJob(sys.argv[1], on_segment=on_segment, first_window_s=15, window_s=10)
+job.run()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_worker_and_its_ffmpeg_die_with_the_app(lecture_copy, tmp_path):
+    rest = tmp_path / "rest of the output.jsonl"
+    app = subprocess.Popen([sys.executable, "-c", PARENT, str(lecture_copy), str(rest)], stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(app.stdout.readline())
+        ffmpeg = _ffmpeg_decoding(lecture_copy)
+        assert _alive(worker) and ffmpeg
+        app.kill()   # the app dies without any chance to clean up
+        app.wait()
+        assert _wait_until_gone([worker, *ffmpeg]) == []
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    # Killed, not finished: the lecture has 70 s left to transcribe.
+    assert '"type": "done"' not in rest.read_text()
 
 
 def test_a_killed_worker_is_a_clear_error(lecture_copy):
