@@ -17,16 +17,22 @@ def _parser() -> OneLineParser:
     parser.add_argument("--format", help="read it as this format instead of detecting it")
     parser.add_argument("--video-id", help="the video to read from a dataset file holding several")
     parser.add_argument("--tier", help="the tier to read from an ELAN or Praat file holding several")
+    parser.add_argument("--encoding", help="read the file in this text encoding (e.g. cp1251, gb18030, shift_jis) "
+                                           "instead of the one detected")
     parser.add_argument("--to", choices=["jsonl", "srt", "vtt", "txt", "md"], default="jsonl",
                         help="print it in this format instead of JSON Lines (SubRip, WebVTT, plain text, Markdown)")
     return parser
 
 
 def run(argv: list[str]) -> int:
-    from player.core.formats import LoadOptions, load
+    from player.core.formats import LoadOptions, encoding_note, load
 
     args = _parser().parse_args(argv)
-    transcript = load(args.file, format=args.format, options=LoadOptions(video_id=args.video_id, tier=args.tier))
+    options = LoadOptions(video_id=args.video_id, tier=args.tier, encoding=args.encoding)
+    transcript = load(args.file, format=args.format, options=options)
+    if note := encoding_note(transcript):
+        hint = "; if the text looks wrong, choose the encoding with --encoding" if transcript.weak_guess else ""
+        print(f"{args.file}: {note}{hint}", file=sys.stderr)
     for line, problem in transcript.warnings:
         print(f"{args.file}:{line}: skipped: {problem}", file=sys.stderr)
     out = sys.stdout

@@ -8,10 +8,12 @@ refused with a TranscriptError naming the file and the first bad line.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from player.core.formats import encoding as encoding_module
+from player.core.formats.encoding import Decoded, EncodingProblem
 from player.core.safe_files import InputRefused, read_input
 from player.core.transcript import Transcript
 
@@ -45,10 +47,12 @@ class ChoiceNeeded(TranscriptError):
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """Choices a reader may need: which video of a dataset, which tier of an ELAN file."""
+    """Choices a reader may need: which video of a dataset, which tier of an ELAN file,
+    and the text encoding when the learner knows better than the guess."""
 
     video_id: str | None = None
     tier: str | None = None
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,22 +91,19 @@ def formats() -> list[TranscriptFormat]:
     return _registry()
 
 
-def decode(data: bytes, path: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise TranscriptError(path, None, f"broken UTF-16 text at byte {error.start}") from None
-    elif b"\x00" in data[:4096]:
-        raise TranscriptError(path, None, "this is a binary file, not a transcript")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Legacy subtitle files are mostly Windows-1252, a superset of Latin-1's letters.
-            text = data.decode("cp1252", errors="replace")
-    return normalize_line_ends(text)
+def decode(data: bytes, path: str, encoding: str | None = None) -> str:
+    """Bytes to text with line ends made "\n"."""
+    return decode_reporting(data, path, encoding).text
+
+
+def decode_reporting(data: bytes, path: str, encoding: str | None = None) -> Decoded:
+    """`decode`, with the encoding it took: see `encoding.decode` for how it is found
+    (a BOM, UTF-8, the one chosen, else a guess)."""
+    try:
+        decoded = encoding_module.decode(data, encoding)
+    except EncodingProblem as problem:
+        raise TranscriptError(path, problem.line, problem.reason) from None
+    return replace(decoded, text=normalize_line_ends(decoded.text))
 
 
 def head_lines(text: str, count: int) -> list[str]:
@@ -126,18 +127,36 @@ def normalize_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_file(path: str | Path) -> str:
+def read_file(path: str | Path, encoding: str | None = None) -> str:
     """The text of a transcript or notes file: only a regular file, no larger than
     safe_files.MAX_INPUT_BYTES (a FIFO would block forever, /dev/zero never end)."""
+    return read_decoded(path, encoding).text
+
+
+def read_decoded(path: str | Path, encoding: str | None = None) -> Decoded:
+    """`read_file`, with the encoding it took and whether that was a guess."""
     try:
-        return decode(read_input(path), str(path))  # the bytes are freed once decoded
+        return decode_reporting(read_input(path), str(path), encoding)  # the bytes are freed once decoded
     except InputRefused as refused:
         raise TranscriptError(path, None, refused.reason) from None
 
 
 def load(path: str | Path, format: str | None = None, options: LoadOptions = LoadOptions()) -> Transcript:
     """Read a transcript file; raises TranscriptError (never anything else) if it can't."""
-    return parse_text(read_file(path), str(path), format, options)
+    decoded = read_decoded(path, options.encoding)
+    transcript = parse_text(decoded.text, str(path), format, options)
+    transcript.encoding = decoded.encoding
+    transcript.encoding_guessed = decoded.guessed
+    transcript.weak_guess = decoded.weak
+    return transcript
+
+
+def encoding_note(transcript: Transcript) -> str | None:
+    """"read as cp1251 (guessed)" when the encoding was guessed, for the status line and
+    stderr; None when it was certain."""
+    if not transcript.encoding_guessed:
+        return None
+    return f"read as {transcript.encoding} ({'a weak guess' if transcript.weak_guess else 'guessed'})"
 
 
 def parse_text(text: str, path: str, format: str | None = None,
