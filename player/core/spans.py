@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Callable, Generic, Iterable, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -31,3 +32,21 @@ def merge_spans(items: Iterable[T], span: Callable[[T], tuple[int, int]]) -> lis
         else:
             merged.append([start, end, [item]])
     return [MergedSpan(start, end, tuple(members)) for start, end, members in merged]
+
+
+def first_span_from(spans: Sequence[tuple[int, int]], position_ms: int) -> int | None:
+    """Index of the span to play first from the playhead: the first (in time order) that
+    has not ended by `position_ms` (one the playhead is inside counts, from its start),
+    else the first span (wrapping round); None for no spans. `spans` are (start_ms,
+    end_ms) in time order, as merge_spans gives them."""
+    if not spans:
+        return None
+    index = bisect.bisect_right([end for _start, end in spans], position_ms)
+    return index if index < len(spans) else 0
+
+
+def playlist_from(spans: Sequence[tuple[int, int]], position_ms: int) -> list[tuple[int, int]]:
+    """The spans in the order Play highlights plays them from the playhead: from
+    first_span_from on, then round to the ones before it, each once."""
+    first = first_span_from(spans, position_ms)
+    return [] if first is None else [*spans[first:], *spans[:first]]
