@@ -21,14 +21,23 @@ from player.core.transcript import Segment, Transcript, Word
 _TIME = r"(?:(\d{1,9}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
 # The timing line; VTT cue settings ("align:start position:0%") may follow the end.
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:[ \t].*)?$")
+# WebVTT's whitespace is space, tab and form feed only (a vertical tab breaks the line).
+# The settings may follow an end time written in full (".000") without a space.
+_VTT_TIMING = re.compile(rf"^[ \t\f]*{_TIME}[ \t\f]*-->[ \t\f]*{_TIME}(?:[ \t\f].*|(?<=\.\d\d\d)\D.*)?$")
 
 # Markup that is a tag, and only that: "if a < b and c > d" has none. Simple tags
 # take WebVTT classes (<c.colorE5E5E5>); font/span/lang/v take attributes or a name.
+# Stray spaces before ">" and around a class's dot are still a tag (<c.yellow >, </i >).
 _TAG = re.compile(
-    r"</?(?:[bius]|c|em|strong|ruby)(?:\.[^\s<>]*)?>"
-    r"|</?(?:font|span|lang|v)(?:[.\s][^<>]*)?>"
+    r"</?(?:[bius]|em|strong|ruby)(?:\s*\.\s*[^\s<>.]+)*\s*>"
+    r"|</?(?:c|font|span|lang|v)(?:\s*\.\s*[^\s<>.]+)*(?:\s[^<>]*)?>"
     r"|<\d{1,9}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?>",   # a word timing
     re.IGNORECASE)
+# Any other closed tag is markup too, unknown or misspelt (<bold>..</bold>, <x></x>): a
+# name that also appears as "</name>" in the same cue. "a < b" has no such pair.
+_END_TAG_NAME = re.compile(r"</\s*([A-Za-z][\w-]*)\s*>")
+# ASS line breaks and hard spaces that converters leave in SRT text.
+_ASS_BREAK = re.compile(r"\\[Nh]")
 # Ruby annotations (<rt>) and fallback parentheses (<rp>) are not part of the line.
 _RUBY_EXTRA = re.compile(r"<(r[tp])(?:\.[^\s<>]*)?>[^<]*</\1>|</?r[tp](?:\.[^\s<>]*)?>",
                          re.IGNORECASE)
@@ -57,9 +66,9 @@ class _Cue:
     lines: list[str]   # the text lines as written
 
 
-def _timing(line: str) -> tuple[int, int] | None:
+def _timing(line: str, vtt: bool = False) -> tuple[int, int] | None:
     """(start_ms, end_ms) of a well-formed timing line, else None."""
-    match = _TIMING.match(line)
+    match = (_VTT_TIMING if vtt else _TIMING).match(line)
     if match is None:
         return None
     h1, m1, s1, f1, h2, m2, s2, f2 = match.groups()
@@ -113,7 +122,10 @@ def _read_cues(text: str, vtt: bool) -> tuple[list[_Cue], list[tuple[int, str]]]
         if cue is not None or skipping:
             if not line or (line.isspace() and (cue or skipping)):
                 cue, skipping = None, False
-            elif "-->" in line and ((times := _timing(line)) is not None or _TIMING_ATTEMPT.match(line)):
+            # In WebVTT any line with "-->" ends the cue's text and starts a block (the
+            # spec's parser); in SRT only one meant as a timing line does.
+            elif "-->" in line and ((times := _timing(line, vtt)) is not None or vtt
+                                    or _TIMING_ATTEMPT.match(line)):
                 # A cue that runs into the next without a blank line: its number is no text.
                 if cue and cue[-1].strip().isdigit():
                     cue.pop()
@@ -133,7 +145,7 @@ def _read_cues(text: str, vtt: bool) -> tuple[list[_Cue], list[tuple[int, str]]]
             # The line before the timing line is the cue's identifier; more is stray.
             _check_outside(outside[:-1], warnings, vtt)
             outside = []
-            times = _timing(line)
+            times = _timing(line, vtt)
             if times is None:
                 warnings.append((number, _timing_problem(line)))
                 skipping = True
@@ -182,6 +194,10 @@ def _strip_markup(text: str) -> tuple[str, str | None]:
         if "<r" in text or "<R" in text:
             text = _RUBY_EXTRA.sub("", text)
         text = _TAG.sub("", _LINE_BREAK.sub(" ", text))
+        if "</" in text:
+            text = _strip_closed_tags(text)
+    if "\\" in text:
+        text = _ASS_BREAK.sub(" ", text)
     if "{" in text:
         text = _OVERRIDE.sub("", text)
     if "&" in text:
@@ -190,11 +206,20 @@ def _strip_markup(text: str) -> tuple[str, str | None]:
     return text, speaker
 
 
+def _strip_closed_tags(text: str) -> str:
+    names = {name.lower() for name in _END_TAG_NAME.findall(text)}
+    if not names:
+        return text
+    alternatives = "|".join(re.escape(name) for name in sorted(names))
+    tags = re.compile(rf"<\s*/?\s*(?:{alternatives})(?:[.\s][^<>]*)?>", re.IGNORECASE)
+    return tags.sub("", text)
+
+
 def _plain(lines: list[str]) -> tuple[str, str | None]:
     """A cue's lines as one line of plain text, and its speaker."""
     text = " ".join(lines)
     speaker = None
-    if "<" in text or "{" in text or "&" in text:
+    if "<" in text or "{" in text or "&" in text or "\\" in text:
         text, speaker = _strip_markup(text)
     return " ".join(text.split()), speaker
 
@@ -277,21 +302,20 @@ def _words(line: str, start_ms: int, end_ms: int) -> list[Word]:
 
 
 def _speakers_from_names(segments: list[Segment]) -> list[Segment]:
-    """Zoom writes "Jane Doe: text". Take the names as speakers only when every
-    segment has one and names repeat (a glossary's "term: meaning" lines do not)."""
+    """Zoom writes "Jane Doe: text". Take the names as speakers when most segments have
+    one and names repeat (a glossary's "term: meaning" lines do not); a segment without
+    a name ("Hmm.") keeps no speaker."""
     if len(segments) < 2 or any(s.speaker for s in segments):
         return segments
-    named = []
-    for segment in segments:
-        match = _NAME_PREFIX.match(segment.text)
-        if match is None:
-            return segments
-        named.append(match)
-    names = {match[1] for match in named}
-    if len(names) > len(segments) // 2:
+    matches = [_NAME_PREFIX.match(segment.text) for segment in segments]
+    named = [match for match in matches if match is not None]
+    if len(named) * 2 <= len(segments):
         return segments
-    return [Segment(s.start_ms, s.end_ms, match[2], match[1], s.words)
-            for s, match in zip(segments, named)]
+    names = {match[1] for match in named}
+    if len(names) > len(named) // 2:
+        return segments
+    return [Segment(s.start_ms, s.end_ms, match[2], match[1], s.words) if match else s
+            for s, match in zip(segments, matches)]
 
 
 def _parse_cues(text: str, path: str, vtt: bool) -> Transcript:
@@ -328,6 +352,8 @@ def parse_srt(text: str, path: str, options: LoadOptions = LoadOptions()) -> Tra
 
 
 def parse_vtt(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")   # the WebVTT parser's rule for NUL
     return _parse_cues(text, path, vtt=True)
 
 

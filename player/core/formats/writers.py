@@ -24,9 +24,9 @@ def one_line(text: str) -> str:
 
 
 def _entities(text: str) -> str:
-    """&, <, > and { as character references, which both SRT and VTT readers decode."""
+    """&, <, >, { and \\ as character references, which both SRT and VTT readers decode."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("{", "&#123;"))
+            .replace("{", "&#123;").replace("\\", "&#92;"))
 
 
 def _srt_text(text: str) -> str:
@@ -39,9 +39,11 @@ def _srt_text(text: str) -> str:
 
 def _vtt_text(text: str) -> str:
     # WebVTT requires & and < escaped in cue text; ">" too, so that "-->" cannot appear.
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A NUL cannot be written: WebVTT readers take it for U+FFFD.
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\0", "\ufffd")
     if cue_text(text) != text:
-        escaped = escaped.replace("{", "&#123;")   # an ASS-style {\...} block
+        # an ASS-style {\...} block or \N line break
+        escaped = escaped.replace("{", "&#123;").replace("\\", "&#92;")
     return escaped
 
 

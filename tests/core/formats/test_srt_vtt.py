@@ -248,3 +248,60 @@ def test_a_vtt_with_no_good_cue_names_the_first_bad_line(tmp_path, text, line):
 def test_vtt_header_only_is_refused():
     with pytest.raises(TranscriptError, match="no cue found"):
         parse_text("WEBVTT\nKind: captions\n", "h.vtt")
+
+
+# --- Markup the formats do not define, and WebVTT's own parsing rules ------------------
+
+@pytest.mark.parametrize("raw, plain", [
+    ("<bold>strong</bold> words", "strong words"),                 # a tag SRT does not define
+    ("<x>odd</x> <I>fine</I >", "odd fine"),                     # unknown; a stray space
+    ('<span class="a">in</span > <yellow>out</yellow>', "in out"),
+    (r"first\Nsecond\hthird", "first second third"),              # ASS breaks left in SRT
+    ("a < b and c > d, <= and >= too", "a < b and c > d, <= and >= too"),
+    ("mail <ann@example.org> now", "mail <ann@example.org> now"),  # no closing tag: text
+])
+def test_unknown_and_misspelt_markup_goes_and_text_stays(raw, plain):
+    assert parse_text(f"1\n00:00:01,000 --> 00:00:02,000\n{raw}\n", "m.srt")[0].text == plain
+
+
+@pytest.mark.parametrize("raw", ["<c.yellow >Hi</c >", "<c . yellow>Hi</c>", "<c.yellow.bg_blue loud>Hi</c>",
+                                 "<i >Hi</ i>"])
+def test_webvtt_spans_with_stray_spaces(raw):
+    assert parse_text(f"WEBVTT\n\n00:01.000 --> 00:02.000\n{raw}\n", "s.vtt")[0].text == "Hi"
+
+
+def test_webvtt_cue_text_ends_at_a_line_with_an_arrow():
+    """The spec's parser: a line holding "-->" ends the cue's text and starts a block;
+    one that is no timing line spoils only that block."""
+    text = ("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\ntext1\nfoo-->\n00:00:01.000 --> 00:00:02.000\n"
+            "text2\n-->-->\n00:00:02.000 --> 00:00:03.000\ntext3\n00:00:03.000 --> 00:00:04.000\ntext4\n")
+    transcript = parse_text(text, "arrows.vtt")
+    assert lines_of(transcript) == [(0, 1000, "text1"), (1000, 2000, "text2"), (2000, 3000, "text3"),
+                                    (3000, 4000, "text4")]
+    # SRT has no such rule: an arrow in its text is text.
+    assert parse_text("1\n00:00:01,000 --> 00:00:02,000\nleft --> right\n", "a.srt")[0].text == "left --> right"
+
+
+def test_webvtt_whitespace_is_space_tab_and_form_feed():
+    text = ("WEBVTT\n\nform feed\n\f\f00:00:00.000\f\f-->\f00:00:01.000\f\ntext1\n\n"
+            "vertical tab\n\v00:00:01.000\v-->\v00:00:02.000\ntext2\n")
+    transcript = parse_text(text, "ws.vtt")
+    assert lines_of(transcript) == [(0, 1000, "text1")]
+    assert transcript.warnings == [(8, "the timing line is not 'start --> end'")]
+
+
+def test_webvtt_settings_right_after_a_full_end_time():
+    text = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\ufffdalign:end\ntext\n\n00:00:01.000 --> 00:00:02.00\ufffd\nbad\n"
+    assert [s.text for s in parse_text(text, "n.vtt")] == ["text"]
+
+
+def test_zoom_speakers_by_majority_unnamed_cues_keep_none():
+    text = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nSam Lee: Welcome back.\n\n"
+            "2\n00:00:02.000 --> 00:00:03.000\nHmm.\n\n"
+            "3\n00:00:03.000 --> 00:00:04.000\nPriya Shah: Thanks, Sam.\n\n"
+            "4\n00:00:04.000 --> 00:00:05.000\nSam Lee: Let's start.\n\n"
+            "5\n00:00:05.000 --> 00:00:06.000\nPriya Shah: Sure.\n")
+    transcript = parse_text(text, "zoom.vtt")
+    assert [(s.speaker, s.text) for s in transcript] == [
+        ("Sam Lee", "Welcome back."), (None, "Hmm."), ("Priya Shah", "Thanks, Sam."),
+        ("Sam Lee", "Let's start."), ("Priya Shah", "Sure.")]

@@ -138,6 +138,9 @@ def test_any_text_survives_srt_and_vtt(cues):
     expected = [(s.start_ms, s.end_ms, " ".join(s.text.split()), " ".join((s.speaker or "").split()))
                 for s in transcript if s.text.split()]
     for written, keeps_speakers in ((to_srt(transcript), False), (to_vtt(transcript), True)):
+        if keeps_speakers:   # WebVTT has no NUL: its readers take it for U+FFFD
+            expected = [(start, end, text.replace("\0", "\ufffd"), speaker.replace("\0", "\ufffd"))
+                        for start, end, text, speaker in expected]
         try:
             again = parse_text(written, "again")
         except TranscriptError:
