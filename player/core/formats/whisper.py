@@ -24,11 +24,15 @@ from player.core.transcript import Segment, Transcript, Word
 # whisper.cpp bracket text
 
 _CUE = re.compile(r"^\[\s*([0-9:.,]+)\s*-->\s*([0-9:.,]+)\s*\]\s?(.*)$")
+# What openai-whisper's console (--verbose True) prints before the cues: the language
+# it detects, and the warnings and progress bars that land there with 2>&1.
+_PREAMBLE = re.compile(r"^(?:Detecting language\b|Detected language:|\S*\.py:\d+: \w*Warning:|\s+warnings\.warn\(|"
+                       r"\s*\d{1,3}%\|)")
 
 
 def sniff(text: str) -> bool:
     for line in head_lines(text, 50):
-        if line.strip():
+        if line.strip() and not _PREAMBLE.match(line):
             return bool(_CUE.match(line.strip()))
     return False
 
@@ -37,9 +41,9 @@ def parse(text: str, path: str, options: LoadOptions) -> Transcript:
     segments: list[Segment] = []
     warnings: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        line = line.strip()
-        if not line:
+        if not line.strip() or _PREAMBLE.match(line):
             continue
+        line = line.strip()
         match = _CUE.match(line)
         if not match:
             warnings.append((number, "not a '[start --> end] text' line"))

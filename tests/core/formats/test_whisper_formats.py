@@ -114,3 +114,19 @@ def test_whisper_tsv_broken_lines_are_named(tmp_path):
     with pytest.raises(TranscriptError) as caught:
         load(write(tmp_path, "bad.tsv", "start\tend\ttext\nx\ty\tz\n"))
     assert caught.value.line == 2
+
+
+def test_openai_whisper_console_output_with_its_preamble():
+    """`whisper lecture.mp3 --verbose True > out.txt 2>&1`: the language lines (and a
+    warning) come first, short files time cues as MM:SS.mmm."""
+    text = ("/usr/lib/python3/site-packages/whisper/transcribe.py:126: UserWarning: FP16 is not supported "
+            "on CPU; using FP32 instead\n  warnings.warn(\"FP16 is not supported on CPU; using FP32 instead\")\n"
+            "Detecting language using up to the first 30 seconds. Use `--language` to specify the language\n"
+            "Detected language: English\n"
+            "[00:00.000 --> 00:02.000]  Welcome back, everyone.\n"
+            "[00:02.000 --> 01:04.500]  Today: attention.\n")
+    assert detected(text) == "whisper-text"
+    transcript = parse_text(text, "console.txt")
+    assert [(s.start_ms, s.end_ms, s.text) for s in transcript] == [
+        (0, 2000, "Welcome back, everyone."), (2000, 64500, "Today: attention.")]
+    assert transcript.warnings == []
