@@ -16,19 +16,25 @@ from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat
 from player.core.transcript import Segment, Transcript
 
 _SECTION = re.compile(r"^\s*\[([^\]]*)\]\s*$")
-# Layer (Marked in SSA), Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
-_EVENT_FIELDS = 10
+# The fields pysubs2 reads, in its order: Layer (Marked in SSA), Start, End, Style, Name,
+# MarginL, MarginR, MarginV, Effect, Text. A file's own [Events] Format line may name
+# fewer, or order them otherwise; each line is put in this order for pysubs2.
+_PYSUBS2_FIELDS = ("layer", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text")
+_FIELD_DEFAULTS = {"layer": "0", "style": "Default", "marginl": "0", "marginr": "0", "marginv": "0"}
+_SAME_FIELD = {"marked": "layer", "actor": "name"}
 # Sections whose lines are never events, whatever they start with.
 _NOT_EVENTS = ("script info", "fonts", "graphics")
 # Aegisub's placeholder titles say nothing about the lecture.
 _NO_TITLE = {"", "default aegisub file", "<untitled>", "untitled"}
 
 
-def _events_and_title(text: str) -> tuple[list[tuple[int, str]], str | None]:
-    """(line number, line) of every Dialogue/Comment line, and the script's title."""
-    events: list[tuple[int, str]] = []
+def _events_and_title(text: str) -> tuple[list[tuple[int, str, tuple[str, ...]]], str | None]:
+    """(line number, line, the fields the Format line names) of every Dialogue/Comment
+    line, and the script's title."""
+    events: list[tuple[int, str, tuple[str, ...]]] = []
     title = None
     section = ""
+    fields = _PYSUBS2_FIELDS
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         heading = _SECTION.match(stripped)
@@ -36,11 +42,36 @@ def _events_and_title(text: str) -> tuple[list[tuple[int, str]], str | None]:
             section = heading[1].strip().lower()
         elif section == "script info" and stripped.lower().startswith("title:"):
             title = stripped.split(":", 1)[1].strip()
+        elif section == "events" and stripped.lower().startswith("format:"):
+            fields = _format_fields(stripped) or fields
         elif stripped.startswith(("Dialogue:", "Comment:")) and section not in _NOT_EVENTS:
-            events.append((number, stripped))
+            events.append((number, stripped, fields))
     if title is not None and title.lower() in _NO_TITLE:
         title = None
     return events, title
+
+
+def _format_fields(line: str) -> tuple[str, ...] | None:
+    """The field names of a Format line, in pysubs2's words; None if it is no use (no
+    Start, End or Text, or Text not last: the text is the rest of the line)."""
+    names = [name.strip().lower() for name in line.split(":", 1)[1].split(",")]
+    names = [_SAME_FIELD.get(name, name) for name in names]
+    if not {"start", "end"} <= set(names) or names[-1] != "text":
+        return None
+    return tuple(names)
+
+
+def _in_pysubs2_order(line: str, fields: tuple[str, ...]) -> str | None:
+    """The event line with its fields in the order pysubs2 reads; None if it has fewer
+    than its Format line names."""
+    kind, rest = line.split(":", 1)
+    values = rest.split(",", len(fields) - 1)
+    if len(values) < len(fields):
+        return None
+    named = {name: value.strip() for name, value in zip(fields[:-1], values)}
+    named["text"] = values[-1]
+    ordered = [named.get(name) or _FIELD_DEFAULTS.get(name, "") for name in _PYSUBS2_FIELDS[:-1]]
+    return f"{kind}: {','.join(ordered)},{named['text'].lstrip()}"
 
 
 def _with_pysubs2(lines: list[str], format_: str) -> list[pysubs2.SSAEvent]:
@@ -51,17 +82,18 @@ def _with_pysubs2(lines: list[str], format_: str) -> list[pysubs2.SSAEvent]:
         return pysubs2.SSAFile.from_string(document, format_=format_).events
 
 
-def _read_events(events: list[tuple[int, str]], format_: str,
+def _read_events(events: list[tuple[int, str, tuple[str, ...]]], format_: str,
                  warnings: list[tuple[int, str]]) -> list[tuple[int, pysubs2.SSAEvent]]:
     """pysubs2's reading of each event line, with its line number. All lines at once,
     or, if one of them breaks pysubs2, line by line to find and skip the broken ones."""
     complete = []
-    for number, line in events:
-        if len(line.split(",", _EVENT_FIELDS - 1)) < _EVENT_FIELDS:
+    for number, line, fields in events:
+        ordered = _in_pysubs2_order(line, fields)
+        if ordered is None:
             kind = line.split(":", 1)[0]
-            warnings.append((number, f"a {kind} line with fewer than {_EVENT_FIELDS} fields"))
+            warnings.append((number, f"a {kind} line with fewer than {len(fields)} fields"))
         else:
-            complete.append((number, line))
+            complete.append((number, ordered))
     try:
         parsed = _with_pysubs2([line for _number, line in complete], format_)
         if len(parsed) == len(complete):

@@ -190,3 +190,34 @@ def test_detected_from_content_whatever_the_name(tmp_path, name, format_name):
     text = decode(misnamed.read_bytes(), str(misnamed))
     assert next(f.name for f in formats() if f.sniff(text)) == format_name
     assert lines_of(load(misnamed)) == lines_of(load(SAMPLES / name))
+
+
+# --- ASS/SSA: the [Events] Format line decides the fields ----------------------------------
+
+EVENTS_ONLY = "[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+
+
+@pytest.mark.parametrize("format_line, lines", [
+    ("Format: Start, End, Text",
+     ["Dialogue: 0:00:01.00,0:00:02.00,Hello, world", "Dialogue: 0:00:03.00,0:00:04.50,Bye"]),
+    ("Format: Layer, Name, Start, End, Style, MarginL, MarginR, MarginV, Effect, Text",
+     ["Dialogue: 0,Ann,0:00:01.00,0:00:02.00,Default,0,0,0,,Hello, world",
+      "Dialogue: 0,,0:00:03.00,0:00:04.50,Default,0,0,0,,Bye"]),
+    ("Format: Start, End, Actor, Style, Text",
+     ["Dialogue: 0:00:01.00,0:00:02.00,Ann,Default,Hello, world", "Dialogue: 0:00:03.00,0:00:04.50,,,Bye"]),
+])
+def test_ass_format_line_shorter_or_reordered(format_line, lines):
+    transcript = parse_text(EVENTS_ONLY + format_line + "\n" + "\n".join(lines) + "\n", "f.ass")
+    assert [(s.start_ms, s.end_ms, s.text) for s in transcript] == [(1000, 2000, "Hello, world"),
+                                                                   (3000, 4500, "Bye")]
+    assert transcript.warnings == []
+    if "Name" in format_line or "Actor" in format_line:
+        assert transcript[0].speaker == "Ann"
+
+
+def test_ass_line_with_fewer_fields_than_its_format_line_is_named():
+    text = EVENTS_ONLY + "Format: Start, End, Style, Text\nDialogue: 0:00:01.00,0:00:02.00,Default,ok\n" \
+                      "Dialogue: 0:00:03.00,0:00:04.00\n"
+    transcript = parse_text(text, "f.ass")
+    assert [s.text for s in transcript] == ["ok"]
+    assert transcript.warnings == [(7, "a Dialogue line with fewer than 4 fields")]
