@@ -11,14 +11,15 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from player import __version__
 from player.core.formats import ChoiceNeeded, LoadOptions, TranscriptError, load
 from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
 from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_notes
 from player.core.safe_files import InputRefused, check_input
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
+from player.logs import log_dir
 from player.playback import Playback, PlaybackState
+from player.ui.about import AboutDialog, open_log_folder
 from player.ui.annotating import AnnotatingActions
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
 from player.ui.dialogs import ShortcutsDialog
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         action("find_next", "Next match", ["F3"], lambda: self.visit_match(1), group="Transcript")
         action("find_previous", "Previous match", ["Shift+F3"], lambda: self.visit_match(-1), group="Transcript")
         action("shortcuts", "&Keyboard shortcuts", ["F1"], self.show_shortcuts, group="Help")
+        action("open_log_folder", "Open &log folder", [], self.open_log_folder, group="Help")
         action("about", "&About", [], self.show_about, group="Help")
 
     def _init_ui(self) -> None:
@@ -291,6 +293,7 @@ class MainWindow(QMainWindow):
         self.library_menu.addAction(acts["manage_tags"])
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(acts["shortcuts"])
+        help_menu.addAction(acts["open_log_folder"])
         help_menu.addAction(acts["about"])
 
     def _connect_signals(self) -> None:
@@ -641,10 +644,11 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(list(self.actions_by_name.values()), self).open()
 
     def show_about(self) -> None:
-        backend = f"{self.playback.name} {getattr(self.playback, 'version', '')}".strip()
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"{APP_NAME} {__version__}\n\nPlays a lecture with its transcript beside it.\n"
-                          f"Playback: {backend}")
+        AboutDialog(self.playback, self).open()
+
+    def open_log_folder(self) -> None:
+        if not open_log_folder():
+            self.statusBar().showMessage(f"No file manager to show the log folder: {log_dir()}")
 
     # --- drag and drop -----------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
