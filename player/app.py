@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
 
 APP_ORGANIZATION = "TranscriptPlayer"
 APP_NAME = "Transcript Player"
+# The .desktop entry's name (resources/linux/): desktops match the window to its launcher by it.
+DESKTOP_FILE_NAME = "transcript-player"
+
+
+def is_transcript_path(path: str) -> bool:
+    """A file the desktop's "Open with" hands over that is a transcript (or notes), not media."""
+    from player.core.media import SIBLING_TRANSCRIPT_EXTENSIONS
+
+    return Path(path).suffix.lower() in {extension.lower() for extension in SIBLING_TRANSCRIPT_EXTENSIONS}
 
 
 def prepare_qt_platform() -> None:
@@ -20,20 +30,26 @@ def prepare_qt_platform() -> None:
 
 def run_app(media: str | None, transcript: str | None, library: str | None = None) -> int:
     prepare_qt_platform()
+    from player.logs import setup_logging
+
+    setup_logging()  # before Qt starts, so its first warnings go to the log too
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from player.core.library import default_library_path
     from player.playback import create_playback
+    from player.ui.about import app_icon
     from player.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(APP_ORGANIZATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    app.setWindowIcon(app_icon())
     playback, notice = create_playback()
     if notice:
-        print(f"transcript-player: {notice}", file=sys.stderr)
+        logging.getLogger(__name__).warning(notice)  # the status bar says it too
     library_path = Path(library) if library else default_library_path()
     try:
         library_path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,7 +57,9 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
         pass  # opening the library then fails with a message that names the file
     window = MainWindow(playback, QSettings(), notice, library_path=library_path)
     window.show()
-    if media:
+    if media and not transcript and is_transcript_path(media):
+        window.open_dropped([media])  # a transcript or notes, as if dropped on the window
+    elif media:
         window.open_media(media, transcript)
     elif transcript:
         window.open_transcript(transcript)
