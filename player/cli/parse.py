@@ -35,6 +35,8 @@ def run(argv: list[str]) -> int:
         print(f"{args.file}: {note}{hint}", file=sys.stderr)
     for line, problem in transcript.warnings:
         print(f"{args.file}:{line}: skipped: {problem}", file=sys.stderr)
+    for line, note in transcript.notes:
+        print(f"{args.file}:{line}: {note}", file=sys.stderr)
     out = sys.stdout
     try:
         if args.to != "jsonl":

@@ -45,6 +45,8 @@ class Transcript:
     source_url: str | None = None      # where the lecture lives online, if known
     # (line, problem) for each cue skipped while reading the file: the good ones are kept.
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    # (line, what was read leniently) for what the format does not allow but was read anyway.
+    notes: list[tuple[int, str]] = field(default_factory=list)
     encoding: str | None = None        # how the file's bytes were read: "utf-8", "cp1251"
     encoding_guessed: bool = False     # detected from the bytes (no BOM, not UTF-8, not chosen)
     weak_guess: bool = False           # a guess that another encoding fits almost as well

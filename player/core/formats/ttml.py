@@ -3,7 +3,11 @@ streaming services and some lecture platforms.
 
 Each <p> is a cue, timed by begin/end/dur as clock times ("00:00:01.000",
 "00:00:01:12" in frames) or offsets ("1.5s", "1500ms", "90f", "2t"), relative to
-the begin of the <div> or <body> around it. The XML is read with expat directly:
+the begin of the <div> or <body> around it, or in a timeContainer="seq" to the end
+of the sibling before. An element's interval is clipped to its parent's, and what
+lies wholly outside is never shown. A document with no times at all is shown for
+its whole span. Times that tools write in the wild without being TTML ("01:30.5"
+without hours, "12.5" without a unit) are read with a note. The XML is read with expat directly:
 that gives each cue's line for warnings, and refuses entity declarations, which
 are how XML files attack their readers (billion laughs, external entities).
 """
@@ -13,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat
@@ -21,6 +25,13 @@ from player.core.transcript import Segment, Transcript
 
 _CLOCK_TIME = re.compile(r"^(\d{1,9}):(\d{2}):(\d{2})(?:(\.\d{1,9})|:(\d{1,9})(?:\.(\d{1,9}))?)?$")
 _OFFSET_TIME = re.compile(r"^(\d{1,12}(?:\.\d{1,9})?)(h|ms|m|s|f|t)$")
+# Not TTML, but written by some tools: minutes:seconds, and seconds without a unit.
+_MINUTES_SECONDS = re.compile(r"^(\d{1,4}):(\d{2}(?:\.\d{1,9})?)$")
+_BARE_SECONDS = re.compile(r"^\d{1,12}(?:\.\d{1,9})?$")
+# An untimed document's span: the whole lecture, however long.
+_WHOLE_DOCUMENT_MS = 2**31 - 1
+_TIMING_ATTRIBUTES = ("begin", "end", "dur")
+_TIMED_CONTENT = {"div", "p"}   # what a <body> or <div> holds that is shown (not metadata, set...)
 _MS_PER_UNIT = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
 _NOT_SPOKEN = {"metadata", "set", "styling", "layout"}   # inside a <p> but not its words
 
@@ -96,10 +107,25 @@ def _rates(root: ElementTree.Element) -> _Rates:
     return _Rates(frames, ticks)
 
 
+class _LenientTime(Exception):
+    """A time that is not TTML but reads one way only: its milliseconds, and what it was."""
+
+    def __init__(self, ms: int, kind: str) -> None:
+        self.ms = ms
+        self.kind = kind
+
+
 def _time_ms(text: str, rates: _Rates) -> int:
-    """Milliseconds for a TTML time expression; ValueError saying why not."""
+    """Milliseconds for a TTML time expression; ValueError saying why not, _LenientTime
+    for a time in a form TTML does not have but that can be read."""
     text = text.strip()
     clock = _CLOCK_TIME.match(text)
+    if not clock and (loose := _MINUTES_SECONDS.match(text)):
+        if float(loose[2]) >= 60:
+            raise ValueError(f"minutes or seconds out of range in {text!r}")
+        raise _LenientTime(round((int(loose[1]) * 60 + float(loose[2])) * 1000), "minutes:seconds without hours")
+    if not clock and _BARE_SECONDS.match(text):
+        raise _LenientTime(round(float(text) * 1000), "seconds without a unit")
     if clock:
         hours, minutes, seconds, fraction, frames, _sub_frames = clock.groups()
         if int(minutes) >= 60 or int(seconds) >= 60:
@@ -163,43 +189,80 @@ class _Reader:
     agents: dict[str, str]
     lines: dict[ElementTree.Element, int]
     warnings: list[tuple[int, str]]
+    notes: list[tuple[int, str]]
+    untimed: bool = False
+    _lenient_kinds: set[str] = field(default_factory=set)
 
     def segments(self, body: ElementTree.Element) -> list[Segment]:
-        """Every <p> under the body, timed relative to the divs around it."""
+        """Every <p> under the body that is ever shown, on the lecture's clock."""
         found = []
-        # (element, when its parent begins, when its parent ends, speaker from around it)
+        try:
+            body_begin, body_end = self._interval(body, 0, None)
+        except ValueError as error:
+            self.warnings.append((self.lines.get(body, 1), str(error)))
+            return found
+        if self.untimed:
+            body_end = _WHOLE_DOCUMENT_MS
+        # (element, its begin, its end or None if open, speaker from around it)
         stack: list[tuple[ElementTree.Element, int, int | None, str | None]]
-        stack = [(body, 0, None, None)]
+        stack = [(body, body_begin, body_end, None)]
         while stack:
-            element, parent_begin, parent_end, speaker = stack.pop()
-            try:
-                begin, end = self._interval(element, parent_begin, parent_end)
-            except ValueError as error:
-                self.warnings.append((self.lines.get(element, 1), str(error)))
-                continue
+            element, begin, end, speaker = stack.pop()
             speaker = self._speaker(element) or speaker
             if _local(element.tag) == "p":
                 segment = self._segment(element, begin, end, speaker)
                 if segment is not None:
                     found.append(segment)
                 continue
-            stack.extend((child, begin, end, speaker) for child in reversed(element))
+            stack.extend(reversed([(child, child_begin, child_end, speaker)
+                                   for child, child_begin, child_end in self._children(element, begin, end)]))
         return found
 
-    def _interval(self, element, parent_begin: int,
-                  parent_end: int | None) -> tuple[int, int | None]:
-        """An element's begin and end on the lecture's clock: its times count from its
-        parent's begin; without an end or dur it lasts as long as its parent."""
-        begin_text, end_text, duration = (_attribute(element, "begin"), _attribute(element, "end"),
-                                          _attribute(element, "dur"))
-        begin = parent_begin + (_time_ms(begin_text, self.rates) if begin_text else 0)
+    def _children(self, element, begin: int, end: int | None):
+        """The children's intervals: in a par container each counts from the parent's
+        begin, in a seq from the end of the one before; each clipped to the parent's,
+        and those wholly outside it left out."""
+        sequential = (_attribute(element, "timeContainer") or "par") == "seq"
+        sync: int | None = begin
+        for child in element:
+            if _local(child.tag) not in _TIMED_CONTENT:
+                continue
+            if sync is None:
+                return   # after an open-ended child of a seq, nothing begins
+            try:
+                child_begin, child_end = self._interval(child, sync, end)
+            except ValueError as error:
+                self.warnings.append((self.lines.get(child, 1), str(error)))
+                continue
+            if sequential:
+                sync = child_end
+            if end is not None and child_begin >= end:
+                continue
+            if end is not None:
+                child_end = end if child_end is None else min(child_end, end)
+            yield child, child_begin, child_end
+
+    def _interval(self, element, sync: int, parent_end: int | None) -> tuple[int, int | None]:
+        """An element's begin and end on the lecture's clock: begin and end count from
+        `sync`, dur from the begin; without an end or dur it lasts as long as its parent."""
+        begin_text, end_text, duration = (_attribute(element, name) for name in _TIMING_ATTRIBUTES)
+        begin = sync + (self._time(element, begin_text) if begin_text else 0)
+        ends = []
         if end_text:
-            end = parent_begin + _time_ms(end_text, self.rates)
-        elif duration:
-            end = begin + _time_ms(duration, self.rates)
-        else:
-            end = parent_end
-        return begin, end
+            ends.append(sync + self._time(element, end_text))
+        if duration:
+            ends.append(begin + self._time(element, duration))
+        return begin, min(ends) if ends else parent_end
+
+    def _time(self, element, text: str) -> int:
+        try:
+            return _time_ms(text, self.rates)
+        except _LenientTime as lenient:
+            if lenient.kind not in self._lenient_kinds:   # one note for each kind, at its first line
+                self._lenient_kinds.add(lenient.kind)
+                self.notes.append((self.lines.get(element, 1),
+                                   f"{text.strip()!r} is not a TTML time ({lenient.kind}): read as such"))
+            return lenient.ms
 
     def _speaker(self, element) -> str | None:
         agent = (_attribute(element, "agent") or "").split()
@@ -254,7 +317,9 @@ def parse(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcr
     if body is None:
         raise TranscriptError(path, lines.get(root, 1), "the TTML document has no <body>")
     warnings: list[tuple[int, str]] = []
-    reader = _Reader(_rates(root), _agents(root), lines, warnings)
+    notes: list[tuple[int, str]] = []
+    untimed = not any(_attribute(element, name) is not None for element in body.iter() for name in _TIMING_ATTRIBUTES)
+    reader = _Reader(_rates(root), _agents(root), lines, warnings, notes, untimed)
     segments = reader.segments(body)
     warnings.sort()
     if not segments:
@@ -262,7 +327,7 @@ def parse(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcr
             line, reason = warnings[0]
             raise TranscriptError(path, line, reason)
         raise TranscriptError(path, lines.get(body, 1), "no <p> cue with text found")
-    return Transcript(segments, title=_title(root), warnings=warnings)
+    return Transcript(segments, title=_title(root), warnings=warnings, notes=sorted(notes))
 
 
 _ROOT = re.compile(r"<(?:[\w.-]+:)?tt[\s>]")

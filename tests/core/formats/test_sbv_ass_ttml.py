@@ -221,3 +221,47 @@ def test_ass_line_with_fewer_fields_than_its_format_line_is_named():
     transcript = parse_text(text, "f.ass")
     assert [s.text for s in transcript] == ["ok"]
     assert transcript.warnings == [(7, "a Dialogue line with fewer than 4 fields")]
+
+
+# --- TTML timing: containment, seq, untimed documents, times in the wild ------------------
+
+def ttml_lines(body, body_attrs=""):
+    return lines_of(parse_text('<tt xmlns="http://www.w3.org/ns/ttml"><body' + body_attrs + '>' + body
+                               + "</body></tt>", "t.ttml"))
+
+
+def test_ttml_seq_children_run_one_after_another():
+    body = ('<div timeContainer="seq"><metadata/><p begin="5s" dur="5s">A</p>'
+            '<p begin="5s" dur="5s">B</p><p dur="2s">C</p></div>')
+    assert ttml_lines(body) == [(5000, 10000, "A"), (15000, 20000, "B"), (20000, 22000, "C")]
+
+
+def test_ttml_intervals_are_clipped_to_their_parents_and_outside_content_is_dropped():
+    body = ('<div begin="2s" end="6s"><p begin="1s" end="8s">clipped</p>'
+            '<p begin="5s" end="7s">must never be shown</p></div>'
+            '<div begin="12s"><p begin="0s" end="1s">after the body</p></div>')
+    assert ttml_lines(body, ' dur="10s"') == [(3000, 6000, "clipped")]
+
+
+def test_ttml_after_an_open_ended_seq_child_nothing_begins():
+    body = '<div timeContainer="seq"><div><p begin="0s" end="5s">A</p></div><div><p end="5s">B</p></div></div>'
+    assert ttml_lines(body) == [(0, 5000, "A")]
+
+
+def test_an_untimed_ttml_document_is_shown_for_its_whole_span():
+    transcript = parse_text('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p>One.</p><p>Two.</p></div>'
+                            '</body></tt>', "untimed.ttml")
+    assert [(s.start_ms, s.text) for s in transcript] == [(0, "One."), (0, "Two.")]
+    assert transcript[0].end_ms == transcript[1].end_ms > 24 * 3_600_000 and transcript.warnings == []
+
+
+def test_ttml_times_without_hours_or_unit_are_read_with_a_note():
+    transcript = parse_text('<tt xmlns="http://www.w3.org/ns/ttml"><body><div>\n'
+                            '<p begin="01:30.5" end="01:32">minutes</p>\n'
+                            '<p begin="93" end="94.25">seconds</p>\n'
+                            '<p begin="01:33" end="01:34">again</p>\n</div></body></tt>', "loose.ttml")
+    assert lines_of(transcript) == [(90500, 92000, "minutes"), (93000, 94250, "seconds"),
+                                    (93000, 94000, "again")]
+    assert transcript.warnings == []
+    assert transcript.notes == [(2, "'01:30.5' is not a TTML time (minutes:seconds without hours): read as such"),
+                                (3, "'93' is not a TTML time (seconds without a unit): read as such")]
