@@ -35,7 +35,8 @@ class Playback(QObject):
     state_changed = Signal(object)      # PlaybackState
     duration_changed = Signal(int)      # ms
     has_video_changed = Signal(bool)
-    error = Signal(str)                 # a sentence for the user
+    error = Signal(str)                 # a sentence for the user: the media cannot play
+    notice = Signal(str)                # a sentence for the user: it plays, less well (no sound)
     rate_changed = Signal(float)
     volume_changed = Signal(int, bool)  # volume 0-100, muted
     title_changed = Signal(str)         # the media's own title tag, when it has one

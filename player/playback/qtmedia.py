@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QObject, QUrl
-from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaMetaData, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QWidget
 
@@ -22,6 +22,7 @@ class QtMediaPlayback(Playback):
         self._audio = QAudioOutput(self)
         self._player.setAudioOutput(self._audio)
         self.version = "Qt Multimedia"
+        self._no_sound_said = False
         self._player.playbackStateChanged.connect(self._on_state)
         self._player.mediaStatusChanged.connect(self._on_status)
         self._player.durationChanged.connect(lambda ms: self._set_duration(int(ms)))
@@ -54,6 +55,10 @@ class QtMediaPlayback(Playback):
 
     def _load(self, path: str) -> None:
         self._player.setSource(QUrl.fromLocalFile(os.path.abspath(path)))
+        if not self._no_sound_said and not QMediaDevices.audioOutputs():
+            self._no_sound_said = True  # the machine has none: once is enough
+            self.notice.emit("No sound: the audio device could not be opened (Qt Multimedia finds no "
+                             "audio output). The lecture plays on without it.")
 
     def _play(self) -> None:
         self._player.play()

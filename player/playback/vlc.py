@@ -3,10 +3,17 @@
 libVLC calls its event callbacks on its own threads, where neither libVLC nor Qt
 widgets may be touched: the callbacks only emit a queued Qt signal, handled on the
 GUI thread.
+
+libVLC's log goes to Python logging (its errors as warnings, at most one line per
+distinct message a minute), never to the terminal; so do the errors alsa-lib prints
+itself. A sound device that cannot be opened is said once, through `notice`.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import logging
 import os
 import sys
 
@@ -14,6 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
+from player.core.log_throttle import Throttle
 from player.playback.base import Playback, PlaybackState, PlaybackUnavailable
 
 try:
@@ -28,6 +36,117 @@ else:
 
 # Extra libVLC arguments, e.g. "--aout=pulse", for users with an odd set-up.
 EXTRA_ARGS_ENV = "TRANSCRIPT_PLAYER_VLC_ARGS"
+
+_log = logging.getLogger(__name__)
+_throttle = Throttle()
+
+# libVLC's log levels (libvlc_log_level) and what they become in Python's logging: its
+# warnings are routine ("elst box found"), its errors worth a line.
+_VLC_WARNING, _VLC_ERROR = 3, 4
+_LOG_LEVELS = {_VLC_WARNING: logging.INFO, _VLC_ERROR: logging.WARNING}
+# Audio output modules whose errors say why there is no sound.
+_AUDIO_MODULES = frozenset({"alsa", "pulse", "vlcpulse", "oss", "jack", "sndio", "adummy", "afile", "amem",
+                            "mmdevice", "wasapi", "directsound", "waveout", "auhal", "audiounit_ios"})
+# What libVLC's core logs when no audio output could be started for a stream.
+_AUDIO_FAILED = ("audio output failed", "failed to create audio output")
+
+
+def _log_line(level: int, module: str, message: str) -> None:
+    """One log line per distinct message a minute, saying how often it repeated."""
+    held = _throttle.admit((module, message))
+    if held is not None:
+        repeats = f" (and {held} more times in the last minute)" if held else ""
+        _log.log(level, "%s: %s%s", module, message, repeats)
+
+
+class _VlcLog:
+    """libVLC's log through a ctypes callback (libvlc_log_set), the message formatted
+    with the C library's vsnprintf on the va_list as python-vlc's users do. `on_message`
+    is called with (level, module, message) on libVLC's threads for warnings and errors."""
+
+    _Callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
+                                 ctypes.c_char_p, ctypes.c_void_p)
+
+    def __init__(self, instance, on_message) -> None:
+        self._instance = instance
+        self._on_message = on_message
+        self._vsnprintf = _c_vsnprintf()
+        self._get_context = ctypes.CFUNCTYPE(
+            None, ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p),
+            ctypes.POINTER(ctypes.c_uint))(("libvlc_log_get_context", vlc.dll))
+        self._set = ctypes.CFUNCTYPE(None, ctypes.c_void_p, self._Callback, ctypes.c_void_p)(
+            ("libvlc_log_set", vlc.dll))
+        self._unset = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(("libvlc_log_unset", vlc.dll))
+        self._callback = self._Callback(self._receive)  # referenced for as long as libVLC may call it
+        self._set(instance, self._callback, None)
+
+    def _receive(self, _data, level, context, fmt, args) -> None:  # on a libVLC thread
+        if level < _VLC_WARNING:
+            return  # debug and info: dozens a second, never shown
+        try:
+            module = ctypes.c_char_p()
+            self._get_context(context, ctypes.byref(module), None, None)
+            if self._vsnprintf is not None:
+                text = ctypes.create_string_buffer(1024)
+                self._vsnprintf(text, len(text), fmt, args)
+                message = text.value
+            else:
+                message = fmt or b""
+            self._on_message(level, (module.value or b"vlc").decode(errors="replace"),
+                             " ".join(message.decode(errors="replace").split()))
+        except Exception:  # noqa: BLE001 - nothing may escape into libVLC's thread
+            _log.exception("libVLC log message lost")
+
+    def close(self) -> None:
+        """Stop the callback (waits for one under way) before the instance goes."""
+        if self._instance is not None:
+            self._unset(self._instance)
+            self._instance = None
+
+
+def _c_vsnprintf():
+    """The C library's vsnprintf, or None where it cannot be found (the raw format is
+    logged then)."""
+    try:
+        libc = ctypes.cdll.msvcrt if sys.platform == "win32" else ctypes.CDLL(ctypes.util.find_library("c"))
+        function = getattr(libc, "vsnprintf", None) or libc._vsnprintf
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_void_p]
+    function.restype = ctypes.c_int
+    return function
+
+
+# alsa-lib prints its own errors to stderr ("ALSA lib pcm.c:2666:(snd_pcm_open_noupdate)
+# Unknown PCM default"), eight lines at each of libVLC's retries, twenty retries a second
+# with no sound card. Its handler is process-wide and varargs; a handler that reads only
+# the fixed arguments is safe to hand it (the extra ones are left unread), and it is kept
+# for the life of the process.
+_AlsaHandler = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                                ctypes.c_char_p)
+_alsa_handler = None
+
+
+def _quiet_alsa_lib() -> None:
+    global _alsa_handler
+    if _alsa_handler is not None or not sys.platform.startswith("linux"):
+        return
+    name = ctypes.util.find_library("asound")
+    if not name:
+        return  # no alsa-lib: libVLC's alsa output cannot load either
+    try:
+        set_handler = ctypes.CDLL(name).snd_lib_error_set_handler
+    except (OSError, AttributeError):
+        return
+
+    def on_alsa_error(file, line, function, error, fmt) -> None:
+        where = f"{(file or b'').decode(errors='replace')}:{line} {(function or b'').decode(errors='replace')}"
+        reason = os.strerror(-error) if error < 0 else (fmt or b"").decode(errors="replace")
+        _log_line(logging.DEBUG, "alsa-lib", f"{where}: {reason}")
+
+    _alsa_handler = _AlsaHandler(on_alsa_error)
+    set_handler.argtypes = [_AlsaHandler]
+    set_handler(_alsa_handler)
 
 
 class VlcVideoSurface(QWidget):
@@ -83,12 +202,16 @@ class VlcPlayback(Playback):
         if sys.platform.startswith("linux"):
             args.append("--no-xlib")  # Qt owns Xlib; libVLC must not init it again
         args += os.environ.get(EXTRA_ARGS_ENV, "").split()
+        _quiet_alsa_lib()
         try:
             self._instance = vlc.Instance(args)
         except (OSError, NameError) as error:
             raise PlaybackUnavailable(str(error)) from None
         if self._instance is None:
             raise PlaybackUnavailable("libVLC could not start (are its plugins installed?)")
+        self._audio_error: str | None = None   # the latest audio output module's error
+        self._no_sound_said = False
+        self._vlc_log = _VlcLog(self._instance, self._on_vlc_log)
         self.version = vlc.libvlc_get_version().decode(errors="replace")
         self._player = self._instance.media_player_new()
         self._media = None
@@ -117,7 +240,22 @@ class VlcPlayback(Playback):
             self._vlc_event.emit(kind, value)
         return on_event
 
+    def _on_vlc_log(self, level: int, module: str, message: str) -> None:  # on a libVLC thread
+        _log_line(_LOG_LEVELS.get(level, logging.WARNING), module, message)
+        if level < _VLC_ERROR:
+            return
+        if module in _AUDIO_MODULES:
+            self._audio_error = f"{module}: {message}"
+        elif module == "main" and message.lower().startswith(_AUDIO_FAILED) and not self._no_sound_said:
+            self._no_sound_said = True  # libVLC retries many times a second: say it once
+            self._vlc_event.emit("no_sound", self._audio_error or message)
+
     def _on_vlc_event(self, kind: str, value: object) -> None:
+        if kind == "no_sound":
+            reason = str(value).rstrip(".")
+            self.notice.emit(f"No sound: the audio device could not be opened ({reason}). "
+                             f"The lecture plays on without it.")
+            return
         if self._player is None:
             return  # closed while the event was queued
         if kind == "playing":
@@ -220,5 +358,6 @@ class VlcPlayback(Playback):
         if self._media is not None:
             self._media.release()
             self._media = None
+        self._vlc_log.close()
         self._instance.release()
         self._state = PlaybackState.EMPTY

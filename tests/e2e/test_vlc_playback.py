@@ -4,6 +4,10 @@ These assert order and state only (what holds however loaded the machine is); th
 timings themselves (speed against the wall clock, seek landing while playing, the
 highlight's lag) are measured by bench/sync_bench.py."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from player.playback import PlaybackState
@@ -118,6 +122,28 @@ def test_qt_multimedia_fallback_plays(qtbot, tone_mp3):
         playback.close()
 
 
+def test_qt_multimedia_says_once_when_the_machine_has_no_sound_device(qtbot, tone_mp3, video_mp4):
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from player.playback.qtmedia import QtMediaPlayback
+
+    playback = QtMediaPlayback()
+    notices = []
+    playback.notice.connect(notices.append)
+    try:
+        for media in (tone_mp3, video_mp4):
+            playback.load(str(media))
+        playback.play()
+        wait_playing(qtbot, playback)  # it plays on, with or without sound
+    finally:
+        playback.close()
+    if QMediaDevices.audioOutputs():
+        assert notices == []
+    else:  # as on the test machines
+        assert notices == ["No sound: the audio device could not be opened (Qt Multimedia finds no "
+                           "audio output). The lecture plays on without it."]
+
+
 def test_without_libvlc_the_app_falls_back_to_qt_multimedia(tmp_path):
     import os
     import subprocess
@@ -200,3 +226,52 @@ def test_double_speed_plays_each_second_in_half_a_second_at_the_same_pitch(qtbot
     assert [seconds for _, seconds in last_whole] == pytest.approx([0.5] * 3, abs=0.06), runs
     pitches = sorted(frequency for frequency, _ in last_whole)
     assert pitches[0] == pytest.approx(300, rel=0.07) and pitches[-1] == pytest.approx(600, rel=0.07), runs
+
+
+# Plays a file with libVLC in a process of its own until 3 s of it have played, printing
+# each notice; logging is left unconfigured, so whatever reaches stderr is what a bare
+# process would show in its terminal.
+_NO_SOUND_SCRIPT = """
+import sys
+from PySide6.QtCore import QCoreApplication, QTimer
+app = QCoreApplication([])
+from player.playback.vlc import VlcPlayback
+playback = VlcPlayback()
+playback.notice.connect(lambda text: print("NOTICE", text, flush=True))
+playback.error.connect(lambda text: print("ERROR", text, flush=True))
+playback.load(sys.argv[1])
+playback.play()
+def check():
+    if playback.time_ms() >= 3000:
+        print("PLAYED", flush=True)
+        app.quit()
+poll = QTimer(interval=50, timeout=check)
+poll.start()
+QTimer.singleShot(60_000, app.quit)  # a safety net only: the test checks that it played
+app.exec()
+playback.close()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ALSA is Linux's")
+@pytest.mark.parametrize("fixture", ["tone_mp3", "video_mp4"])
+def test_a_sound_device_that_cannot_open_is_said_once_and_stderr_stays_quiet(request, fixture):
+    media = request.getfixturevalue(fixture)
+    # An ALSA device that is nowhere, so it fails on a machine with sound too. On video
+    # libVLC retries the device twenty times a second, and alsa-lib printed eight lines
+    # to stderr each time: 100,000 lines in ten minutes.
+    env = dict(os.environ, TRANSCRIPT_PLAYER_VLC_ARGS="--aout=alsa --alsa-audio-device=nonexistent")
+    result = subprocess.run([sys.executable, "-c", _NO_SOUND_SCRIPT, str(media)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout.splitlines()
+    assert "PLAYED" in out, result.stdout  # the lecture played on without sound
+    notices = [line for line in out if line.startswith("NOTICE")]
+    assert len(notices) == 1, out
+    assert notices[0].startswith("NOTICE No sound: the audio device could not be opened (")
+    assert '"nonexistent"' in notices[0]
+    errors = result.stderr.splitlines()
+    assert not [line for line in errors if line.startswith("ALSA lib")], errors[:10]
+    # libVLC's errors reach stderr through logging's last resort: each once, whatever
+    # the number of retries.
+    assert len(errors) == len(set(errors)) and len(errors) < 30, errors
