@@ -35,3 +35,11 @@ sample: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
+
+# The app on this user's desktop (Linux): launcher entry, icon, file types; `make uninstall` removes them.
+.PHONY: install uninstall
+install: setup
+	@sh scripts/install-desktop.sh install "$(abspath $(BIN))/transcript-player"
+
+uninstall:
+	@sh scripts/install-desktop.sh uninstall

@@ -1,14 +1,15 @@
 #!/bin/sh
 # Installs the Debian/Ubuntu packages the app and its tests need, if any is missing:
 # libVLC and its plugins, the libraries Qt's xcb platform loads, Xvfb for headless
-# tests, and python3-venv. Elsewhere it only says what to install.
+# tests, python3-venv, and desktop-file-utils (`make install` refreshes the launcher
+# menu with it; a test validates the .desktop entry). Elsewhere it only says what to install.
 set -eu
 
 PACKAGES="libvlc5 vlc-plugin-base vlc-plugin-video-output
  libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
  libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
- xvfb xauth python3-venv"
+ xvfb xauth python3-venv desktop-file-utils"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "Not a Debian-like system: install VLC (libVLC 3) yourself; see README.md." >&2
