@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import subprocess
 import sys
 import tempfile
@@ -44,7 +43,7 @@ def reference_text() -> str:
 
 def long_lecture(minutes: float) -> Path:
     """The demo's sound repeated to about `minutes` (whole repetitions), cached in /tmp."""
-    repeats = max(1, math.ceil(minutes * 60 / 85.2))
+    repeats = max(1, round(minutes * 60 / 85.2))
     path = Path(tempfile.gettempdir()) / f"transcribe-bench-{repeats}x-demo.m4a"
     if not path.is_file():
         listing = path.with_suffix(".txt")

@@ -298,7 +298,8 @@ def transcribe(request: dict, emit: Emitter) -> None:
         buffer = buffer[cut:]
         buffer_start += cut / SAMPLE_RATE
         wanted_s = window_s
-        progress(buffer_start)
+        if kept_end is None:
+            progress(buffer_start)   # a window without speech: say how far it got
     end = start_at + audio.samples_read / SAMPLE_RATE
     progress(end)
     emit("done", seconds=round(end, 3), segments=emitted, elapsed=round(time.monotonic() - started, 3),

@@ -20,7 +20,7 @@ from player.core.transcription import (
     TranscriptionOptions,
 )
 from player.core.transcription.accuracy import word_error_rate
-from tests.conftest import DEMO_DIR
+from tests.conftest import DEMO_DIR, ffmpeg
 from tests.core.transcription.conftest import CLIP_TEXT, LECTURE
 
 
@@ -119,6 +119,21 @@ def test_windows_cut_between_sentences_and_lose_no_words(full_run, speech_clip):
     assert word_error_rate(CLIP_TEXT, text) <= 0.15, text
     for before, after in zip(result.segments, result.segments[1:]):
         assert before.end_ms <= after.start_ms, (before.text, after.text)
+
+
+def test_a_long_silence_first_is_skipped_and_the_language_heard_after_it(speech_clip, tmp_path):
+    media = tmp_path / "silence then speech.m4a"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=40", "-i", str(speech_clip), "-filter_complex",
+           "[0:a][1:a]concat=n=2:v=0:a=1", "-c:a", "aac", str(media))
+    recorder = Recorder()
+    result = recorder.job(media, first_window_s=20, window_s=20).run()
+    assert result.segments and result.segments[0].start_ms >= 39_000   # word times are good to ~0.5 s
+    assert "welcome" in result.segments[0].text.lower()
+    kinds = [kind for kind, _ in recorder.events]
+    # The silent windows report progress; the language comes from the speech, before its lines.
+    assert kinds.index("progress") < kinds.index("language") < kinds.index("segment")
+    assert any(progress.seconds >= 18 for progress in recorder.of("progress")[:kinds.index("language")])
+    assert recorder.of("language")[0][0] == "en"
 
 
 def test_resume_from_a_segment_end_gives_only_what_follows(full_run, speech_clip):
