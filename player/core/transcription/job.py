@@ -26,6 +26,7 @@ from typing import Callable
 
 import player
 from player.core.processes import popen_child
+from player.core.safe_files import InputRefused, check_input
 from player.core.transcript import Segment, Word
 from player.core.transcription.errors import TranscriptionCancelled, TranscriptionError
 from player.core.transcription.models import (
@@ -204,8 +205,11 @@ class TranscriptionJob:
 
     def run(self) -> TranscriptionResult:
         started = time.monotonic()
-        if not self.media.is_file():
-            raise TranscriptionError(f"{self.media}: no such media file", "media")
+        try:
+            # A pipe or a device would block ffmpeg (and the worker) for ever.
+            check_input(self.media, limit=sys.maxsize)
+        except InputRefused as refused:
+            raise TranscriptionError(str(refused), "media") from None
         model = resolve_model(self.model_spec, self.models_folder)
         check_memory(model, available_memory_mb())
         result = TranscriptionResult(self.media, model, self.options.language, None, None, self.start_at_s,

@@ -286,10 +286,17 @@ def test_a_file_that_is_not_media_is_a_clear_error(not_media):
     assert str(raised.value) == f"{not_media.absolute()}: not a video or audio file ffmpeg can read"
 
 
-def test_a_missing_media_file_is_refused_before_starting(tmp_path):
+@pytest.mark.parametrize("make, why", [
+    (lambda path: None, "no such file"),
+    (lambda path: path.mkdir(), "this is a folder, not a file"),
+    (lambda path: os.mkfifo(path), "this is not a regular file (a pipe or a device); only files are read"),
+])
+def test_media_that_is_not_a_file_is_refused_before_starting(tmp_path, make, why):
+    media = tmp_path / "lecture.mp4"
+    make(media)
     with pytest.raises(TranscriptionError) as raised:
-        TranscriptionJob(tmp_path / "gone.mp4").run()
-    assert raised.value.kind == "media" and "no such media file" in str(raised.value)
+        TranscriptionJob(media).run()   # a pipe would block ffmpeg for ever: refused, not opened
+    assert (raised.value.kind, str(raised.value)) == ("media", f"{media}: {why}")
 
 
 def test_a_model_not_downloaded_is_refused_with_its_size(speech_clip, tmp_path):
