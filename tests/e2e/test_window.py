@@ -165,18 +165,25 @@ def test_shortcuts_dialog_lists_every_action(qtbot, window):
 def test_lecture_notes_link_to_moments_and_play_them(qtbot, window, tmp_path, tone_mp3):
     from PySide6.QtWidgets import QToolButton
 
+    from player.core.formats import load
+    from player.core.notes import link_notes, read_notes
     from tests.conftest import SEEDS, WHISPER_SEED
 
+    notes_seed = SEEDS / "002_a429e181e0dd89a0.txt"
     media = tmp_path / "lecture.mp3"
     shutil.copy(tone_mp3, media)
     window.open_media(str(media), transcript_path=str(WHISPER_SEED))
-    window.open_dropped([str(SEEDS / "002_a429e181e0dd89a0.txt")])  # a summary page opens as notes
+    window.open_dropped([str(notes_seed)])  # a summary page opens as notes
     qtbot.waitUntil(lambda: window.side_tabs.currentWidget() is window.notes_panel, timeout=5000)
 
     def linked_buttons():
         return [b for b in window.notes_panel.findChildren(QToolButton, "noteTime") if b.isEnabled()]
 
-    qtbot.waitUntil(lambda: len(linked_buttons()) >= 5, timeout=10_000)
+    # The window shows the links the core finds (how many is the core's tests' concern).
+    links = link_notes(read_notes(notes_seed), load(WHISPER_SEED))
+    expected = sum(link.start_ms is not None for link in links)
+    assert expected >= 1
+    qtbot.waitUntil(lambda: len(linked_buttons()) == expected, timeout=10_000)
     unlinked = [b for b in window.notes_panel.findChildren(QToolButton, "noteTime") if not b.isEnabled()]
     assert unlinked and all(b.text() == "–" for b in unlinked)  # weak matches show no time
     button = linked_buttons()[0]
