@@ -9,6 +9,7 @@ list, rows are painted, never widgets, and a new current line touches two rows.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
 from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex, QPoint, QPointF,
                             QPropertyAnimation, QRect, QSize, Qt, QTimer, Signal)
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListView, QPush
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
 from player.core.paragraphs import Paragraph, group_paragraphs
+from player.core.text_spans import char_span
 from player.core.timecode import format_clock
 from player.core.transcript import Transcript
 from player.ui.annotations import HIGHLIGHT_COLORS
@@ -89,10 +91,24 @@ class SegmentModel(QAbstractListModel):
         return None
 
 
+@dataclass
+class RowGeometry:
+    """Where a row's parts go, relative to the top left of its text: measured and painted
+    from this one description, so a row is exactly as tall as what is drawn in it."""
+
+    text: QTextLayout
+    height: int                # of the text and the label together
+    label: str = ""            # as drawn (elided)
+    label_rect: QRect | None = None
+
+
 class SegmentDelegate(QStyledItemDelegate):
-    """Paints "0:42  text" rows with word wrap; the current line gets the accent."""
+    """Paints "0:42  text" rows with word wrap; the current line gets the accent, and a
+    highlight's tags and note mark go in a pill beside the text's last line, or under the
+    text when the last line has no room for it: never over the words."""
 
     PAD_X, PAD_Y, TIME_GAP = 10, 6, 14
+    LABEL_GAP = 8   # between the words and the label pill
 
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
@@ -102,6 +118,7 @@ class SegmentDelegate(QStyledItemDelegate):
         self.time_font.setFamily("monospace")
         self.time_font.setPointSizeF(view.font().pointSizeF() * 0.85)
         self._time_width = QFontMetrics(self.time_font).horizontalAdvance("00:00:00") + self.TIME_GAP
+        self.label_font = QFont(self.time_font)
 
     def _text_left(self) -> int:
         return self.PAD_X + self._time_width
@@ -109,9 +126,14 @@ class SegmentDelegate(QStyledItemDelegate):
     def _text_width(self, row_width: int) -> int:
         return max(80, row_width - self._text_left() - self.PAD_X)
 
+    def text_rect(self, rect: QRect) -> QRect:
+        """Where a row's text starts and how wide it may run, for a row at `rect`."""
+        return QRect(rect.left() + self._text_left(), rect.top() + self.PAD_Y,
+                     self._text_width(rect.width()), rect.height() - 2 * self.PAD_Y)
+
     def text_layout(self, text: str, width: int) -> tuple[QTextLayout, int]:
-        """Paragraph text laid out in lines: the same layout measures, paints and
-        finds the fragment under the pointer."""
+        """Text laid out in lines: the same layout measures, paints and finds the fragment
+        under the pointer. The string is set as plain text: it is never read as markup."""
         layout = QTextLayout(text, self._view.font())
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WordWrap)
@@ -128,32 +150,48 @@ class SegmentDelegate(QStyledItemDelegate):
         layout.endLayout()
         return layout, int(height + 0.999)
 
+    def row_geometry(self, row: int, width: int) -> RowGeometry:
+        layout, text_height = self.text_layout(self._view.segment_model.text(row), width)
+        label = self._view.row_label(row)
+        if not label:
+            return RowGeometry(layout, text_height)
+        metrics = QFontMetrics(self.label_font)
+        shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(40, width - 12))
+        pill = QSize(metrics.horizontalAdvance(shown) + 12, metrics.height() + 2)
+        last = layout.lineAt(layout.lineCount() - 1) if layout.lineCount() else None
+        if last is not None and last.naturalTextWidth() + self.LABEL_GAP + pill.width() <= width:
+            # Beside the last line, at the right, centred on it.
+            top = max(0, int(last.y() + (last.height() - pill.height()) / 2))
+        else:
+            top = text_height + self.LABEL_GAP // 2   # a line of its own under the text
+        rect = QRect(QPoint(width - pill.width(), top), pill)
+        return RowGeometry(layout, max(text_height, rect.bottom() + 1), shown, rect)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         # Called for every row when the list is laid out: keep it lean.
-        metrics = option.fontMetrics
         model = self._view.segment_model
-        text = model.text(index.row())
+        row = index.row()
         row_width = self._view.viewport().width()
         width = self._text_width(row_width)
-        if model.paragraphs is not None:
-            return QSize(row_width, self.text_layout(text, width)[1] + 2 * self.PAD_Y)
-        if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
-            height = metrics.height()  # one line: the common case, and cheap
-        else:
-            flags = Qt.TextFlag.TextWordWrap
-            height = metrics.boundingRect(QRect(0, 0, width, 100000), int(flags), text).height()
-        return QSize(row_width, height + 2 * self.PAD_Y)
+        if model.paragraphs is None and not self._view.row_label(row):
+            metrics = QFontMetrics(self._view.font())
+            text = model.text(row)
+            if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
+                return QSize(row_width, metrics.height() + 2 * self.PAD_Y)  # one line: common, cheap
+        return QSize(row_width, self.row_geometry(row, width).height + 2 * self.PAD_Y)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
         rect = option.rect
         palette = option.palette
-        is_current = index.row() == self._view.current_view_row
+        row = index.row()
+        is_current = row == self._view.current_view_row
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         model = self._view.segment_model
-        band = self._row_highlight(index.row())
-        if band is not None and model.paragraphs is None:
-            tint = QColor(HIGHLIGHT_COLORS[band])
+        band = self._row_highlight(row)
+        whole_line = self._view.line_tint(row) if model.paragraphs is None else None
+        if whole_line is not None:
+            tint = QColor(HIGHLIGHT_COLORS[whole_line])
             tint.setAlpha(70)
             painter.fillRect(rect, tint)
         if is_current:
@@ -184,40 +222,24 @@ class SegmentDelegate(QStyledItemDelegate):
                          format_clock(index.data(StartRole)))
 
         # The same geometry sizeHint measured with, so wrapped rows fit exactly.
-        text_rect = QRect(rect.left() + self._text_left(), rect.top() + self.PAD_Y,
-                          self._text_width(rect.width()), rect.height() - 2 * self.PAD_Y)
+        text_rect = self.text_rect(rect)
+        geometry = self.row_geometry(row, text_rect.width())
         painter.setFont(self._view.font())
         non_speech = bool(index.data(NonSpeechRole))
         painter.setPen(dim_color if non_speech and not is_current else text_color)
-        row = index.row()
-        marks = self._marks(row, is_current, palette)
-        if marks or model.paragraphs is not None:
-            layout, _height = self.text_layout(model.text(row), text_rect.width())
-            layout.draw(painter, QPointF(text_rect.topLeft()), marks)
-        else:
-            # drawText with a plain string: transcript text is never read as markup.
-            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-            painter.drawText(text_rect, int(flags), model.text(row))
-            label = self._view.highlight_label(row)
-            if label:
-                self._paint_label(painter, label, rect, palette)
+        geometry.text.draw(painter, QPointF(text_rect.topLeft()), self._marks(row, is_current, palette))
+        if geometry.label_rect is not None:
+            self._paint_label(painter, geometry.label, geometry.label_rect.translated(text_rect.topLeft()), palette)
         painter.restore()
 
-    def _paint_label(self, painter: QPainter, label: str, rect: QRect, palette: QPalette) -> None:
-        """Tags and the note mark as a small pill at the row's top right (plain text)."""
-        font = QFont(self.time_font)
-        metrics = QFontMetrics(font)
-        text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(40, rect.width() // 3))
-        width = metrics.horizontalAdvance(text) + 10
-        pill = QRect(rect.right() - width - 10, rect.top() + 3, width, metrics.height() + 2)
-        background = QColor(palette.color(QPalette.ColorRole.Base))
-        background.setAlpha(230)
+    def _paint_label(self, painter: QPainter, label: str, pill: QRect, palette: QPalette) -> None:
+        """Tags and the note mark as a small pill (plain text)."""
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
-        painter.setBrush(background)
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(pill, 6, 6)
-        painter.setFont(font)
+        painter.setFont(self.label_font)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), label)
 
     def _row_highlight(self, row: int) -> int | None:
         """The colour of a highlight on this row (any of a paragraph's lines)."""
@@ -232,19 +254,15 @@ class SegmentDelegate(QStyledItemDelegate):
         return None
 
     def _marks(self, row: int, is_current: bool, palette: QPalette) -> list:
-        """Backgrounds inside a row's text: highlighted lines of a paragraph, the spoken
-        fragment, and the matches of the search (the one being visited stronger)."""
+        """Backgrounds inside a row's text: the highlighted words, the spoken fragment of a
+        paragraph, and the matches of the search (the one being visited stronger)."""
         marks = []
+        for start, length, color in self._view.text_tints(row):
+            tint = QColor(HIGHLIGHT_COLORS[color])
+            tint.setAlpha(110)
+            marks.append(_format_range(start, length, tint))
         paragraphs = self._view.segment_model.paragraphs
         current = self._view.current_row
-        if paragraphs is not None:
-            paragraph = paragraphs[row]
-            for segment in range(paragraph.first, paragraph.last + 1):
-                color = self._view.highlight_color(segment)
-                if color is not None:
-                    tint = QColor(HIGHLIGHT_COLORS[color])
-                    tint.setAlpha(110)
-                    marks.append(_format_range(*paragraph.span_of(segment), tint))
         if paragraphs is not None and is_current and current is not None:
             paragraph = paragraphs[row]
             if paragraph.first <= current <= paragraph.last:
@@ -256,8 +274,7 @@ class SegmentDelegate(QStyledItemDelegate):
     def segment_at(self, index: QModelIndex, rect: QRect, point: QPoint) -> int | None:
         """The fragment under a point of a paragraph row, for click-to-seek."""
         paragraph = self._view.segment_model.paragraphs[index.row()]
-        text_rect = QRect(rect.left() + self._text_left(), rect.top() + self.PAD_Y,
-                          self._text_width(rect.width()), rect.height() - 2 * self.PAD_Y)
+        text_rect = self.text_rect(rect)
         layout, _height = self.text_layout(paragraph.text, text_rect.width())
         local = QPointF(point - text_rect.topLeft())
         for number in range(layout.lineCount()):
@@ -300,13 +317,16 @@ def _hover_color(palette: QPalette) -> QColor:
 class TranscriptView(QListView):
     """The transcript list that keeps the spoken line in sight.
 
-    Following pauses when the user scrolls by hand; a "Back to current line" button
-    then appears, and pressing it or seeking resumes following.
+    Following pauses when the user scrolls by hand. Once the spoken line is out of view,
+    a "Back to current line" bar appears at the edge it went past (its arrow pointing
+    there), in space taken from the list rather than over it; pressing it or seeking
+    resumes following.
     """
 
     seek_requested = Signal(int)           # ms: a line was clicked or chosen
     step_requested = Signal(int)           # -1 / +1: previous / next line
     following_changed = Signal(bool)
+    line_menu_requested = Signal(QPoint, int)   # global position, the segment right-clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -332,6 +352,8 @@ class TranscriptView(QListView):
         self._paragraph_cache = None
         self._press_position = QPoint()
         self._highlight_color: dict[int, int] = {}  # segment index -> the learner's colour 1-5
+        # segment index -> (first char, end char, colour) of each highlight's words in its text
+        self._highlight_chars: dict[int, list[tuple[int, int, int]]] = {}
         self._highlight_label: dict[int, str] = {}  # first segment of a highlight -> "✎ #tag"
         self._search = ""
         self._match_rows: list[int] = []     # rows holding the query, in order
@@ -340,22 +362,27 @@ class TranscriptView(QListView):
         self._scroll_animation.setDuration(260)
         self._scroll_animation.setEasingCurve(QEasingCurve.Type.OutCubic)
 
-        # A child of the view, not of its viewport: the viewport scrolls its children.
-        self.back_button = QPushButton("↓  Back to current line", self)
+        # A child of the view, not of its viewport (which scrolls its children): it sits in
+        # a margin the viewport gives up while it shows, so it never covers a line.
+        self.back_button = QPushButton("", self)
         self.back_button.setObjectName("backToCurrentLine")
         self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.back_button.setToolTip("Follow the line being spoken again (Ctrl+L)")
+        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.back_button.setStyleSheet(
-            "QPushButton { padding: 6px 14px; border-radius: 14px; font-weight: 600;"
+            "QPushButton { padding: 5px 14px; border: none; font-weight: 600;"
             " background: palette(highlight); color: palette(highlighted-text); }")
         self.back_button.hide()
         self.back_button.clicked.connect(self.resume_following)
+        self._back_edge: str | None = None   # "above" / "below": where the spoken line is
+        self._moving_margin = False
 
         self.verticalScrollBar().actionTriggered.connect(self._on_user_scroll)
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self._update_back_button())
         self.clicked.connect(self._on_clicked)
         # When a batched layout grows the list, the current line may still be off screen.
         self._settle_timer = QTimer(self, singleShot=True, interval=60)
-        self._settle_timer.timeout.connect(lambda: self._bring_current_into_view(animate=False))
+        self._settle_timer.timeout.connect(self._settle)
 
     # --- content -----------------------------------------------------------------
     def set_transcript(self, transcript: Transcript | None) -> None:
@@ -376,23 +403,32 @@ class TranscriptView(QListView):
 
     # --- highlights ----------------------------------------------------------------------
     def set_highlights(self, spans: list[tuple[int, int, int, str]]) -> None:
-        """(start_ms, end_ms, colour, label) of each highlight: the lines they cover get
-        the colour, and the first of them the label (its tags, a mark for a note)."""
+        """(start_ms, end_ms, colour, label) of each highlight: the words they cover get the
+        colour (whole lines, or the words inside a line for one made with [ and ]), and
+        the first of their lines the label (its tags, a mark for a note)."""
         transcript = self.segment_model.transcript
         colors: dict[int, int] = {}
+        chars: dict[int, list[tuple[int, int, int]]] = {}
         labels: dict[int, str] = {}
         if transcript is not None:
             for start_ms, end_ms, color, label in spans:
                 index = transcript.segment_near(start_ms)
                 index = 0 if index is None else index
-                if label:
-                    labels[index] = label
+                first = None
                 while index < len(transcript) and transcript[index].start_ms < end_ms:
-                    if transcript[index].end_ms > start_ms:
+                    span = char_span(transcript[index], start_ms, end_ms)
+                    if span is not None:
                         colors[index] = color
+                        chars.setdefault(index, []).append((*span, color))
+                        first = index if first is None else first
                     index += 1
+                if label and first is not None:
+                    labels[first] = f"{labels[first]}  {label}" if first in labels else label
         self._highlight_color = colors
-        self._highlight_label = labels
+        self._highlight_chars = chars
+        if labels != self._highlight_label:
+            self._highlight_label = labels
+            self.scheduleDelayedItemsLayout()  # a label may need a line of its own: rows are measured again
         self.viewport().update()
 
     def highlight_label(self, segment: int) -> str | None:
@@ -400,6 +436,47 @@ class TranscriptView(QListView):
 
     def highlight_color(self, segment: int) -> int | None:
         return self._highlight_color.get(segment)
+
+    def row_label(self, row: int) -> str:
+        """The labels of the highlights starting on a row (any of a paragraph's lines)."""
+        paragraphs = self.segment_model.paragraphs
+        if paragraphs is None:
+            return self._highlight_label.get(row, "")
+        paragraph = paragraphs[row]
+        return "  ".join(self._highlight_label[segment] for segment in range(paragraph.first, paragraph.last + 1)
+                         if segment in self._highlight_label)
+
+    def line_tint(self, segment: int) -> int | None:
+        """The colour of a highlight that covers a whole line (in line mode the row is tinted)."""
+        text = self.segment_model.transcript[segment].text
+        for first, end, color in self._highlight_chars.get(segment, ()):
+            if text[:first].strip() == "" and text[end:].strip() == "":
+                return color
+        return None
+
+    def text_tints(self, row: int) -> list[tuple[int, int, int]]:
+        """(start, length, colour) of the highlighted words inside a row's text: the words of
+        sub-line highlights in line mode; every highlighted fragment in paragraph mode."""
+        paragraphs = self.segment_model.paragraphs
+        if paragraphs is None:
+            if self.line_tint(row) is not None:
+                return []
+            return [(first, end - first, color) for first, end, color in self._highlight_chars.get(row, ())]
+        paragraph = paragraphs[row]
+        transcript = self.segment_model.transcript
+        tints = []
+        for segment in range(paragraph.first, paragraph.last + 1):
+            ranges = self._highlight_chars.get(segment)
+            if not ranges:
+                continue
+            text = transcript[segment].text
+            lead, stripped = len(text) - len(text.lstrip()), len(text.strip())
+            offset = paragraph.offsets[segment - paragraph.first]   # the paragraph holds the stripped text
+            for first, end, color in ranges:
+                first, end = max(0, first - lead), min(stripped, end - lead)
+                if end > first:
+                    tints.append((offset + first, end - first, color))
+        return tints
 
     def selected_span_ms(self) -> tuple[int, int] | None:
         """The time the selected lines (or else the line being spoken) cover."""
@@ -514,6 +591,8 @@ class TranscriptView(QListView):
                 self.viewport().update(self.visualRect(self.segment_model.index(changed)))
         if self._following:
             self._bring_current_into_view(animate=True)
+        else:
+            self._update_back_button()
 
     # --- following -------------------------------------------------------------------
     @property
@@ -531,14 +610,60 @@ class TranscriptView(QListView):
         if following == self._following:
             return
         self._following = following
-        if following:
+        if not following:
+            self._scroll_animation.stop()
+        self._update_back_button()
+        self.following_changed.emit(following)
+
+    @property
+    def back_edge(self) -> str | None:
+        """Where the "Back to current line" bar is: "above" (the spoken line is above the
+        view), "below", or None (following, or the spoken line is in view)."""
+        return self._back_edge
+
+    def _update_back_button(self) -> None:
+        if self._moving_margin:
+            return
+        edge = None
+        row = self.current_view_row
+        if not self._following and row is not None:
+            rect = self.visualRect(self.segment_model.index(row))
+            if not rect.isValid():
+                edge = self._back_edge   # not laid out yet: keep what is shown
+            elif rect.bottom() < 0:
+                edge = "above"
+            elif rect.top() >= self.viewport().height():
+                edge = "below"
+        if edge != self._back_edge:
+            self._show_back_button(edge)
+
+    def _show_back_button(self, edge: str | None) -> None:
+        """The bar at the top or bottom edge, in a margin the viewport gives up; the lines
+        on screen stay where they were."""
+        self._back_edge = edge
+        height = self.back_button.sizeHint().height()
+        top, bottom = (height if edge == "above" else 0), (height if edge == "below" else 0)
+        bar = self.verticalScrollBar()
+        value, old_top = bar.value(), self.viewportMargins().top()
+        self._moving_margin = True
+        try:
+            self.setViewportMargins(0, top, 0, bottom)
+            bar.setValue(value + top - old_top)
+        finally:
+            self._moving_margin = False
+        if edge is None:
             self.back_button.hide()
         else:
-            self._scroll_animation.stop()
+            self.back_button.setText("↑  Back to current line" if edge == "above" else "↓  Back to current line")
             self._place_back_button()
             self.back_button.show()
             self.back_button.raise_()
-        self.following_changed.emit(following)
+
+    def _settle(self) -> None:
+        """After a batched layout: bring the spoken line into view, or show where it is."""
+        if self._following:
+            self._bring_current_into_view(animate=False)
+        self._update_back_button()
 
     def _on_user_scroll(self, _action: int) -> None:
         # actionTriggered fires for the wheel, the bar and its arrows: the user's
@@ -601,14 +726,30 @@ class TranscriptView(QListView):
             self.pause_following()  # the user is browsing
         super().keyPressEvent(event)
 
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        # The press already selected the row (or kept a selection it is part of).
+        index = self.indexAt(event.pos())
+        if not index.isValid():
+            return
+        segment = index.row()
+        if self.segment_model.paragraphs is not None:
+            segment = self.itemDelegate().segment_at(index, self.visualRect(index), event.pos())
+            if segment is None:
+                segment = self.segment_model.first_segment(index.row())
+        self.line_menu_requested.emit(event.globalPos(), segment)
+
     def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
+        if event.oldSize().isValid() and event.oldSize().width() == event.size().width():
+            # A row's height depends on the width only: a taller or shorter view (the back
+            # bar's margin, the window) needs no new layout of every row.
+            QAbstractItemView.resizeEvent(self, event)
+        else:
+            super().resizeEvent(event)
         self._place_back_button()
+        self._update_back_button()
 
     def _place_back_button(self) -> None:
-        self.back_button.adjustSize()
         area = self.viewport().geometry()
-        x = area.left() + (area.width() - self.back_button.width()) // 2
-        y = area.bottom() - self.back_button.height() - 14
-        self.back_button.move(max(area.left(), x), max(area.top(), y))
-
+        height = self.back_button.sizeHint().height()
+        top = area.top() - height if self._back_edge == "above" else area.bottom() + 1
+        self.back_button.setGeometry(area.left(), top, area.width(), height)
