@@ -148,19 +148,6 @@ def _time_ms(text: str, rates: _Rates) -> int:
     return round(ms)
 
 
-def _spoken_text(paragraph: ElementTree.Element) -> str:
-    """The words of a <p>: nested <span>s read in order, <br/> as a space."""
-    for element in paragraph.iter():
-        name = _local(element.tag)
-        if name == "br":
-            element.text = " "
-        elif name in _NOT_SPOKEN:
-            tail = element.tail
-            element.clear()
-            element.tail = tail
-    return " ".join("".join(paragraph.itertext()).split())
-
-
 def _agents(root: ElementTree.Element) -> dict[str, str]:
     """ttm:agent id -> the person's name, from the document's head."""
     names = {}
@@ -190,7 +177,7 @@ class _Reader:
     lines: dict[ElementTree.Element, int]
     warnings: list[tuple[int, str]]
     notes: list[tuple[int, str]]
-    untimed: bool = False
+    absolute: bool = False   # Apple Music's lyrics write every time from the document's start
     _lenient_kinds: set[str] = field(default_factory=set)
 
     def segments(self, body: ElementTree.Element) -> list[Segment]:
@@ -201,7 +188,7 @@ class _Reader:
         except ValueError as error:
             self.warnings.append((self.lines.get(body, 1), str(error)))
             return found
-        if self.untimed:
+        if body_end is None:   # what has no end of its own shows until the document ends
             body_end = _WHOLE_DOCUMENT_MS
         # (element, its begin, its end or None if open, speaker from around it)
         stack: list[tuple[ElementTree.Element, int, int | None, str | None]]
@@ -246,13 +233,39 @@ class _Reader:
         """An element's begin and end on the lecture's clock: begin and end count from
         `sync`, dur from the begin; without an end or dur it lasts as long as its parent."""
         begin_text, end_text, duration = (_attribute(element, name) for name in _TIMING_ATTRIBUTES)
+        if self.absolute:
+            sync = 0
         begin = sync + (self._time(element, begin_text) if begin_text else 0)
         ends = []
         if end_text:
             ends.append(sync + self._time(element, end_text))
         if duration:
             ends.append(begin + self._time(element, duration))
+        if not ends and _attribute(element, "timeContainer") == "seq":
+            ends.append(self._seq_end(element, begin))
+        ends = [end for end in ends if end is not None]
         return begin, min(ends) if ends else parent_end
+
+    def _seq_end(self, element, begin: int) -> int | None:
+        """When a seq container with no end or dur of its own ends: after its children,
+        one after another (text takes no time in a seq); never, if a child never ends."""
+        sync: int | None = begin
+        for child in element:
+            if _local(child.tag) not in ("div", "p", "span"):
+                continue
+            child_begin = sync + (self._time(child, text) if (text := _attribute(child, "begin")) else 0)
+            ends = []
+            if text := _attribute(child, "end"):
+                ends.append(sync + self._time(child, text))
+            if text := _attribute(child, "dur"):
+                ends.append(child_begin + self._time(child, text))
+            if not ends and _attribute(child, "timeContainer") == "seq":
+                ends.append(self._seq_end(child, child_begin))
+            ends = [end for end in ends if end is not None]
+            if not ends:
+                return None
+            sync = min(ends)
+        return sync
 
     def _time(self, element, text: str) -> int:
         try:
@@ -270,42 +283,79 @@ class _Reader:
 
     def _segment(self, paragraph, begin: int, end: int | None,
                  speaker: str | None) -> Segment | None:
+        """The <p> as one line: the text it ever shows, from when the first of it shows
+        to when the last of it goes. Text of a span timed outside the <p> never shows."""
         line = self.lines.get(paragraph, 1)
-        has_begin = _attribute(paragraph, "begin") is not None
-        if not has_begin or end is None:
-            begin, end = self._span_times(paragraph, begin, end)
-        if end is None:
-            self.warnings.append((line, "a <p> with no end time"))
-            return None
-        if end < begin:
+        if end is not None and end < begin:
             self.warnings.append((line, "the cue ends before it starts"))
             return None
-        text = _spoken_text(paragraph)
+        pieces = self._pieces(paragraph, begin, end)
+        text = " ".join("".join(piece for piece, _begin, _end in pieces).split())
         if not text:
+            return None
+        shown = [(piece_begin, piece_end) for piece, piece_begin, piece_end in pieces if piece.strip()]
+        begin = min(piece_begin for piece_begin, _end in shown)
+        ends = [piece_end for _begin, piece_end in shown]
+        if None in ends:
+            self.warnings.append((line, "a <p> with no end time"))
             return None
         if speaker is None:   # an agent may be named on a span only
             speaker = next(filter(None, map(self._speaker, paragraph.iter())), None)
-        return Segment(begin, end, text, speaker)
+        return Segment(begin, max(ends), text, speaker)
 
-    def _span_times(self, paragraph, begin: int, end: int | None) -> tuple[int, int | None]:
-        """Some files time the <span>s of a <p> instead of the <p> itself."""
-        begins, ends = [], []
-        for span in paragraph.iter():
-            if span is paragraph:
+    def _pieces(self, paragraph, begin: int, end: int | None) -> list[tuple[str, int, int | None]]:
+        """(text, begin, end) of the <p>'s text in document order, each timed by the
+        spans around it (clipped to them), leaving out what is never shown. A <p> with
+        no end of its own ends with the last of its timed spans."""
+        if end is None:
+            span_ends = []
+            for span in paragraph.iter():
+                if span is not paragraph and (_attribute(span, "end") or _attribute(span, "dur")):
+                    try:
+                        span_ends.append(self._interval(span, begin, None)[1])
+                    except ValueError:
+                        continue
+            end = max(filter(None, span_ends), default=None)
+        pieces: list[tuple[str, int, int | None]] = []
+        # (element, its begin, its end) to read; a string is text (or a tail) timed like its parent.
+        stack: list = [(paragraph, begin, end)]
+        while stack:
+            item, item_begin, item_end = stack.pop()
+            if isinstance(item, str):
+                if item_end is None or item_begin < item_end:   # what shows for no time never shows
+                    pieces.append((item, item_begin, item_end))
+                continue
+            name = _local(item.tag)
+            if name in _NOT_SPOKEN:
+                continue
+            # Text right inside a seq container takes no time there: it never shows.
+            text_end = item_begin if _attribute(item, "timeContainer") == "seq" else item_end
+            later = [(" " if name == "br" else item.text or "", item_begin, text_end)]
+            for child, child_begin, child_end in self._child_intervals(item, item_begin, item_end):
+                later.append((child, child_begin, child_end))
+                later.append((child.tail or "", item_begin, text_end))
+            stack.extend(reversed(later))
+        return pieces
+
+    def _child_intervals(self, element, begin: int, end: int | None):
+        """Like `_children`, for everything inside a <p>; a child with a broken time is
+        timed like its parent (its words are not lost)."""
+        sequential = (_attribute(element, "timeContainer") or "par") == "seq"
+        sync: int | None = begin
+        for child in element:
+            if sync is None:
+                yield child, begin, begin   # after an open-ended child of a seq: never shown
                 continue
             try:
-                span_begin, span_end = self._interval(span, begin, None)
+                child_begin, child_end = self._interval(child, sync, end)
             except ValueError:
-                continue
-            if _attribute(span, "begin") is not None:
-                begins.append(span_begin)
-            if span_end is not None:
-                ends.append(span_end)
-        if begins:
-            begin = min(begins)
-        if ends and end is None:
-            end = max(ends)
-        return begin, end
+                child_begin, child_end = sync, end
+            if sequential:
+                sync = child_end
+            if end is not None:
+                child_begin = min(child_begin, end)
+                child_end = end if child_end is None else min(child_end, end)
+            yield child, child_begin, child_end
 
 
 def parse(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
@@ -318,8 +368,8 @@ def parse(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcr
         raise TranscriptError(path, lines.get(root, 1), "the TTML document has no <body>")
     warnings: list[tuple[int, str]] = []
     notes: list[tuple[int, str]] = []
-    untimed = not any(_attribute(element, name) is not None for element in body.iter() for name in _TIMING_ATTRIBUTES)
-    reader = _Reader(_rates(root), _agents(root), lines, warnings, notes, untimed)
+    absolute = _attribute(root, "timing") is not None and any("music.apple.com" in key for key in root.attrib)
+    reader = _Reader(_rates(root), _agents(root), lines, warnings, notes, absolute)
     segments = reader.segments(body)
     warnings.sort()
     if not segments:

@@ -126,7 +126,7 @@ TT = ('<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttm
 
 
 @pytest.mark.parametrize("attrs, begin, end, expected", [
-    ("", "1.5s", "1500ms", (1500, 1500)),
+    ("", "1.5s", "2500ms", (1500, 2500)),
     ("", "0.5m", "0.01h", (30000, 36000)),
     ("", "00:00:01:15", "00:00:02", (1500, 2000)),                 # 30 fps by default
     (' ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001"', "30f", "60f", (1001, 2002)),
@@ -145,8 +145,9 @@ def test_ttml_span_timed_paragraph_and_bad_times():
             '<p begin="soon" end="4s">bad</p>\n'
             '<p begin="5s">no end</p>')
     transcript = parse_text(TT.format(attrs="", body=body), "s.ttml")
-    assert lines_of(transcript) == [(1000, 3000, "one two")]
-    assert transcript.warnings == [(3, "not a TTML time: 'soon'"), (4, "a <p> with no end time")]
+    # A <p> with no end in a document with no end shows until the document ends.
+    assert lines_of(transcript) == [(1000, 3000, "one two"), (5000, 2**31 - 1, "no end")]
+    assert transcript.warnings == [(3, "not a TTML time: 'soon'")]
 
 
 def test_malformed_xml_names_the_parser_line():
