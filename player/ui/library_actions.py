@@ -11,14 +11,14 @@ The window owns the widgets and the open lecture; this owns what these menu item
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from player.core.exports import collect, export
+from player.core.exports import NothingToExport, collect, export
 from player.core.formats.writers import WRITERS
 from player.core.library import Library, LibraryError
 from player.core.media import looks_audio_only
@@ -77,6 +77,8 @@ class LibraryActions(QObject):
         self.tag_manager: TagManagerDialog | None = None
         self.library_search_dialog: LibrarySearchDialog | None = None
         self.reel_dialog: ReelDialog | None = None
+        panel.export_requested.connect(self.export_highlights)
+        panel.reel_requested.connect(lambda: self.export_reel(from_tab=True))
 
     # ----- which library ---------------------------------------------------------------
 
@@ -236,9 +238,12 @@ class LibraryActions(QObject):
 
     def export_highlights(self) -> None:
         """Study notes, tables, subtitles or an Anki deck of the highlights the Highlights
-        tab shows (its tag and colour filters apply)."""
+        tab shows (its filters apply)."""
         if self._annotations.lecture is None or not self._annotations.highlights:
             self._status("No highlights to export in this lecture yet.", 4000)
+            return
+        if not self._panel.shown_highlights():
+            self._status("The Highlights tab's filters show no highlight: nothing to export.", 5000)
             return
         stem = Path(self._open_files().media_path or "lecture").stem
         chosen = self.ask_save_path("Export the highlights", str(Path(self._last_folder()) / f"{stem} highlights.md"),
@@ -251,13 +256,22 @@ class LibraryActions(QObject):
         target = self.checked_output(path, f".{kind}")
         if target is None:
             return False
-        tag, color = self._panel.tag_filter.currentData(), self._panel.color_filter.currentData()
+        panel = self._panel
+        tag, color = panel.tag_filter.currentData(), panel.color_filter.currentData()
+        words = panel.text_filter.text().strip()
+        shown = {highlight.id for highlight in panel.shown_highlights()}
         library_path, lecture_id = self._annotations.library.path, self._annotations.lecture.id
 
         def work(control: JobControl) -> Path:
             # Its own connection in the worker: an Anki deck cuts an audio clip per card.
             with Library.open(library_path, check_integrity=False) as library:
-                data = export(collect(library, lecture_id, tags=[tag] if tag else [], color=color), kind)
+                study = collect(library, lecture_id, tags=[tag] if tag else [], color=color)
+                # What the tab shows: its words filter too (as of the moment Export was asked).
+                study = replace(study, highlights=[h for h in study.highlights if h.id in shown],
+                                filters=study.filters + ((f"words {words!r}",) if words else ()))
+                if not study.highlights:
+                    raise NothingToExport("nothing to export: the highlights shown were removed meanwhile")
+                data = export(study, kind)
             control.raise_if_cancelled()  # the window is closing: write nothing
             return write_atomic(target, data)
 
@@ -280,14 +294,16 @@ class LibraryActions(QObject):
         else:
             self._status(message, 8000)
 
-    def export_reel(self) -> None:
-        """One video (or audio) of the highlighted moments, with chapters."""
+    def export_reel(self, from_tab: bool = False) -> None:
+        """One video (or audio) of the highlighted moments, with chapters. From the
+        Highlights tab's Reel… button, what the tab shows comes first."""
         highlights, files = self._annotations.highlights, self._open_files()
         if self._annotations.lecture is None or not highlights or not files.media_path:
             self._status("No highlights to put in a reel yet.", 4000)
             return
-        choices = {"All, in time order": list(highlights),
-                   "Shown in the Highlights tab, in its order": self._panel.shown_highlights()}
+        everything = ("All, in time order", list(highlights))
+        shown = ("Shown in the Highlights tab, in its order", self._panel.shown_highlights())
+        choices = dict([shown, everything] if from_tab else [everything, shown])
         selected = self._panel.selected_highlights()
         if selected:
             choices["Selected in the Highlights tab"] = selected
