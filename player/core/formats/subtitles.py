@@ -367,7 +367,7 @@ SRT = TranscriptFormat(
 
 WEBVTT = TranscriptFormat(
     name="vtt",
-    description="WebVTT (.vtt)",
+    description="WebVTT (.vtt): YouTube automatic captions, Teams voice tags, Zoom names",
     extensions=(".vtt",),
     sniff=_sniff_vtt,
     parse=parse_vtt,

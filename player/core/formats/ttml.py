@@ -391,7 +391,7 @@ def sniff(text: str) -> bool:
 
 TTML = TranscriptFormat(
     name="ttml",
-    description="Timed Text (.ttml, .dfxp, .xml)",
+    description="Timed Text (.ttml, .dfxp, .xml): TTML, DFXP, IMSC, Apple Music lyrics",
     extensions=(".ttml", ".dfxp", ".xml"),
     sniff=sniff,
     parse=parse,

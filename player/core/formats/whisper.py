@@ -200,7 +200,7 @@ def parse_tsv(text: str, path: str, options: LoadOptions) -> Transcript:
 
 WHISPER_TEXT = TranscriptFormat(
     name="whisper-text",
-    description="Whisper bracket text ([00:00:01.000 --> 00:00:02.000] text)",
+    description="Whisper bracket text: whisper.cpp, openai-whisper console ([00:01.000 --> 00:02.000] text)",
     extensions=(".txt",),
     sniff=sniff,
     parse=parse,

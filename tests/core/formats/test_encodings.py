@@ -156,3 +156,11 @@ def test_parse_says_how_it_read_the_file_and_takes_encoding(tmp_path):
     assert LECTURES["cp1251"][0].encode("cp1251").decode("cp1252") in chosen.stdout
     unknown = run_cli("parse", path, "--encoding", "nonsense")
     assert unknown.returncode == 2 and unknown.stderr.strip().endswith(f"{path}: unknown encoding 'nonsense'")
+
+
+def test_formats_lists_the_encodings_and_dialects_it_reads():
+    listed = run_cli("formats")
+    assert listed.returncode == 0
+    for words in ("UTF-32", "cp1251", "gb18030", "cp932", "cp1255", "cp1256", "--encoding",
+                  "openai-whisper console", "Zoom", "IMSC"):
+        assert words in listed.stdout
