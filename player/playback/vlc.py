@@ -157,9 +157,9 @@ class VlcVideoSurface(QWidget):
         self._playback = playback
         self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
         self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
-        # libVLC paints this window; Qt must not paint over it.
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        # libVLC draws the picture in a child window of its own, sized to the picture; the
+        # bars beside it, and the whole area once libVLC closes it at the end, are this
+        # window's: Qt paints them black on every expose (X clips that off libVLC's window).
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
         self.setPalette(palette)
@@ -171,9 +171,6 @@ class VlcVideoSurface(QWidget):
         if event.type() == QEvent.Type.WinIdChange:
             self._playback.set_video_window(int(self.winId()))
         return super().event(event)
-
-    def paintEngine(self):  # noqa: N802 - Qt's name
-        return None
 
 
 class VlcPlayback(Playback):

@@ -1,5 +1,5 @@
 """Where the picture goes: the backend's video surface, a placeholder for audio-only
-lectures, or a message when the media cannot be played."""
+lectures, a message when the media cannot be played, or black once the lecture has ended."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from player.playback import Playback
+from player.playback import Playback, PlaybackState
 
 
 class VideoPane(QStackedWidget):
@@ -23,8 +23,22 @@ class VideoPane(QStackedWidget):
         self.empty_page = self._message_page(
             "emptyPage", "▶", "Open a lecture: File ▸ Open media (Ctrl+O), or drop a file here")
         self.addWidget(self.empty_page)
+        self.ended_page = QWidget()
+        self.ended_page.setObjectName("endedPage")
+        self.ended_page.setStyleSheet("QWidget#endedPage { background: black; }")
+        self.addWidget(self.ended_page)
         self.setCurrentWidget(self.empty_page)
         self.setMinimumSize(240, 135)
+        playback.state_changed.connect(self._on_state_changed)
+
+    def _on_state_changed(self, state: PlaybackState) -> None:
+        # At the end the backend leaves its last picture up, which is not the frame at the
+        # playhead once a seek went past the end: black instead, until it plays again.
+        if state is PlaybackState.ENDED and self.currentWidget() is self.video_surface:
+            self.setCurrentWidget(self.ended_page)
+        elif state in (PlaybackState.LOADING, PlaybackState.PLAYING, PlaybackState.PAUSED) \
+                and self.currentWidget() is self.ended_page:
+            self.setCurrentWidget(self.video_surface)
 
     def _message_page(self, name: str, symbol: str, text: str) -> QWidget:
         page = QWidget()
