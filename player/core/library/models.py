@@ -98,7 +98,8 @@ class LectureRemoval:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One place a search query matched; `snippet` marks the matched words with [ ]."""
+    """One place a search query matched; `snippet` marks the matched words with
+    search.MATCH_START / MATCH_END (search.split_marks finds them)."""
 
     # "transcript", "note", "tag" or "summary" (a point of the lecture's notes: its
     # moment, or 0 when the linker found none)

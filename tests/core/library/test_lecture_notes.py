@@ -6,6 +6,7 @@ import pytest
 
 from player.core.formats import load
 from player.core.library import Library
+from player.core.library.search import split_marks
 from player.core.notes import LectureNotes, NoteItem, NoteLink, link_notes, read_notes
 from tests.conftest import SEEDS, WHISPER_SEED
 
@@ -46,7 +47,7 @@ def test_notes_text_is_found_by_search_at_the_point_moment(library, lecture):
     library.set_notes(lecture.id, notes, [NoteLink(notes.items[0], 4200, 0.4), NoteLink(notes.items[1], None, 0.0)])
     (hit,) = library.search("corruption")
     assert (hit.kind, hit.lecture_id, hit.start_ms, hit.text) == ("summary", lecture.id, 4200, notes.items[0].text)
-    assert "[corruption]" in hit.snippet
+    assert split_marks(hit.snippet) == ("Span corruption masks whole phrases", [(5, len("corruption"))])
     (hit,) = library.search("denoising")  # the question is searched too; no moment: the start
     assert (hit.kind, hit.start_ms) == ("summary", 0)
     library.set_notes(lecture.id, LectureNotes("Other", None, []))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from player.core.library import fts_query
+from player.core.library.search import MATCH_END, MATCH_START, split_marks
 from tests.core.library.test_highlights import HOSTILE
 
 
@@ -20,7 +21,9 @@ def test_each_hit_knows_where_and_what(library, annotated, media):
     for hit in hits:
         assert hit.media_path == str(media.resolve())
         assert hit.end_ms > hit.start_ms
-        assert "[" in hit.snippet and "]" in hit.snippet
+        text, marked = split_marks(hit.snippet)
+        assert marked and all(text[start:start + length].casefold().startswith("attention")
+                              for start, length in marked)
     note = next(hit for hit in hits if hit.kind == "note")
     assert (note.start_ms, note.end_ms, note.text) == (5000, 9000, "Ask about multi-head attention")
     transcript = [hit for hit in hits if hit.kind == "transcript"]
@@ -72,3 +75,16 @@ def test_index_follows_edits(library, lecture):
     assert [x.kind for x in library.search("lion")] == ["tag"]
     library.remove_highlight(h.id)
     assert library.search("okapi") == [] and library.search("lion") == []
+
+
+def test_matches_are_marked_apart_from_brackets_in_the_text(library, lecture):
+    library.add_highlight(lecture.id, 5000, 9000, 1, [], "[AUDIO OUT] then attention [sic]")
+    (hit,) = [hit for hit in library.search("attention") if hit.kind == "note"]
+    assert hit.snippet == f"[AUDIO OUT] then {MATCH_START}attention{MATCH_END} [sic]"
+    assert split_marks(hit.snippet) == ("[AUDIO OUT] then attention [sic]", [(17, 9)])
+
+
+def test_split_marks_keeps_the_text_and_finds_each_mark():
+    assert split_marks("plain") == ("plain", [])
+    assert split_marks(f"{MATCH_START}a{MATCH_END} b {MATCH_START}cd{MATCH_END}") == ("a b cd", [(0, 1), (4, 2)])
+    assert split_marks(f"{MATCH_START}{MATCH_END}x{MATCH_END}") == ("x", [])   # empty or unopened marks
