@@ -46,7 +46,10 @@ def ffmpeg_version() -> str:
     except Exception as error:  # a missing or broken binary: say so in the box
         return f"ffmpeg: not available ({error})"
     lines = result.stdout.decode("utf-8", errors="replace").splitlines()
-    return (lines[0] if lines else f"ffmpeg: no version (exit status {result.returncode})") + f"\n  {exe}"
+    if not lines:
+        return f"ffmpeg: no version (exit status {result.returncode})\n  {exe}"
+    version = lines[0].split(" Copyright")[0]  # the rest is the same for every build
+    return f"{version}\n  {exe}"
 
 
 def versions_text(playback: Playback, ffmpeg_line: str | None = None) -> str:
@@ -102,7 +105,6 @@ class AboutDialog(QDialog):
         self.versions.setReadOnly(True)  # still selectable and copyable
         self.versions.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.versions.setPlainText(versions_text(playback))
-        self.versions.setMinimumWidth(560)
         self._fit_versions()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton("Copy versions")
@@ -141,6 +143,13 @@ class AboutDialog(QDialog):
         self._fit_versions()
 
     def _fit_versions(self) -> None:
-        """Tall enough for every line: no scrolling for the few lines there are."""
-        lines = self.text.count("\n") + 1
-        self.versions.setFixedHeight(self.versions.fontMetrics().lineSpacing() * (lines + 1) + 12)
+        """Wide and tall enough for every line (up to most of the screen): no scrolling."""
+        metrics = self.versions.fontMetrics()
+        lines = self.text.split("\n")
+        margins = 2 * (self.versions.frameWidth() + int(self.versions.document().documentMargin())) + 4
+        widest = max(metrics.horizontalAdvance(line) for line in lines) + margins
+        screen = self.screen().availableGeometry().width() if self.screen() else 1280
+        width = min(max(widest, 480), int(screen * 0.8))
+        self.versions.setMinimumWidth(width)
+        scrollbar = self.versions.horizontalScrollBar().sizeHint().height() if widest > width else 0
+        self.versions.setFixedHeight(metrics.lineSpacing() * len(lines) + margins + scrollbar)
