@@ -341,6 +341,17 @@ class Library:
         with self._write():
             self.conn.execute("UPDATE media SET duration_ms = ? WHERE id = ?", (int(duration_ms), lecture_id))
 
+    def set_title(self, lecture_id: int, title: str) -> Lecture:
+        """Name the lecture as the player shows it (its transcript's title or the media's
+        title tag, learnt after import); a blank title leaves the name as it was."""
+        lecture = self.lecture(lecture_id)   # KeyError for a lecture the library does not hold
+        title = " ".join(title.split())
+        if not title or title == lecture.title:
+            return lecture
+        with self._write():
+            self.conn.execute("UPDATE media SET title = ? WHERE id = ?", (title, lecture_id))
+        return self.lecture(lecture_id)
+
     def transcript(self, lecture_id: int) -> Transcript | None:
         """The stored transcript of a lecture, as the player uses it."""
         head = self._read("SELECT id, source, title, source_url FROM transcripts WHERE media_id = ?",

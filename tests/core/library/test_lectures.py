@@ -145,3 +145,14 @@ def test_a_path_that_now_holds_other_content_is_not_preferred(library, media, tm
     library.import_lecture(copy, None)
     make_media(copy, seed=42)  # overwritten with another file since
     assert library.preferred_path(lecture.id) == media.resolve()
+
+
+def test_a_lecture_takes_the_title_the_player_learns(library, lecture):
+    title = "CS224N · Lecture 9: Pretraining"
+    assert library.set_title(lecture.id, "  CS224N ·\nLecture 9: Pretraining ").title == title
+    assert library.lecture(lecture.id).title == title
+    assert library.set_title(lecture.id, "   ").title == title  # blank: kept
+    with pytest.raises(KeyError):
+        library.set_title(lecture.id + 1000, "Nobody")
+    with pytest.raises(KeyError):
+        library.set_title(2**70, "Nobody")
