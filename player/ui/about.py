@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, qVersion
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon, QTextOption
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTextEdit,
                                QVBoxLayout, QWidget)
 
 from player import __version__, logs
@@ -20,6 +20,7 @@ APP_NAME = "Transcript Player"
 ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
 ICON_NAME = "transcript-player"
 FFMPEG_PENDING = "ffmpeg: (finding out…)"
+VERSIONS_WIDTH = 620  # px; a long path wraps instead of widening the box
 
 _ffmpeg_line: str | None = None   # `ffmpeg -version` runs once per session
 
@@ -100,10 +101,14 @@ class AboutDialog(QDialog):
         blurb = QLabel("Plays a lecture with its transcript beside it: follow, highlight, "
                        "search and export what matters.")
         blurb.setWordWrap(True)
-        self.versions = QPlainTextEdit()
+        self.versions = QTextEdit()
         self.versions.setObjectName("aboutVersions")
         self.versions.setReadOnly(True)  # still selectable and copyable
-        self.versions.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.versions.setAcceptRichText(False)
+        self.versions.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.versions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.versions.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.versions.setFixedWidth(VERSIONS_WIDTH)
         self.versions.setPlainText(versions_text(playback))
         self._fit_versions()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -143,13 +148,8 @@ class AboutDialog(QDialog):
         self._fit_versions()
 
     def _fit_versions(self) -> None:
-        """Wide and tall enough for every line (up to most of the screen): no scrolling."""
-        metrics = self.versions.fontMetrics()
-        lines = self.text.split("\n")
-        margins = 2 * (self.versions.frameWidth() + int(self.versions.document().documentMargin())) + 4
-        widest = max(metrics.horizontalAdvance(line) for line in lines) + margins
-        screen = self.screen().availableGeometry().width() if self.screen() else 1280
-        width = min(max(widest, 480), int(screen * 0.8))
-        self.versions.setMinimumWidth(width)
-        scrollbar = self.versions.horizontalScrollBar().sizeHint().height() if widest > width else 0
-        self.versions.setFixedHeight(metrics.lineSpacing() * len(lines) + margins + scrollbar)
+        """Tall enough for every line, wrapped at the box's width: nothing to scroll."""
+        frame = self.versions.frameWidth()
+        document = self.versions.document()
+        document.setTextWidth(VERSIONS_WIDTH - 2 * frame)
+        self.versions.setFixedHeight(int(document.size().height()) + 2 * frame + 2)

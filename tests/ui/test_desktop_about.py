@@ -5,7 +5,7 @@ import platform
 import PySide6
 from PySide6.QtCore import QObject, QUrl, Slot, qVersion
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QTextEdit
 
 from player import __version__
 from player.core.processes import run_child
@@ -26,7 +26,8 @@ def test_about_lists_the_versions_in_use_as_copyable_text(qtbot, window):
     for expected in (f"Transcript Player {__version__}", f"Qt {qVersion()}", f"PySide6 {PySide6.__version__}",
                      f"libVLC {vlc.libvlc_get_version().decode()}", f"Python {platform.python_version()}"):
         assert expected in about.text
-    assert isinstance(about.versions, QPlainTextEdit) and about.versions.isReadOnly()
+    assert isinstance(about.versions, QTextEdit) and about.versions.isReadOnly()
+    assert not about.versions.acceptRichText()
     about.copy_button.click()
     assert QGuiApplication.clipboard().text() == about.text
 
