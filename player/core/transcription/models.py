@@ -58,8 +58,8 @@ def _info(name: str, repo: str, size_mb: int, ram_mb: int) -> ModelInfo:
 REGISTRY: dict[str, ModelInfo] = {info.name: info for info in (
     _info("tiny.en", "Systran/faster-whisper-tiny.en", 78, 500),
     _info("tiny", "Systran/faster-whisper-tiny", 78, 500),
-    _info("base.en", "Systran/faster-whisper-base.en", 148, 600),
-    _info("base", "Systran/faster-whisper-base", 148, 600),
+    _info("base.en", "Systran/faster-whisper-base.en", 148, 700),
+    _info("base", "Systran/faster-whisper-base", 148, 700),
     _info("small.en", "Systran/faster-whisper-small.en", 488, 1000),
     _info("small", "Systran/faster-whisper-small", 488, 1000),
     _info("distil-small.en", "Systran/faster-distil-whisper-small.en", 340, 800),

@@ -48,7 +48,8 @@ SAMPLE_RATE = 16000
 # first line comes as soon (Whisper decodes 30 s at a time either way).
 FIRST_WINDOW_S = 60.0
 # Memory grows with the window (faster-whisper's VAD runs on all of it at once): 120 s
-# windows peak near 460 MB with tiny.en whatever the lecture's length, 240 s near 570 MB.
+# windows peak near 450 MB with tiny.en (650 MB with base) whatever the lecture's length;
+# 240 s windows near 570 MB with tiny.en.
 WINDOW_S = 120.0
 # Segments ending this close to a window's end (not the media's) are done again in the next.
 GUARD_S = 2.0
