@@ -207,7 +207,8 @@ class VlcPlayback(Playback):
         if self._instance is None:
             raise PlaybackUnavailable("libVLC could not start (are its plugins installed?)")
         self._audio_error: str | None = None   # the latest audio output module's error
-        self._no_sound_said = False
+        self._no_sound_seen = False             # set on libVLC's threads
+        self._no_sound_said = False             # set on the GUI thread: the notice is given once
         self._vlc_log = _VlcLog(self._instance, self._on_vlc_log)
         self.version = vlc.libvlc_get_version().decode(errors="replace")
         self._player = self._instance.media_player_new()
@@ -243,12 +244,15 @@ class VlcPlayback(Playback):
             return
         if module in _AUDIO_MODULES:
             self._audio_error = f"{module}: {message}"
-        elif module == "main" and message.lower().startswith(_AUDIO_FAILED) and not self._no_sound_said:
-            self._no_sound_said = True  # libVLC retries many times a second: say it once
+        elif module == "main" and message.lower().startswith(_AUDIO_FAILED) and not self._no_sound_seen:
+            self._no_sound_seen = True  # libVLC retries many times a second: pass it on once
             self._vlc_event.emit("no_sound", self._audio_error or message)
 
     def _on_vlc_event(self, kind: str, value: object) -> None:
         if kind == "no_sound":
+            if self._no_sound_said:
+                return  # two libVLC threads passed it on at once
+            self._no_sound_said = True
             reason = str(value).rstrip(".")
             self.notice.emit(f"No sound: the audio device could not be opened ({reason}). "
                              f"The lecture plays on without it.")
