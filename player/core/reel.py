@@ -2,11 +2,17 @@
 run them with progress, cancel, chapters, captions and a sidecar transcript. No Qt here:
 a GUI runs `ReelJob.run()` on a worker thread and calls `cancel()` from its own.
 
-Accurate mode (default) is one ffmpeg process with one `-ss S -t D -i FILE` input per cut,
-joined by the concat filter and re-encoded: exact cuts, continuous audio. Fast mode copies
-the streams (no re-encode): each cut starts at the keyframe at or before its start, so it
-may begin up to one keyframe interval (typically 2-10 s) early; chapters follow the real
-segment lengths.
+Accurate mode (default) is frame-exact. For an H.264/HEVC video it smart-cuts
+(player/core/smartcut.py): only the partial GOPs at each cut's ends are re-encoded, the
+whole GOPs between are copied, and the result is verified before it lands. When smart cut
+cannot match the source (another codec, a variable frame rate, interlacing, open GOPs) or
+the reel draws on the picture (captions, title cards), or its verification fails, it falls
+back to the full re-encode: one ffmpeg process with one `-ss S -t D -i FILE` input per cut,
+joined by the concat filter; `ReelResult.method` and `fallback_reason` say which and why.
+
+Fast mode copies the streams (no re-encode): each cut starts at the keyframe at or before
+its start, so it may begin up to one keyframe interval (typically 2-10 s) early; the result
+states the real length and the chapters start where each cut really starts in the reel.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import unicodedata
 from collections import deque
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -30,6 +37,7 @@ from player.core.formats.writers import one_line, to_ass, to_srt, to_vtt
 from player.core.processes import popen_child, run_child
 from player.core.safe_files import atomic_output, check_output
 from player.core.selection import select_highlights  # noqa: F401  (the reel command's import)
+from player.core import smartcut
 from player.core.spans import merge_spans
 from player.core.timecode import format_clock
 from player.core.transcript import Segment, Transcript
@@ -219,6 +227,7 @@ class MediaInfo:
     fps: float = 25.0
     video_codec: str = ""
     audio_codec: str = ""
+    probe_text: str = field(default="", repr=False, compare=False)   # what ffmpeg said
 
 
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
@@ -251,7 +260,7 @@ def parse_probe(stderr: str) -> MediaInfo:
         if rate:
             fps = float(rate.group(1))
     return MediaInfo(duration, video is not None, audio is not None, width, height, fps,
-                     video[0] if video else "", audio or "")
+                     video[0] if video else "", audio or "", stderr)
 
 
 def probe(path: str | Path, ffmpeg: str | None = None) -> MediaInfo:
@@ -324,15 +333,24 @@ class ReelOptions:
     crf: int = 20
     preset: str = "veryfast"
     title: str | None = None        # the reel's title tag
+    smart_cut: bool = True          # accurate mode re-encodes only the partial GOPs when it can
+
+
+METHOD_SMART_CUT = "smart cut"        # partial GOPs re-encoded, whole GOPs copied
+METHOD_REENCODE = "re-encode"         # every frame re-encoded
+METHOD_STREAM_COPY = "stream copy"    # fast mode
 
 
 @dataclass(frozen=True)
 class ReelResult:
     output: Path
-    duration_ms: int
+    duration_ms: int                  # the reel's real length
     chapters: tuple[tuple[int, int, str], ...]
     sidecar: Path | None = None
     command: tuple[str, ...] = ()
+    method: str = METHOD_REENCODE
+    fallback_reason: str | None = None   # why accurate mode did not smart-cut (None if it did)
+    planned_ms: int = 0               # the cuts' planned total (cards included)
 
 
 ProgressCallback = Callable[[float, "float | None"], None]
@@ -353,7 +371,8 @@ def output_is_audio(output: Path) -> bool:
 class ReelJob:
     """One reel to make. run() blocks (call it on a worker thread); cancel() from any thread.
 
-    on_progress(fraction 0..1, seconds_left or None) is called from the thread running run().
+    on_progress(fraction 0..1, seconds_left or None) is called from the thread running run(),
+    and so is on_notice(line), with a line for a person (why smart cut fell back).
     """
 
     media_path: Path
@@ -362,6 +381,7 @@ class ReelJob:
     options: ReelOptions = field(default_factory=ReelOptions)
     transcript: Transcript | None = None
     on_progress: ProgressCallback | None = None
+    on_notice: Callable[[str], None] | None = None
     ffmpeg: str | None = None
     highlights: dict = field(default_factory=dict)   # id -> Highlight, for title cards
     # The learner's files, never written (the media is always among them), e.g. Library.owned_paths().
@@ -374,6 +394,7 @@ class ReelJob:
         self._cancel = threading.Event()
         self._process: subprocess.Popen | None = None
         self._started = 0.0
+        self._reported = 0.0
         self.info: MediaInfo | None = None
 
     # -- control
@@ -432,12 +453,26 @@ class ReelJob:
                 # exception inside it removes both temporary files instead.
                 part = landing.enter_context(atomic_output(output))
                 sidecar_part = landing.enter_context(atomic_output(sidecar)) if sidecar else None
-                if options.mode == "accurate":
-                    chapters, command = self._accurate(ffmpeg, info, video, part, tmp_dir)
-                else:
+                method, reason, offsets = METHOD_REENCODE, None, None
+                if options.mode == "fast":
                     chapters, command = self._fast(ffmpeg, info, video, part, tmp_dir)
+                    method = METHOD_STREAM_COPY
+                else:
+                    reason = self._smart_cut_refusal(video, info)
+                    if reason is None:
+                        try:
+                            chapters, offsets, command = self._smart(ffmpeg, info, part, tmp_dir)
+                            method = METHOD_SMART_CUT
+                        except (smartcut.Unsupported, ReelError) as error:
+                            if isinstance(error, ReelCancelled) or str(error).startswith("no space left"):
+                                raise
+                            reason = _first_line(error)
+                    if method != METHOD_SMART_CUT:
+                        if reason and video:
+                            self._notice(f"smart cut not possible ({reason}): re-encoding the whole reel")
+                        chapters, command = self._accurate(ffmpeg, info, video, part, tmp_dir)
                 if sidecar_part is not None:
-                    self._write_sidecar(chapters, sidecar_part)
+                    self._write_sidecar(chapters, sidecar_part, offsets)
                 self._check_cancel()
         except OSError as error:
             if error.errno == errno.ENOSPC:
@@ -446,7 +481,13 @@ class ReelJob:
         finally:
             shutil.rmtree(tmp_dir, ignore_errors=True)
         self._report(1.0)
-        return ReelResult(output, chapters[-1][1] if chapters else 0, tuple(chapters), sidecar, tuple(command))
+        planned = sum(cut.duration_ms for cut in self.cuts) + self._card_ms(video) * len(self.cuts)
+        return ReelResult(output, chapters[-1][1] if chapters else 0, tuple(chapters), sidecar, tuple(command),
+                          method, reason if video and options.mode == "accurate" else None, planned)
+
+    def _notice(self, line: str) -> None:
+        if self.on_notice is not None:
+            self.on_notice(line)
 
     def _checked_outputs(self) -> tuple[Path, Path | None]:
         """The reel's path and its sidecar's (None without one), through check_output."""
@@ -574,8 +615,102 @@ class ReelJob:
         args = self.build_accurate_command(ffmpeg, info, video, part, tmp_dir)
         chapters, _ = self._layout(video)
         total = chapters[-1][1]
-        self._run(args, total, 0, total, writing=part)
+        # After a smart cut that gave up, the bar goes on from where it was.
+        self._run(args, part, total, (self._reported, 1.0))
         return chapters, args
+
+    # -- accurate by smart cut: re-encode the partial GOPs only (see smartcut.py)
+
+    def _smart_cut_refusal(self, video: bool, info: MediaInfo) -> str | None:
+        """Why this reel cannot be smart-cut before looking at its packets, or None."""
+        if not video:
+            return "no picture in the reel"
+        if not self.options.smart_cut:
+            return "smart cut turned off"
+        if self.options.title_cards:
+            return "title cards requested (they are drawn into the picture)"
+        if self.options.captions:
+            return "burned captions requested (they are drawn into the picture)"
+        if info.video_codec not in smartcut.SUPPORTED_CODECS:
+            return f"the video is {info.video_codec or 'of an unknown codec'}; smart cut matches H.264 and HEVC"
+        return None
+
+    def _parameter_sets(self, ffmpeg: str, path: Path) -> dict[str, dict[str, int]]:
+        """The first SPS/PPS of the file's video, read by ffmpeg's trace_headers."""
+        self._check_cancel()
+        try:
+            result = run_child([ffmpeg, "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", "-c", "copy",
+                                "-bsf:v", "trace_headers", "-frames:v", "1", "-f", "null", "-"],
+                               capture_output=True, text=True, errors="replace", timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise ReelError(f"cannot run ffmpeg ({ffmpeg}): {getattr(error, 'strerror', None) or error}") from None
+        return smartcut.parse_parameter_sets(result.stderr)
+
+    def _smart(self, ffmpeg: str, info: MediaInfo, part: Path, tmp_dir: Path):
+        """The reel by smart cut, verified; smartcut.Unsupported or ReelError if it cannot be."""
+        work = tmp_dir / "smart"
+        work.mkdir()
+        media = str(self.media_path.absolute())
+        duration = info.duration_ms or 1
+        # 1. The source's packets (a demux, no decoding) and parameter sets.
+        listing = work / "source.framecrc"
+        self._run([*self._ffmpeg_head(ffmpeg), *smartcut.scan_args(info.video_codec, media, str(listing), False)],
+                  listing, duration, (0.0, 0.1))
+        source = smartcut.analyse_source(smartcut.parse_framehash(_read_text(listing)), info.video_codec)
+        source.parameters = self._parameter_sets(ffmpeg, self.media_path.absolute())
+        smartcut.check_stream(source, info.probe_text)
+        frames = smartcut.cut_frames(source, [(cut.start_ms, cut.end_ms) for cut in self.cuts])
+        plan = smartcut.plan_parts(source, frames)
+        smartcut.check_copies(source, plan)
+        reel_ms = int(plan.frames * source.frame_seconds * 1000)
+        # 2. Copy the whole GOPs, re-encode the rest and the sound.
+        if plan.copied():
+            self._run(smartcut.copy_command(ffmpeg, media, source, plan, work), work / "copied0000.ts",
+                      reel_ms, (0.1, 0.15))
+        audio = work / "audio.m4a" if info.has_audio else None
+        if plan.encoded() or audio is not None:
+            suffix = self.output_path.suffix.lower()
+            audio_codec = ["-c:a", "libmp3lame", "-q:a", "2"] if suffix == ".mp3" else ["-c:a", "aac", "-b:a", "160k"]
+            encoded_ms = int(sum(p.frames for p in plan.encoded()) * source.frame_seconds * 1000)
+            self._run(smartcut.encode_command(ffmpeg, media, source, plan, self.options.crf, work, audio,
+                                              audio_codec), work / "encoded0000.ts",
+                      encoded_ms if plan.encoded() else reel_ms, (0.15, 0.85))
+        if plan.encoded():
+            smartcut.compare_parameters(source, self._parameter_sets(ffmpeg, work / "encoded0000.ts"))
+        # 3. Join the parts at their exact lengths; mux picture, sound and chapters.
+        files = smartcut.part_files(plan, work)
+        parts_list = work / "parts.ffconcat"
+        _write_text(parts_list, smartcut.concat_list(source, plan, files))
+        chapters, offsets, position = [], [], Fraction(0)
+        for cut, (first, end) in zip(self.cuts, frames):
+            start_ms = round(position * 1000)
+            position += (end - first) * source.frame_seconds
+            chapters.append((start_ms, round(position * 1000), cut.title))
+            offsets.append(start_ms)
+        args = [*self._ffmpeg_head(ffmpeg), "-f", "concat", "-safe", "0", "-i", str(parts_list)]
+        inputs = 1
+        if audio is not None:
+            args += ["-i", str(audio)]
+            inputs += 1
+        meta_input, meta_maps = self._metadata_args(chapters, tmp_dir, inputs)
+        args += meta_input + ["-map", "0:v:0"] + (["-map", "1:a:0"] if audio is not None else []) + meta_maps
+        args += ["-c", "copy"]
+        fmt = VIDEO_SUFFIXES[self.output_path.suffix.lower()]
+        if fmt in ("mp4", "mov") and source.time_base.numerator == 1:
+            args += ["-video_track_timescale", str(source.time_base.denominator)]   # the source's time base
+        args += self._output_args(part, None)
+        self._run(args, part, reel_ms, (0.85, 0.93))
+        # 4. Check the reel before it lands.
+        scan = work / "reel.framemd5"
+        self._run([*self._ffmpeg_head(ffmpeg), *smartcut.scan_args(info.video_codec, str(part), str(scan), True)],
+                  scan, reel_ms, (0.93, 0.99))
+        copied = [smartcut.parse_framehash(_read_text(work / f"copied{n:04d}.md5")) for n in range(len(plan.copied()))]
+        smartcut.verify_reel(source, plan, smartcut.parse_framehash(_read_text(scan)), copied, audio is not None)
+        return chapters, offsets, args
+
+    @staticmethod
+    def _ffmpeg_head(ffmpeg: str) -> list[str]:
+        return [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1"]
 
     # -- fast: stream copy per cut, then the concat demuxer
 
@@ -594,7 +729,7 @@ class ReelJob:
                     "-ss", f"{cut.start_ms / 1000:.3f}", "-i", media,
                     "-t", f"{cut.duration_ms / 1000:.3f}", *maps, "-c", "copy",
                     "-avoid_negative_ts", "make_zero", "-map_chapters", "-1", "-f", "matroska", str(segment)]
-            self._run(args, whole, done, cut.duration_ms, writing=segment)
+            self._run(args, segment, cut.duration_ms, (done / whole, (done + cut.duration_ms) / whole))
             done += cut.duration_ms
             length = probe(segment, ffmpeg).duration_ms or cut.duration_ms
             segments.append(segment)
@@ -615,7 +750,7 @@ class ReelJob:
         else:
             args += ["-map_chapters", "-1"]
         args += ["-map", "0", "-c", "copy", *self._output_args(part, None)]
-        self._run(args, whole, total_in, total_in, writing=part)
+        self._run(args, part, total_in, (total_in / whole, 1.0))
         return chapters, args
 
     # -- one ffmpeg process with progress and cancel
@@ -625,15 +760,17 @@ class ReelJob:
             raise ReelCancelled("cancelled: no file was written")
 
     def _report(self, fraction: float) -> None:
+        fraction = min(1.0, max(self._reported, fraction))   # never backwards
+        self._reported = fraction
         if self.on_progress is None:
             return
-        fraction = min(1.0, max(0.0, fraction))
         elapsed = time.monotonic() - self._started
         left = elapsed * (1 - fraction) / fraction if fraction >= 0.01 else None
         self.on_progress(fraction, left)
 
-    def _run(self, args: list[str], whole_ms: int, base_ms: int, step_ms: int, writing: Path) -> None:
-        """Run ffmpeg writing the file `writing`; its progress is `base_ms + out_time` of `whole_ms`."""
+    def _run(self, args: list[str], writing: Path, length_ms: int, span: tuple[float, float]) -> None:
+        """Run ffmpeg writing the file `writing`, which will be `length_ms` long; its progress
+        moves the bar across `span` (fractions of the whole job)."""
         self._check_cancel()
         stderr_tail: deque[str] = deque(maxlen=20)
         try:
@@ -653,12 +790,13 @@ class ReelJob:
 
         reader = threading.Thread(target=drain, daemon=True)
         reader.start()
-        whole_ms = max(1, whole_ms)
+        length_ms = max(1, length_ms)
+        low, high = span
         try:
             for line in process.stdout:
                 ms = _progress_ms(line)
                 if ms is not None:
-                    self._report((base_ms + min(ms, step_ms)) / whole_ms)
+                    self._report(low + (high - low) * min(ms, length_ms) / length_ms)
             code = process.wait()
         except BaseException:   # a progress callback that raised, Ctrl-C: ffmpeg stops too
             process.kill()
@@ -675,9 +813,10 @@ class ReelJob:
                 raise ReelError(f"{_no_space(writing.parent)}\nffmpeg said:\n{tail}")
             raise ReelError(f"ffmpeg failed (exit status {code}):\n{tail}")
 
-    def _write_sidecar(self, chapters, part: Path) -> None:
+    def _write_sidecar(self, chapters, part: Path, offsets: list[int] | None = None) -> None:
         # A chapter is its card (or, in fast mode, the lead-in from the keyframe) then the cut.
-        offsets = [max(start, end - cut.duration_ms) for (start, end, _), cut in zip(chapters, self.cuts)]
+        if offsets is None:
+            offsets = [max(start, end - cut.duration_ms) for (start, end, _), cut in zip(chapters, self.cuts)]
         retimed = retime_transcript(self.transcript, self.cuts, offsets)
         _write_text(part, to_vtt(retimed) if self.options.sidecar == "vtt" else to_srt(retimed))
 
@@ -695,6 +834,21 @@ def _write_text(path: Path, text: str) -> None:
         if error.errno == errno.ENOSPC:
             raise ReelError(_no_space(path.parent)) from None
         raise
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise ReelError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _first_line(error: Exception) -> str:
+    """One line for a person: the message's first line, and ffmpeg's last when it has one."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    return lines[0] if len(lines) == 1 else f"{lines[0].rstrip(':')}: {lines[-1]}"
 
 
 def _terminate(process: subprocess.Popen) -> None:

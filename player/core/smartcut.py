@@ -1,0 +1,554 @@
+"""Smart cut: frame-exact reels that re-encode only the frames that must be.
+
+A cut rarely starts or ends on a keyframe. Only its *head* (from the cut's first frame to the
+next keyframe) and its *tail* (from the last keyframe before the cut's end to its end) need
+new pictures; the whole GOPs between are copied packet for packet. The pieces:
+
+1. `scan_source`: one `ffmpeg -f framecrc` pass over the video packets (no decoding) lists
+   every packet's dts, pts, duration, size and keyframe flag; from it come the frame grid
+   (a variable frame rate is refused), the reorder depth (dts delay) and the keyframes a
+   copy may start at (closed GOPs: no picture after one, in decode order, is shown before
+   it). `stream_parameters` reads the SPS/PPS (trace_headers) that the new pictures must
+   share: profile, level, chroma format, bit depth, progressive frames, entropy coder.
+2. `plan_parts`: each cut becomes head / copy / tail parts on the source's frame grid; the
+   reel's cut boundaries are rounded on the cumulative plan, so the whole reel is within
+   half a frame of the planned length.
+3. One ffmpeg encodes every head and tail as one x264/x265 stream (an IDR forced at each
+   part's first frame, same B-frame reorder depth so the dts run on across joins) and the
+   segment muxer splits it into one MPEG-TS per part (parameter sets in-band at every
+   IDR); the same process cuts and encodes the reel's audio once, on the same frame grid
+   (atrim per cut, concat filter), so no join clicks. Another ffmpeg copies the GOP ranges
+   to MPEG-TS (h264_mp4toannexb: parameter sets in-band at every keyframe) and hashes the
+   packets it copied (framemd5, SPS/PPS/AUD removed so both sides compare alike).
+4. The concat demuxer joins the parts, each with its exact length (`duration`), and one
+   stream copy muxes video, audio and chapters into the reel.
+5. `verify_reel` reads the reel's packets back: frame count, one frame per frame duration
+   (none missing or repeated), the copied packets' hashes equal to the source's, the new
+   pictures' SPS equal where it matters, total length within one frame of the plan.
+
+Anything this cannot match raises `Unsupported` (the reel then falls back to a full
+re-encode and says why); nothing here writes the reel itself, which reel.py lands with
+atomic_output.
+
+The re-encoded parts are at most one keyframe interval at each end of a cut. They use
+x264's `superfast` preset at the reel's CRF: at the same CRF the quality is close to the
+full re-encode's `veryfast` (CRF targets a quality, the preset trades speed for size),
+and the parts are small, so the larger bitrate costs little.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Sequence
+
+SLIVER_PRESET = "superfast"
+SUPPORTED_CODECS = ("h264", "hevc")
+# The NAL units a join adds or changes (parameter sets, access unit delimiters), left out
+# when copied packets are compared with the source's.
+_JOIN_NALS = {"h264": "7|8|9", "hevc": "32|33|34|35"}
+_H264_PROFILES = {66: "baseline", 77: "main", 100: "high", 110: "high10", 122: "high422", 244: "high444"}
+_HEVC_PROFILES = {1: "main", 2: "main10"}
+NOPTS = -0x8000000000000000
+
+
+class Unsupported(Exception):
+    """Smart cut cannot make this reel exactly; str() says why, in a few words."""
+
+
+# ----- reading ffmpeg's packet lists -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Packet:
+    stream: int
+    dts: int
+    pts: int
+    duration: int
+    size: int
+    hash: str
+    key: bool
+
+
+@dataclass
+class PacketList:
+    packets: list[Packet]
+    time_base: dict[int, Fraction]
+
+
+_TB = re.compile(r"#tb (\d+): (\d+)/(\d+)")
+
+
+def parse_framehash(text: str) -> PacketList:
+    """framecrc / framemd5 output: '#tb' lines, then one line per packet
+    'stream, dts, pts, duration, size, hash[, F=0xN]' (F= only when not a plain keyframe)."""
+    packets, bases = [], {}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            match = _TB.match(line)
+            if match:
+                bases[int(match.group(1))] = Fraction(int(match.group(2)), int(match.group(3)))
+            continue
+        fields = [f.strip() for f in line.split(",")]
+        if len(fields) < 6:
+            continue
+        flags = 1
+        if len(fields) > 6 and fields[6].startswith("F="):
+            flags = int(fields[6][2:], 16)
+        packets.append(Packet(int(fields[0]), int(fields[1]), int(fields[2]), int(fields[3]), int(fields[4]),
+                              fields[5], bool(flags & 1)))
+    return PacketList(packets, bases)
+
+
+_TRACE = re.compile(r"^\[trace_headers @ [^\]]*\]\s+\d+\s+(\w+(?:\[\d+\])*)\s+[01]+\s+=\s+(-?\d+)\s*$")
+
+
+def parse_parameter_sets(trace: str) -> dict[str, dict[str, int]]:
+    """trace_headers' log: the first SPS and PPS (and VPS) fields, by name."""
+    sets: dict[str, dict[str, int]] = {}
+    current = None
+    for line in trace.splitlines():
+        if "trace_headers" not in line:
+            continue
+        text = line.split("]", 1)[-1].strip()
+        if text.endswith("Parameter Set"):
+            kind = "".join(word[0] for word in text.split())   # "SPS", "PPS", "VPS"
+            current = None if kind in sets else sets.setdefault(kind, {})
+            continue
+        if text.startswith("Packet:") or not text[:1].isdigit():
+            current = None
+            continue
+        match = _TRACE.match(line.strip())
+        if match and current is not None:
+            current.setdefault(match.group(1), int(match.group(2)))
+    return sets
+
+
+# ----- the source ------------------------------------------------------------------------
+
+
+@dataclass
+class SourceVideo:
+    """The source's video stream as smart cut sees it: frames on a grid, and where it may cut."""
+
+    codec: str
+    time_base: Fraction
+    frame_ticks: Fraction                 # one frame, in time_base units
+    frame_pts: list[int]                  # display order
+    decode_pts: list[int]                 # decode order
+    decode_index: dict[int, int]          # pts -> position in decode order
+    reorder: int                          # dts delay, in frames
+    clean_keys: list[int]                 # frame numbers a copy may start at (closed GOPs)
+    sync_keys: list[int]                  # frame numbers a decoder may start at
+    parameters: dict[str, dict[str, int]] = field(default_factory=dict)
+    description: str = ""                 # ffmpeg's "Video: ..." line
+
+    @property
+    def frames(self) -> int:
+        return len(self.frame_pts)
+
+    @property
+    def frame_seconds(self) -> Fraction:
+        return self.frame_ticks * self.time_base
+
+    def seconds(self, frame: int) -> Fraction:
+        """When frame number `frame` is shown (frames past the end continue the grid)."""
+        if frame < self.frames:
+            return self.frame_pts[frame] * self.time_base
+        return (self.frame_pts[-1] + (frame - self.frames + 1) * self.frame_ticks) * self.time_base
+
+    def frame_at(self, ms: float) -> int:
+        """The frame shown nearest to `ms` on the grid (for a cut boundary)."""
+        ticks = Fraction(ms) / 1000 / self.time_base
+        first = self.frame_pts[0]
+        number = round((ticks - first) / self.frame_ticks)
+        return max(0, min(self.frames, number))
+
+
+def describe_frame_rate(frame_seconds: Fraction) -> str:
+    rate = 1 / frame_seconds
+    return f"{float(rate):.3f}".rstrip("0").rstrip(".") + " fps"
+
+
+def analyse_source(packets: PacketList, codec: str, stream: int = 0) -> SourceVideo:
+    """The frame grid, reorder depth and clean keyframes of a video stream's packets;
+    Unsupported for a variable frame rate or timestamps a cut cannot rely on."""
+    video = [p for p in packets.packets if p.stream == stream]
+    if len(video) < 2:
+        raise Unsupported("the video has fewer than two frames")
+    if any(p.pts == NOPTS or p.dts == NOPTS for p in video):
+        raise Unsupported("the video has packets without timestamps")
+    time_base = packets.time_base.get(stream)
+    if not time_base:
+        raise Unsupported("the video's time base is unknown")
+    shown = sorted(p.pts for p in video)
+    if len(set(shown)) != len(shown):
+        raise Unsupported("two frames share a timestamp")
+    ticks = Fraction(shown[-1] - shown[0], len(shown) - 1)
+    # A constant frame rate: every frame within a quarter frame of its place on the grid
+    # (containers with a coarse time base, e.g. 1/1000 at 30 fps, round to the tick).
+    for number, pts in enumerate(shown):
+        if abs(pts - shown[0] - number * ticks) > ticks / 4:
+            raise Unsupported(f"variable frame rate (frame {number} at {float(pts * time_base):.3f} s "
+                              f"is off the {describe_frame_rate(ticks * time_base)} grid)")
+    decode_pts = [p.pts for p in video]
+    reorder = round((video[0].pts - video[0].dts) / ticks)
+    index_of = {pts: number for number, pts in enumerate(shown)}
+    # A keyframe is clean when no packet after it (in decode order) is shown before it:
+    # no leading pictures that refer to the GOP before (an open GOP).
+    later_min = [0] * len(video)
+    smallest = None
+    for position in range(len(video) - 1, -1, -1):
+        later_min[position] = smallest if smallest is not None else video[position].pts + 1
+        smallest = video[position].pts if smallest is None else min(smallest, video[position].pts)
+    sync, clean = [], []
+    for position, packet in enumerate(video):
+        if packet.key:
+            sync.append(index_of[packet.pts])
+            if later_min[position] > packet.pts:
+                clean.append(index_of[packet.pts])
+    if not sync or sync[0] != 0:
+        raise Unsupported("the video does not start with a keyframe")
+    if len(clean) < len(sync):
+        open_at = sorted(set(sync) - set(clean))[0]
+        raise Unsupported(f"open GOPs (the keyframe at {float(shown[open_at] * time_base):.3f} s "
+                          f"has pictures shown before it that refer to the GOP before)")
+    return SourceVideo(codec, time_base, ticks, shown, decode_pts, {pts: n for n, pts in enumerate(decode_pts)},
+                       reorder, sorted(clean), sorted(sync))
+
+
+_VIDEO_LINE = re.compile(r"Stream #\d+:\d+.*?: Video: (.*)")
+
+
+def check_stream(source: SourceVideo, probe_text: str) -> None:
+    """What the SPS and ffmpeg's stream line say, against what smart cut can match."""
+    if source.codec not in SUPPORTED_CODECS:
+        raise Unsupported(f"the video is {source.codec or 'of an unknown codec'}; smart cut matches H.264 and HEVC")
+    line = next((m.group(1) for m in _VIDEO_LINE.finditer(probe_text) if "attached pic" not in m.group(1)), "")
+    source.description = line
+    if re.search(r"\b(top first|bottom first|top coded first|bottom coded first)\b", line):
+        raise Unsupported("the video is interlaced")
+    sps = source.parameters.get("SPS", {})
+    if not sps:
+        raise Unsupported("the video's sequence parameter set could not be read")
+    if source.codec == "h264":
+        if sps.get("frame_mbs_only_flag", 1) == 0:
+            raise Unsupported("the video is interlaced (field or MBAFF coding)")
+        if sps.get("profile_idc") not in _H264_PROFILES:
+            raise Unsupported(f"H.264 profile {sps.get('profile_idc')} cannot be matched")
+        if source.reorder > 2:
+            raise Unsupported(f"a reorder depth of {source.reorder} frames cannot be matched")
+    else:
+        if sps.get("general_profile_idc") not in _HEVC_PROFILES:
+            raise Unsupported(f"HEVC profile {sps.get('general_profile_idc')} cannot be matched")
+        if sps.get("field_seq_flag", 0):
+            raise Unsupported("the video is interlaced (field sequence)")
+        if source.reorder > 3:
+            raise Unsupported(f"a reorder depth of {source.reorder} frames cannot be matched")
+    if source.reorder < 0:
+        raise Unsupported("the video's decode timestamps run ahead of its presentation")
+
+
+# ----- planning --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """Frames [first, end) of the source, in reel order: re-encoded ('encode') or copied."""
+
+    kind: str
+    first: int
+    end: int
+    cut: int
+
+    @property
+    def frames(self) -> int:
+        return self.end - self.first
+
+
+@dataclass
+class Plan:
+    parts: list[Part]
+    cut_frames: list[tuple[int, int]]     # each cut's [first, end) source frames
+
+    @property
+    def frames(self) -> int:
+        return sum(end - first for first, end in self.cut_frames)
+
+    def encoded(self) -> list[Part]:
+        return [p for p in self.parts if p.kind == "encode"]
+
+    def copied(self) -> list[Part]:
+        return [p for p in self.parts if p.kind == "copy"]
+
+
+def cut_frames(source: SourceVideo, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each cut (start_ms, end_ms) as source frames [first, end): the first frame is the
+    one nearest the cut's start, the length follows the cumulative plan, so the reel's total
+    stays within half a frame of the planned total however many cuts it has."""
+    frame_ms = source.frame_seconds * 1000
+    result, planned = [], Fraction(0)
+    for start_ms, end_ms in cuts:
+        first = source.frame_at(start_ms)
+        count = round((planned + (end_ms - start_ms)) / frame_ms) - round(planned / frame_ms)
+        planned += end_ms - start_ms
+        end = min(source.frames, first + max(0, count))
+        if end > first:
+            result.append((first, end))
+        else:
+            result.append((first, first))
+    return result
+
+
+def plan_parts(source: SourceVideo, frames: Sequence[tuple[int, int]]) -> Plan:
+    """Head, copy and tail parts for each cut: re-encode from the cut's first frame to the
+    first clean keyframe in it, copy the whole GOPs from there to the last keyframe at or
+    before its end, re-encode the rest. Without reordering (no B-frames) a GOP cut short
+    after any frame decodes as shown, so the copy runs to the cut's end."""
+    parts: list[Part] = []
+    keys = source.clean_keys
+    for number, (first, end) in enumerate(frames):
+        position = bisect_left(keys, first)
+        head_key = keys[position] if position < len(keys) else None
+        if head_key is None or head_key >= end:
+            _append(parts, "encode", first, end, number)
+            continue
+        if source.reorder == 0:
+            _append(parts, "encode", first, head_key, number)
+            _append(parts, "copy", head_key, end, number)
+            continue
+        tail_key = keys[bisect_right(keys, end) - 1]
+        if tail_key == head_key:
+            _append(parts, "encode", first, end, number)   # no whole GOP inside: one part
+            continue
+        _append(parts, "encode", first, head_key, number)
+        _append(parts, "copy", head_key, tail_key, number)
+        _append(parts, "encode", tail_key, end, number)
+    return Plan(parts, list(frames))
+
+
+def _append(parts: list[Part], kind: str, first: int, end: int, cut: int) -> None:
+    if end > first:
+        parts.append(Part(kind, first, end, cut))
+
+
+def check_copies(source: SourceVideo, plan: Plan) -> None:
+    """Each copied range is a run of packets in decode order that shows exactly its frames."""
+    for part in plan.copied():
+        start = source.decode_index[source.frame_pts[part.first]]
+        run = source.decode_pts[start:start + part.frames]
+        wanted = source.frame_pts[part.first:part.end]
+        if sorted(run) != wanted:
+            raise Unsupported(f"the GOP at {float(source.seconds(part.first)):.3f} s is not closed")
+
+
+# ----- commands --------------------------------------------------------------------------
+
+
+def seconds_text(value: Fraction | float) -> str:
+    return f"{float(value):.6f}"
+
+
+def encoder_args(source: SourceVideo, crf: int, preset: str = SLIVER_PRESET) -> list[str]:
+    """An encoder set up to make pictures that join the source's: same profile and level,
+    entropy coder and 8x8 transform (H.264), the same reorder depth (so the dts run on
+    across a join), closed GOPs; size, pixel format, SAR and colour tags come with the
+    decoded frames."""
+    sps = source.parameters.get("SPS", {})
+    pps = source.parameters.get("PPS", {})
+    if source.codec == "h264":
+        profile = _H264_PROFILES[sps["profile_idc"]]
+        level = sps.get("level_idc", 0)
+        b_frames = {0: "bframes=0", 1: "bframes=2:b-pyramid=none", 2: "bframes=3:b-pyramid=normal"}[source.reorder]
+        params = [b_frames, f"cabac={pps.get('entropy_coding_mode_flag', 1)}",
+                  f"8x8dct={pps.get('transform_8x8_mode_flag', 0)}", "open-gop=0", "scenecut=0",
+                  "keyint=100000", "min-keyint=1"]
+        args = ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-profile:v", profile,
+                "-x264-params", ":".join(params), "-forced-idr", "1"]
+        if level:
+            args += ["-level:v", f"{level / 10:.1f}" if level != 9 else "1b"]
+        return args
+    profile = _HEVC_PROFILES[sps["general_profile_idc"]]
+    b_frames = {0: "bframes=0", 1: "bframes=2:b-pyramid=0", 2: "bframes=3:b-pyramid=1",
+                3: "bframes=4:b-pyramid=1"}[source.reorder]
+    params = [b_frames, "open-gop=0", "scenecut=0", "keyint=100000", "min-keyint=1", "log-level=error",
+              "repeat-headers=1"]
+    return ["-c:v", "libx265", "-preset", preset, "-crf", str(crf), "-profile:v", profile,
+            "-x265-params", ":".join(params), "-forced-idr", "1"]
+
+
+def encode_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, crf: int, out_dir: Path,
+                   audio: Path | None, audio_codec: list[str]) -> list[str]:
+    """One ffmpeg: every re-encoded part as one closed-GOP stream split into
+    out_dir/encoded%04d.ts (one per part), and the reel's audio into `audio`."""
+    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1",
+            "-copyts"]
+    graph, labels = [], []
+    half = source.frame_seconds / 2
+    encoded = plan.encoded()
+    index = 0
+    for number, part in enumerate(encoded):
+        # Decode from the keyframe at or before the part (a seek lands on the keyframe at or
+        # before the target; half a frame past it is never the next one), keep exactly its
+        # frames: trim by time half a frame either side of them.
+        decode_from = source.sync_keys[bisect_left(source.sync_keys, part.first + 1) - 1]
+        args += ["-seek_timestamp", "1", "-noaccurate_seek", "-ss", seconds_text(source.seconds(decode_from) + half),
+                 "-i", media]
+        graph.append(f"[{index}:v:0]trim=start={seconds_text(source.seconds(part.first) - half)}:"
+                     f"end={seconds_text(source.seconds(part.end) - half)},setpts=PTS-STARTPTS[e{number}]")
+        labels.append(f"[e{number}]")
+        index += 1
+    if encoded:
+        frame = source.frame_seconds
+        graph.append("".join(labels) + f"concat=n={len(encoded)}:v=1:a=0,"
+                     f"setpts=N*{frame.numerator}/{frame.denominator}/TB[v]")
+    if audio is not None:
+        audio_labels = []
+        for number, (first, end) in enumerate(plan.cut_frames):
+            if end <= first:
+                continue
+            start, stop = source.seconds(first), source.seconds(end)
+            args += ["-seek_timestamp", "1", "-ss", seconds_text(max(Fraction(0), start - 1)), "-i", media]
+            graph.append(f"[{index}:a:0]atrim=start={seconds_text(start)}:end={seconds_text(stop)},"
+                         f"asetpts=PTS-STARTPTS[a{number}]")
+            audio_labels.append(f"[a{number}]")
+            index += 1
+        graph.append("".join(audio_labels) + f"concat=n={len(audio_labels)}:v=0:a=1[a]")
+    args += ["-filter_complex", ";".join(graph)]
+    if encoded:
+        starts, total = [], 0
+        for part in encoded:
+            starts.append(total)
+            total += part.frames
+        keyframes = "+".join(f"eq(n,{n})" for n in starts)
+        args += ["-map", "[v]", *encoder_args(source, crf), "-force_key_frames", f"expr:{keyframes}",
+                 "-f", "segment", "-segment_format", "mpegts"]
+        if len(starts) > 1:
+            args += ["-segment_frames", ",".join(str(n) for n in starts[1:])]
+        args += [str(out_dir / "encoded%04d.ts")]
+    if audio is not None:
+        args += ["-map", "[a]", *audio_codec, "-f", "mp4", str(audio)]
+    return args
+
+
+def copy_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, out_dir: Path) -> list[str]:
+    """One ffmpeg: each copied range to out_dir/copied%04d.ts (parameter sets in-band at
+    every keyframe), and the hashes of the packets it copied to copied%04d.md5."""
+    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1",
+            "-copyts"]
+    half = source.frame_seconds / 2
+    outputs = []
+    to_annexb = "h264_mp4toannexb" if source.codec == "h264" else "hevc_mp4toannexb"
+    for number, part in enumerate(plan.copied()):
+        args += ["-seek_timestamp", "1", "-ss", seconds_text(source.seconds(part.first) + half), "-i", media]
+        outputs += ["-map", f"{number}:v:0", "-c:v", "copy", "-copypriorss", "1", "-frames:v", str(part.frames),
+                    "-bsf:v", to_annexb, "-f", "mpegts", str(out_dir / f"copied{number:04d}.ts"),
+                    "-map", f"{number}:v:0", "-c:v", "copy", "-copypriorss", "1", "-frames:v", str(part.frames),
+                    "-bsf:v", f"filter_units=remove_types={_JOIN_NALS[source.codec]}",
+                    "-f", "framemd5", str(out_dir / f"copied{number:04d}.md5")]
+    return args + outputs
+
+
+def part_files(plan: Plan, out_dir: Path) -> list[Path]:
+    files, encoded, copied = [], 0, 0
+    for part in plan.parts:
+        if part.kind == "encode":
+            files.append(out_dir / f"encoded{encoded:04d}.ts")
+            encoded += 1
+        else:
+            files.append(out_dir / f"copied{copied:04d}.ts")
+            copied += 1
+    return files
+
+
+def concat_list(source: SourceVideo, plan: Plan, files: Sequence[Path]) -> str:
+    """The concat demuxer's script: each part with its exact length. Lengths are in whole
+    microseconds, rounded on the running total so that no error builds up."""
+    lines = ["ffconcat version 1.0"]
+    frames = 0
+    frame_us = source.frame_seconds * 1_000_000
+    for part, path in zip(plan.parts, files):
+        start = round(frames * frame_us)
+        frames += part.frames
+        quoted = str(path).replace("'", "'\\''")
+        lines += [f"file '{quoted}'", f"duration {round(frames * frame_us) - start}us"]
+    return "\n".join(lines) + "\n"
+
+
+def scan_args(codec: str, path: str, output: str, hashes: bool) -> list[str]:
+    """Arguments (after ffmpeg) listing the video packets of `path` (framecrc: flags) or,
+    with `hashes`, their md5 with the join's NAL units left out, plus the audio packets."""
+    if not hashes:
+        return ["-i", path, "-map", "0:v:0", "-c", "copy", "-f", "framecrc", output]
+    return ["-i", path, "-map", "0:v:0", "-map", "0:a?", "-c", "copy",
+            "-bsf:v", f"filter_units=remove_types={_JOIN_NALS[codec]}", "-f", "framemd5", output]
+
+
+# ----- checking the result -----------------------------------------------------------------
+
+
+_MATCHED_FIELDS = {
+    "h264": ("profile_idc", "level_idc", "chroma_format_idc", "bit_depth_luma_minus8", "bit_depth_chroma_minus8",
+             "frame_mbs_only_flag", "aspect_ratio_idc", "sar_width", "sar_height", "video_full_range_flag",
+             "colour_primaries", "transfer_characteristics", "matrix_coefficients", "max_num_reorder_frames"),
+    "hevc": ("general_profile_idc", "chroma_format_idc", "bit_depth_luma_minus8", "bit_depth_chroma_minus8",
+             "aspect_ratio_idc", "sar_width", "sar_height", "video_full_range_flag", "colour_primaries",
+             "transfer_characteristics", "matrix_coefficients"),
+}
+
+
+def compare_parameters(source: SourceVideo, encoded: dict[str, dict[str, int]]) -> None:
+    """The new pictures' SPS against the source's, on the fields a player cares about."""
+    ours, theirs = source.parameters.get("SPS", {}), encoded.get("SPS", {})
+    if not theirs:
+        raise Unsupported("verification failed: the re-encoded parts' SPS could not be read")
+    for name in _MATCHED_FIELDS[source.codec]:
+        # A field one side leaves out takes its default; only fields both state are compared,
+        # except the ones that decide how pictures are shaped.
+        if name in ours and name in theirs and ours[name] != theirs[name]:
+            raise Unsupported(f"verification failed: the re-encoded parts' {name} is {theirs[name]}, "
+                              f"the source's {ours[name]}")
+
+
+def verify_reel(source: SourceVideo, plan: Plan, reel: PacketList, copied_hashes: Sequence[PacketList],
+                has_audio: bool) -> None:
+    """Unsupported('verification failed: ...') unless the reel is what the plan says."""
+    video = [p for p in reel.packets if p.stream == 0]
+    tb = reel.time_base.get(0)
+    if tb is None:
+        raise Unsupported("verification failed: the reel has no video")
+    if len(video) != plan.frames:
+        raise Unsupported(f"verification failed: the reel has {len(video)} frames, the plan {plan.frames}")
+    shown = sorted(p.pts for p in video)
+    frame = source.frame_seconds
+    first = shown[0] * tb
+    for number, pts in enumerate(shown):
+        if abs(pts * tb - first - number * frame) > frame / 4:
+            raise Unsupported(f"verification failed: frame {number} of the reel is at {float(pts * tb):.3f} s, "
+                              f"not {float(first + number * frame):.3f} s")
+    if abs(first) > frame / 4:
+        raise Unsupported(f"verification failed: the reel starts at {float(first):.3f} s")
+    # Copied packets: in decode order, the reel's packets of each copied range are the source's.
+    position = 0
+    copies = iter(copied_hashes)
+    for part in plan.parts:
+        if part.kind == "copy":
+            expected = [p for p in next(copies).packets if p.stream == 0]
+            got = video[position:position + part.frames]
+            if len(expected) != part.frames or [(p.size, p.hash) for p in got] != [(p.size, p.hash) for p in expected]:
+                raise Unsupported(f"verification failed: the packets copied from "
+                                  f"{float(source.seconds(part.first)):.3f} s differ from the source's")
+        position += part.frames
+    if has_audio:
+        audio = [p for p in reel.packets if p.stream == 1]
+        atb = reel.time_base.get(1)
+        if not audio or atb is None:
+            raise Unsupported("verification failed: the reel has no sound")
+        audio_end = max(p.pts + p.duration for p in audio) * atb
+        video_end = len(video) * frame
+        if abs(audio_end - video_end) > max(frame, Fraction(1, 20)):
+            raise Unsupported(f"verification failed: the sound lasts {float(audio_end):.3f} s, "
+                              f"the picture {float(video_end):.3f} s")
