@@ -47,6 +47,9 @@ TITLE_WORDS = 8
 TITLE_MAX_CHARS = 80
 VIDEO_SUFFIXES = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
 AUDIO_SUFFIXES = {".m4a": "ipod", ".mp3": "mp3"}
+# Smart cut shares the re-encoding among this many ffmpeg processes: the concat filter
+# decodes its inputs one after another, so one process keeps about one core busy.
+ENCODERS = 2
 
 
 class ReelError(Exception):
@@ -393,6 +396,7 @@ class ReelJob:
         self.output_path = Path(self.output_path)
         self._cancel = threading.Event()
         self._process: subprocess.Popen | None = None
+        self._others: list[subprocess.Popen] = []   # processes running alongside _process
         self._started = 0.0
         self._reported = 0.0
         self.info: MediaInfo | None = None
@@ -403,9 +407,9 @@ class ReelJob:
         """Stop the work; run() then raises ReelCancelled after removing what it made.
         Safe from a signal handler on the thread running run(): it takes no lock."""
         self._cancel.set()
-        process = self._process
-        if process is not None:
-            _terminate(process)
+        for process in [self._process, *self._others]:
+            if process is not None:
+                _terminate(process)
 
     @property
     def cancelled(self) -> bool:
@@ -663,22 +667,31 @@ class ReelJob:
         plan = smartcut.plan_parts(source, frames)
         smartcut.check_copies(source, plan)
         reel_ms = int(plan.frames * source.frame_seconds * 1000)
-        # 2. Copy the whole GOPs, re-encode the rest and the sound.
-        if plan.copied():
-            self._run(smartcut.copy_command(ffmpeg, media, source, plan, work), work / "copied0000.ts",
-                      reel_ms, (0.1, 0.15))
+        # 2. Copy the whole GOPs, re-encode the rest, cut and encode the sound: three ffmpeg
+        # at once (the copy is quick; the picture and the sound each keep a core busy).
+        commands = []
+        groups = smartcut.encode_groups(source, plan, ENCODERS)
+        for group, share in enumerate(groups):
+            share_ms = int(sum(plan.encoded()[n].frames for n in share) * source.frame_seconds * 1000)
+            commands.append((share_ms, smartcut.encode_command(ffmpeg, media, source, plan, share, group,
+                                                               self.options.crf, work, progress=not commands)))
         audio = work / "audio.m4a" if info.has_audio else None
-        if plan.encoded() or audio is not None:
+        if audio is not None:
             suffix = self.output_path.suffix.lower()
-            audio_codec = ["-c:a", "libmp3lame", "-q:a", "2"] if suffix == ".mp3" else ["-c:a", "aac", "-b:a", "160k"]
-            encoded_ms = int(sum(p.frames for p in plan.encoded()) * source.frame_seconds * 1000)
-            self._run(smartcut.encode_command(ffmpeg, media, source, plan, self.options.crf, work, audio,
-                                              audio_codec), work / "encoded0000.ts",
-                      encoded_ms if plan.encoded() else reel_ms, (0.15, 0.85))
+            codec = (["-c:a", "libmp3lame", "-q:a", "2"] if suffix == ".mp3" else
+                     ["-c:a", "aac", "-b:a", f"{smartcut.audio_bitrate(info.probe_text)}k"])
+            commands.append((reel_ms, smartcut.audio_command(ffmpeg, media, source, plan, audio, codec,
+                                                             progress=not commands)))
+        if plan.copied():
+            copied_ms = int(sum(p.frames for p in plan.copied()) * source.frame_seconds * 1000)
+            commands.append((copied_ms, smartcut.copy_command(ffmpeg, media, source, plan, work,
+                                                              progress=not commands)))
+        (length, main), *alongside = commands
+        self._run(main, work, length, (0.1, 0.85), [command for _, command in alongside])
         if plan.encoded():
-            smartcut.compare_parameters(source, self._parameter_sets(ffmpeg, work / "encoded0000.ts"))
+            smartcut.compare_parameters(source, self._parameter_sets(ffmpeg, smartcut.encoded_file(work, 0, 0)))
         # 3. Join the parts at their exact lengths; mux picture, sound and chapters.
-        files = smartcut.part_files(plan, work)
+        files = smartcut.part_files(plan, groups, work)
         parts_list = work / "parts.ffconcat"
         _write_text(parts_list, smartcut.concat_list(source, plan, files))
         chapters, offsets, position = [], [], Fraction(0)
@@ -768,50 +781,71 @@ class ReelJob:
         left = elapsed * (1 - fraction) / fraction if fraction >= 0.01 else None
         self.on_progress(fraction, left)
 
-    def _run(self, args: list[str], writing: Path, length_ms: int, span: tuple[float, float]) -> None:
+    def _run(self, args: list[str], writing: Path, length_ms: int, span: tuple[float, float],
+             alongside: Sequence[list[str]] = ()) -> None:
         """Run ffmpeg writing the file `writing`, which will be `length_ms` long; its progress
-        moves the bar across `span` (fractions of the whole job)."""
+        moves the bar across `span` (fractions of the whole job). The commands `alongside`
+        run at the same time (they use the other core) and must succeed too."""
         self._check_cancel()
-        stderr_tail: deque[str] = deque(maxlen=20)
+        commands = [args, *alongside]
+        tails: list[deque[str]] = [deque(maxlen=20) for _ in commands]
+        processes: list[subprocess.Popen] = []
         try:
-            process = self._process = popen_child(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, errors="replace", bufsize=1)
+            for number, command in enumerate(commands):
+                processes.append(popen_child(
+                    command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE if number == 0 else subprocess.DEVNULL,
+                    stderr=subprocess.PIPE, text=True, errors="replace", bufsize=1))
+                if number == 0:
+                    self._process = processes[0]
+                else:
+                    self._others.append(processes[-1])
         except OSError as error:
+            for process in processes:
+                process.kill()
+                process.wait()
+            self._process, self._others = None, []
             raise ReelError(f"cannot run ffmpeg ({args[0]}): {error.strerror}") from None
-        # cancel() sets the flag before it looks at _process: one of the two sees the other.
+        # cancel() sets the flag before it looks at the processes: one of the two sees the other.
         if self._cancel.is_set():
-            _terminate(process)
+            for process in processes:
+                _terminate(process)
 
-        def drain() -> None:
+        def drain(process: subprocess.Popen, tail: deque[str]) -> None:
             for line in process.stderr:
                 if line.strip():
-                    stderr_tail.append(line.rstrip())
+                    tail.append(line.rstrip())
 
-        reader = threading.Thread(target=drain, daemon=True)
-        reader.start()
+        readers = [threading.Thread(target=drain, args=(process, tail), daemon=True)
+                   for process, tail in zip(processes, tails)]
+        for reader in readers:
+            reader.start()
         length_ms = max(1, length_ms)
         low, high = span
+        process = processes[0]
         try:
             for line in process.stdout:
                 ms = _progress_ms(line)
                 if ms is not None:
                     self._report(low + (high - low) * min(ms, length_ms) / length_ms)
-            code = process.wait()
+            codes = [each.wait() for each in processes]
         except BaseException:   # a progress callback that raised, Ctrl-C: ffmpeg stops too
-            process.kill()
-            process.wait()
+            for each in processes:
+                each.kill()
+                each.wait()
             raise
         finally:
-            reader.join(timeout=5)
-            self._process = None
+            for reader in readers:
+                reader.join(timeout=5)
+            self._process, self._others = None, []
         self._check_cancel()
-        if code != 0:
-            tail = "\n".join(stderr_tail) or f"exit status {code}"
-            if any("No space left on device" in line for line in stderr_tail):
+        for code, tail in zip(codes, tails):
+            if code == 0:
+                continue
+            said = "\n".join(tail) or f"exit status {code}"
+            if any("No space left on device" in line for line in tail):
                 # The reason first, ffmpeg's words after it for whoever wants them.
-                raise ReelError(f"{_no_space(writing.parent)}\nffmpeg said:\n{tail}")
-            raise ReelError(f"ffmpeg failed (exit status {code}):\n{tail}")
+                raise ReelError(f"{_no_space(writing.parent)}\nffmpeg said:\n{said}")
+            raise ReelError(f"ffmpeg failed (exit status {code}):\n{said}")
 
     def _write_sidecar(self, chapters, part: Path, offsets: list[int] | None = None) -> None:
         # A chapter is its card (or, in fast mode, the lead-in from the keyframe) then the cut.

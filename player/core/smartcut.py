@@ -45,7 +45,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-SLIVER_PRESET = "superfast"
+SLIVER_PRESET = "ultrafast"
 SUPPORTED_CODECS = ("h264", "hevc")
 # The NAL units a join adds or changes (parameter sets, access unit delimiters), left out
 # when copied packets are compared with the source's.
@@ -352,7 +352,7 @@ def seconds_text(value: Fraction | float) -> str:
     return f"{float(value):.6f}"
 
 
-def encoder_args(source: SourceVideo, crf: int, preset: str = SLIVER_PRESET) -> list[str]:
+def encoder_args(source: SourceVideo, crf: int, preset: str = SLIVER_PRESET, threads: int = 0) -> list[str]:
     """An encoder set up to make pictures that join the source's: same profile and level,
     entropy coder and 8x8 transform (H.264), the same reorder depth (so the dts run on
     across a join), closed GOPs; size, pixel format, SAR and colour tags come with the
@@ -364,8 +364,10 @@ def encoder_args(source: SourceVideo, crf: int, preset: str = SLIVER_PRESET) -> 
         level = sps.get("level_idc", 0)
         b_frames = {0: "bframes=0", 1: "bframes=2:b-pyramid=none", 2: "bframes=3:b-pyramid=normal"}[source.reorder]
         params = [b_frames, f"cabac={pps.get('entropy_coding_mode_flag', 1)}",
-                  f"8x8dct={pps.get('transform_8x8_mode_flag', 0)}", "open-gop=0", "scenecut=0",
+                  f"8x8dct={pps.get('transform_8x8_mode_flag', 0)}", "deblock=1", "open-gop=0", "scenecut=0",
                   "keyint=100000", "min-keyint=1"]
+        if threads:
+            params.append(f"threads={threads}")
         args = ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-profile:v", profile,
                 "-x264-params", ":".join(params), "-forced-idr", "1"]
         if level:
@@ -376,69 +378,112 @@ def encoder_args(source: SourceVideo, crf: int, preset: str = SLIVER_PRESET) -> 
                 3: "bframes=4:b-pyramid=1"}[source.reorder]
     params = [b_frames, "open-gop=0", "scenecut=0", "keyint=100000", "min-keyint=1", "log-level=error",
               "repeat-headers=1"]
+    if threads:
+        params.append(f"pools={threads}")
     return ["-c:v", "libx265", "-preset", preset, "-crf", str(crf), "-profile:v", profile,
             "-x265-params", ":".join(params), "-forced-idr", "1"]
 
 
-def encode_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, crf: int, out_dir: Path,
-                   audio: Path | None, audio_codec: list[str]) -> list[str]:
-    """One ffmpeg: every re-encoded part as one closed-GOP stream split into
-    out_dir/encoded%04d.ts (one per part), and the reel's audio into `audio`."""
-    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1",
-            "-copyts"]
+def _head(ffmpeg: str, progress: bool) -> list[str]:
+    head = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats"]
+    if progress:
+        head += ["-stats_period", "0.25", "-progress", "pipe:1"]
+    return head + ["-copyts"]
+
+
+def decode_start(source: SourceVideo, part: Part) -> int:
+    """The keyframe a decoder starts at to show the part's first frame."""
+    return source.sync_keys[bisect_left(source.sync_keys, part.first + 1) - 1]
+
+
+def encode_groups(source: SourceVideo, plan: Plan, groups: int) -> list[list[int]]:
+    """The re-encoded parts (their numbers among plan.encoded()) shared among `groups`
+    ffmpeg processes, about the same decoding and encoding work in each."""
+    work = [0] * groups
+    shares: list[list[int]] = [[] for _ in range(groups)]
+    for number, part in enumerate(plan.encoded()):
+        lightest = work.index(min(work))
+        shares[lightest].append(number)
+        work[lightest] += (part.end - decode_start(source, part)) + 2 * part.frames
+    return [share for share in shares if share]
+
+
+def encoded_file(out_dir: Path, group: int, position: int) -> Path:
+    return out_dir / f"encoded{group}-{position:04d}.ts"
+
+
+def encode_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, share: Sequence[int], group: int,
+                   crf: int, out_dir: Path, progress: bool = True, threads: int = 0) -> list[str]:
+    """One ffmpeg: the re-encoded parts in `share` as one closed-GOP stream (an IDR forced
+    at each part's first frame), split by the segment muxer into one MPEG-TS per part."""
+    args = _head(ffmpeg, progress)
     graph, labels = [], []
     half = source.frame_seconds / 2
     encoded = plan.encoded()
-    index = 0
-    for number, part in enumerate(encoded):
+    parts = [encoded[number] for number in share]
+    for number, part in enumerate(parts):
         # Decode from the keyframe at or before the part (a seek lands on the keyframe at or
         # before the target; half a frame past it is never the next one), keep exactly its
         # frames: trim by time half a frame either side of them.
-        decode_from = source.sync_keys[bisect_left(source.sync_keys, part.first + 1) - 1]
-        args += ["-seek_timestamp", "1", "-noaccurate_seek", "-ss", seconds_text(source.seconds(decode_from) + half),
-                 "-i", media]
-        graph.append(f"[{index}:v:0]trim=start={seconds_text(source.seconds(part.first) - half)}:"
+        args += ["-seek_timestamp", "1", "-noaccurate_seek",
+                 "-ss", seconds_text(source.seconds(decode_start(source, part)) + half), "-i", media]
+        graph.append(f"[{number}:v:0]trim=start={seconds_text(source.seconds(part.first) - half)}:"
                      f"end={seconds_text(source.seconds(part.end) - half)},setpts=PTS-STARTPTS[e{number}]")
         labels.append(f"[e{number}]")
-        index += 1
-    if encoded:
-        frame = source.frame_seconds
-        graph.append("".join(labels) + f"concat=n={len(encoded)}:v=1:a=0,"
-                     f"setpts=N*{frame.numerator}/{frame.denominator}/TB[v]")
-    if audio is not None:
-        audio_labels = []
-        for number, (first, end) in enumerate(plan.cut_frames):
-            if end <= first:
-                continue
-            start, stop = source.seconds(first), source.seconds(end)
-            args += ["-seek_timestamp", "1", "-ss", seconds_text(max(Fraction(0), start - 1)), "-i", media]
-            graph.append(f"[{index}:a:0]atrim=start={seconds_text(start)}:end={seconds_text(stop)},"
-                         f"asetpts=PTS-STARTPTS[a{number}]")
-            audio_labels.append(f"[a{number}]")
-            index += 1
-        graph.append("".join(audio_labels) + f"concat=n={len(audio_labels)}:v=0:a=1[a]")
-    args += ["-filter_complex", ";".join(graph)]
-    if encoded:
-        starts, total = [], 0
-        for part in encoded:
-            starts.append(total)
-            total += part.frames
-        keyframes = "+".join(f"eq(n,{n})" for n in starts)
-        args += ["-map", "[v]", *encoder_args(source, crf), "-force_key_frames", f"expr:{keyframes}",
-                 "-f", "segment", "-segment_format", "mpegts"]
-        if len(starts) > 1:
-            args += ["-segment_frames", ",".join(str(n) for n in starts[1:])]
-        args += [str(out_dir / "encoded%04d.ts")]
-    if audio is not None:
-        args += ["-map", "[a]", *audio_codec, "-f", "mp4", str(audio)]
-    return args
+    frame = source.frame_seconds
+    graph.append("".join(labels) + f"concat=n={len(parts)}:v=1:a=0,"
+                 f"setpts=N*{frame.numerator}/{frame.denominator}/TB[v]")
+    starts, total = [], 0
+    for part in parts:
+        starts.append(total)
+        total += part.frames
+    keyframes = "+".join(f"eq(n,{n})" for n in starts)
+    args += ["-filter_complex", ";".join(graph), "-map", "[v]", *encoder_args(source, crf, threads=threads),
+             "-force_key_frames", f"expr:{keyframes}", "-f", "segment", "-segment_format", "mpegts"]
+    if len(starts) > 1:
+        args += ["-segment_frames", ",".join(str(n) for n in starts[1:])]
+    return args + [str(out_dir / f"encoded{group}-%04d.ts")]
 
 
-def copy_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, out_dir: Path) -> list[str]:
+_AUDIO_RATE = re.compile(r"Audio: .*?(\d+) kb/s")
+
+
+def audio_bitrate(probe_text: str, most: int = 160) -> int:
+    """The AAC bitrate (kb/s) for the reel's sound: the source's, rounded up to a multiple
+    of 16, between 64 and `most`. Encoding above the source's rate buys no quality (the
+    source is the best it can sound) and costs time: the AAC encoder's work grows with it."""
+    match = _AUDIO_RATE.search(probe_text)
+    if not match:
+        return most
+    rate = -(-int(match.group(1)) // 16) * 16
+    return max(64, min(most, rate))
+
+
+def audio_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, audio: Path, codec: Sequence[str],
+                  progress: bool = True) -> list[str]:
+    """One ffmpeg: the reel's sound, each cut trimmed on the video's frame grid, joined by
+    the concat filter and encoded once (no join between two encodings, so no click)."""
+    args = _head(ffmpeg, progress)
+    graph, labels = [], []
+    for number, (first, end) in enumerate(plan.cut_frames):
+        if end <= first:
+            continue
+        start, stop = source.seconds(first), source.seconds(end)
+        # -vn -sn -dn: the demuxer skips the other streams' packets instead of reading them.
+        args += ["-seek_timestamp", "1", "-vn", "-sn", "-dn", "-ss", seconds_text(max(Fraction(0), start - 1)),
+                 "-i", media]
+        graph.append(f"[{len(labels)}:a:0]atrim=start={seconds_text(start)}:end={seconds_text(stop)},"
+                     f"asetpts=PTS-STARTPTS[a{number}]")
+        labels.append(f"[a{number}]")
+    graph.append("".join(labels) + f"concat=n={len(labels)}:v=0:a=1[a]")
+    return args + ["-filter_complex", ";".join(graph), "-map", "[a]", *codec, "-f", "mp4", str(audio)]
+
+
+def copy_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, out_dir: Path,
+                 progress: bool = True) -> list[str]:
     """One ffmpeg: each copied range to out_dir/copied%04d.ts (parameter sets in-band at
     every keyframe), and the hashes of the packets it copied to copied%04d.md5."""
-    args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1",
-            "-copyts"]
+    args = _head(ffmpeg, progress)
     half = source.frame_seconds / 2
     outputs = []
     to_annexb = "h264_mp4toannexb" if source.codec == "h264" else "hevc_mp4toannexb"
@@ -452,11 +497,14 @@ def copy_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, out_d
     return args + outputs
 
 
-def part_files(plan: Plan, out_dir: Path) -> list[Path]:
+def part_files(plan: Plan, groups: Sequence[Sequence[int]], out_dir: Path) -> list[Path]:
+    """Where each part of the plan was written, in reel order."""
+    where = {number: encoded_file(out_dir, group, position)
+             for group, share in enumerate(groups) for position, number in enumerate(share)}
     files, encoded, copied = [], 0, 0
     for part in plan.parts:
         if part.kind == "encode":
-            files.append(out_dir / f"encoded{encoded:04d}.ts")
+            files.append(where[encoded])
             encoded += 1
         else:
             files.append(out_dir / f"copied{copied:04d}.ts")
