@@ -292,6 +292,25 @@ class LectureAnnotations(QObject):
         if self.lecture is not None:
             self._push(RemoveHighlight(self, highlight_id))
 
+    def name_lecture(self, title: str) -> None:
+        """The open lecture is called `title` (its transcript's or its media's own): the
+        library, and so the Lectures window and search, call it so too."""
+        if self.library is None or self.lecture is None or not title.strip() or title == self.lecture.title:
+            return
+        try:
+            self.lecture = self.library.set_title(self.lecture.id, title)
+        except (LibraryError, KeyError) as error:
+            self.problem.emit(f"Library: {error}")
+
+    def titles_by_path(self) -> dict[str, str]:
+        """Each lecture's title by the path of its media (for lists of files)."""
+        if self.library is None:
+            return {}
+        try:
+            return {lecture.path: lecture.title for lecture in self.library.lectures()}
+        except LibraryError:
+            return {}
+
     def save_position(self, position_ms: int) -> None:
         if self.library is not None and self.lecture is not None:
             try:

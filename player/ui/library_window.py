@@ -26,8 +26,10 @@ from player.ui.plain_dialogs import ask_yes_no, setup_read_only_table, tell
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-TITLE, DURATION, HIGHLIGHTS, LAST_OPENED, FILE, LOCATION = range(6)
-HEADERS = ["Title", "Duration", "Highlights", "Last opened", "File", "Location"]
+# A lecture goes by its title (its transcript's or its media's own), its file name second.
+TITLE, FILE, DURATION, HIGHLIGHTS, LAST_OPENED, LOCATION = range(6)
+HEADERS = ["Title", "File", "Duration", "Highlights", "Last opened", "Location"]
+MISSING = " — missing"
 
 
 # ----- looking for a moved file (no Qt: runs in a worker thread) ------------------------
@@ -148,7 +150,7 @@ class LibraryWindow(QDialog):
         self.table.sortByColumn(LAST_OPENED, Qt.SortOrder.DescendingOrder)
         header = self.table.horizontalHeader()
         # Fixed widths: resize-to-contents measures every row, slow on a long library.
-        for column, width in ((TITLE, 240), (DURATION, 70), (HIGHLIGHTS, 76), (LAST_OPENED, 120), (FILE, 64)):
+        for column, width in ((TITLE, 240), (FILE, 150), (DURATION, 70), (HIGHLIGHTS, 76), (LAST_OPENED, 120)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -246,15 +248,16 @@ class LibraryWindow(QDialog):
         opened = _SortItem(_when(lecture.last_opened_at))
         opened.setData(SORT_ROLE, lecture.last_opened_at or "")
         present = Path(lecture.path).is_file()
-        file = _SortItem("present" if present else "missing")
-        file.setData(SORT_ROLE, int(present))
+        file = _SortItem(Path(lecture.path).name + ("" if present else MISSING))
+        file.setData(SORT_ROLE, file.text().casefold())
         if not present:
             file.setForeground(Qt.GlobalColor.darkRed)
+            file.setToolTip("The file is no longer where it was: Relink… finds it by its content")
         location = _SortItem(lecture.path)
         location.setData(SORT_ROLE, lecture.path.casefold())
         for item in (duration, count):
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return [title, duration, count, opened, file, location]
+        return [title, file, duration, count, opened, location]
 
     def _apply_filter(self) -> None:
         words = self.filter.text().casefold().strip()

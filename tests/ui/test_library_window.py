@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from player.core.library import Library, fingerprint
-from player.ui.library_window import (DURATION, FILE, HIGHLIGHTS, LOCATION, TITLE, LibraryWindow,
+from player.ui.library_window import (DURATION, FILE, HIGHLIGHTS, LAST_OPENED, LOCATION, TITLE, LibraryWindow,
                                       find_same_media)
 
 
@@ -88,11 +88,11 @@ def test_lists_every_lecture_with_duration_counts_and_file_state(qtbot, library,
     window, _ = make_window(qtbot, library)
     assert window.table.rowCount() == 3
     calculus = row(window, "Calculus 1")
-    assert calculus[DURATION] == "1:02:03" and calculus[HIGHLIGHTS] == "3" and calculus[FILE] == "present"
+    assert calculus[DURATION] == "1:02:03" and calculus[HIGHLIGHTS] == "3" and calculus[FILE] == "calculus.mp4"
     assert calculus[LOCATION] == str((tmp_path / "media" / "calculus.mp4").resolve())
-    assert calculus[3] != "never"
+    assert calculus[LAST_OPENED] != "never"
     history = row(window, "History of Rome")
-    assert history[DURATION] == "4:05" and history[HIGHLIGHTS] == "1" and history[3] == "never"
+    assert history[DURATION] == "4:05" and history[HIGHLIGHTS] == "1" and history[LAST_OPENED] == "never"
     hostile = row(window, "<b>Bold</b> & “quotes” 😀 שלום")   # shown exactly, as plain text
     assert hostile[DURATION] == "—" and hostile[HIGHLIGHTS] == "0"
     # Most recently opened first.
@@ -100,7 +100,7 @@ def test_lists_every_lecture_with_duration_counts_and_file_state(qtbot, library,
 
     (tmp_path / "media" / "history.mp3").unlink()
     window.refresh()
-    assert row(window, "History of Rome")[FILE] == "missing"
+    assert row(window, "History of Rome")[FILE] == "history.mp3 — missing"
 
 
 def test_columns_sort_by_value(qtbot, library, lectures):
@@ -190,7 +190,7 @@ def test_relink_finds_the_moved_file_in_a_subfolder(qtbot, library, lectures, tm
     media(new_home / "term 1" / "bigger.mp4", 1, size=80_000)
     shutil.copy(target, new_home / "copy.txt")
     window, answers = make_window(qtbot, library, folder=new_home)
-    assert row(window, "Calculus 1")[FILE] == "missing"
+    assert row(window, "Calculus 1")[FILE] == "calculus.mp4 — missing"
     select(window, lectures["calculus"])
     window.relink_selected()
     assert window.scanning and not window.scan_bar.isHidden()
@@ -200,7 +200,8 @@ def test_relink_finds_the_moved_file_in_a_subfolder(qtbot, library, lectures, tm
     assert answers.asked == [("folder for", "Calculus 1")] and answers.told == []
     relinked = library.lecture(lectures["calculus"].id)
     assert relinked.path == str(target.resolve())
-    assert row(window, "Calculus 1")[FILE] == "present" and row(window, "Calculus 1")[LOCATION] == relinked.path
+    assert row(window, "Calculus 1")[FILE] == "renamed calculus.mkv"
+    assert row(window, "Calculus 1")[LOCATION] == relinked.path
     assert window.status.text() == f"Found “Calculus 1” at {relinked.path}."
     assert window.scan_bar.isHidden() and window.selected_lecture().id == relinked.id
     assert relinked.highlight_count == 3
