@@ -1,20 +1,23 @@
 """Annotating from the keyboard and menus: highlight the selected lines (H, 1-5), mark
 in and out ([ ]), a note (N) or a tag (T) as one undo step, jump between highlights,
-play only the highlights, and the learner's own meaning for each colour.
+play only the highlights, the learner's own meaning for each colour, and the menu a
+right click on a line opens.
 
 The window owns the widgets; this owns what a key press does with them."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Mapping
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtCore import QObject, QPoint, QSettings, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from player.core.spans import merge_spans
 from player.core.timecode import format_clock
 from player.playback import Playback, PlaybackState
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
+from player.ui.focus import focus_returns
 from player.ui.highlights_panel import HighlightsPanel
 from player.ui.transcript_view import TranscriptView
 
@@ -76,12 +79,13 @@ class AnnotatingActions(QObject):
         self.color_meanings_changed.emit(meanings)
 
     def name_colors(self) -> None:
-        for color, meaning in self.color_meanings().items():
-            text, ok = QInputDialog.getText(self._dialog_parent, "Name the colours",
-                                            f"Key {color} ({COLOR_NAMES[color]}) means:", text=meaning)
-            if not ok:
-                return
-            self.set_color_meaning(color, text)
+        with focus_returns():
+            for color, meaning in self.color_meanings().items():
+                text, ok = QInputDialog.getText(self._dialog_parent, "Name the colours",
+                                                f"Key {color} ({COLOR_NAMES[color]}) means:", text=meaning)
+                if not ok:
+                    return
+                self.set_color_meaning(color, text)
 
     def play_highlights(self, on: bool) -> None:
         """Play only the highlighted parts, back to back, in time order."""
@@ -157,8 +161,9 @@ class AnnotatingActions(QObject):
         highlight, span = target
         start, end = (highlight.start_ms, highlight.end_ms) if highlight else span
         current = highlight.note or "" if highlight else ""
-        text, ok = QInputDialog.getMultiLineText(self._dialog_parent, "Note",
-                                                 f"Note on {format_clock(start)}–{format_clock(end)}:", current)
+        with focus_returns():
+            text, ok = QInputDialog.getMultiLineText(self._dialog_parent, "Note",
+                                                     f"Note on {format_clock(start)}–{format_clock(end)}:", current)
         if ok and text != current:
             self._apply_to_highlight("Note", target, lambda hid: self._annotations.set_note(hid, text))
 
@@ -166,8 +171,9 @@ class AnnotatingActions(QObject):
         target = self._edit_target(highlight_id)
         if target is None:
             return
-        name, ok = QInputDialog.getItem(self._dialog_parent, "Tag", "Tag (pick one or type a new one):",
-                                        self._annotations.tag_names(), -1, True)
+        with focus_returns():
+            name, ok = QInputDialog.getItem(self._dialog_parent, "Tag", "Tag (pick one or type a new one):",
+                                            self._annotations.tag_names(), -1, True)
         if ok and name.strip():
             self._apply_to_highlight("Tag", target, lambda hid: self._annotations.add_tag(hid, name.strip()))
 
@@ -177,3 +183,37 @@ class AnnotatingActions(QObject):
         after = [s for s in starts if s > now + 500] if direction > 0 else [s for s in starts if s < now - 1500]
         if after:
             self._seek(after[0] if direction > 0 else after[-1])
+
+    # ----- the menu on a line -----------------------------------------------------------
+
+    def line_menu(self, segment: int, actions: Mapping[str, QAction]) -> QMenu:
+        """What a right click on a line offers: the window's own actions, so each shows its
+        key (1-5, N, T), acting on the selection the click made; then copy and play."""
+        menu = QMenu(self._view)
+        menu.setObjectName("lineMenu")
+        menu.addSection("Highlight the selected lines")
+        for color in COLOR_NAMES:
+            menu.addAction(actions[f"color_{color}"])
+        menu.addSeparator()
+        menu.addAction(actions["note"])
+        menu.addAction(actions["tag"])
+        span = self._view.selected_span_ms()
+        existing = self._annotations.highlight_over(*span) if span else None
+        if existing is not None:
+            remove = menu.addAction("Remove the highlight")
+            remove.triggered.connect(lambda: self._annotations.remove_highlight(existing.id))
+        menu.addSeparator()
+        copy = menu.addAction("Copy the text")
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))   # shown; the view handles the key
+        copy.triggered.connect(self._view.copy_selection)
+        transcript = self._view.segment_model.transcript
+        if transcript is not None and 0 <= segment < len(transcript):
+            start = transcript[segment].start_ms
+            play = menu.addAction(f"Play from here ({format_clock(start)})")
+            play.triggered.connect(lambda: self._seek_and_play(start))
+        return menu
+
+    def show_line_menu(self, position: QPoint, segment: int, actions: Mapping[str, QAction]) -> None:
+        menu = self.line_menu(segment, actions)
+        menu.exec(position)
+        menu.deleteLater()

@@ -26,6 +26,7 @@ from player.core.safe_files import OutputRefused, check_output, write_atomic
 from player.core.transcript import Transcript
 from player.playback import Playback
 from player.ui.annotations import LectureAnnotations
+from player.ui.focus import open_window
 from player.ui.highlights_panel import HighlightsPanel
 from player.ui.jobs import JobControl, LongJob
 from player.ui.library_search import LibrarySearchDialog
@@ -135,24 +136,27 @@ class LibraryActions(QObject):
             self._status(NO_LIBRARY, 4000)
         return self._annotations.available
 
+    # Each window opens with the keyboard in it; once it has opened a lecture it closes,
+    # so the lecture is not left behind it.
+
     def show_library(self) -> None:
         if self._library_or_say():
             window = LibraryWindow(self._annotations.library, self._dialog_parent)
-            window.open_requested.connect(lambda path: self._open_media(path))
-            window.show()
+            window.open_requested.connect(lambda path: (window.close(), self._open_media(path)))
+            open_window(window, window.filter)
             self.library_window = window
 
     def manage_tags(self) -> None:
         if self._library_or_say():
             dialog = TagManagerDialog(self._annotations, self._dialog_parent)
-            dialog.show()
+            open_window(dialog)
             self.tag_manager = dialog
 
     def search_library(self) -> None:
         if self._library_or_say():
             dialog = LibrarySearchDialog(self._annotations.library.path, self._dialog_parent)
-            dialog.open_requested.connect(self.open_at)
-            dialog.show()
+            dialog.open_requested.connect(lambda path, ms: (dialog.close(), self.open_at(path, ms)))
+            open_window(dialog, dialog.field)
             self.library_search_dialog = dialog
 
     def open_at(self, media_path: str, ms: int) -> None:
@@ -310,5 +314,6 @@ class LibraryActions(QObject):
         audio_only = not self._playback.has_video and looks_audio_only(files.media_path)
         dialog = ReelDialog(files.media_path, audio_only, choices, files.transcript, self._playback.duration_ms,
                             self._dialog_parent, protected=self.protected_paths())
-        dialog.show()
+        dialog.reel_saved.connect(lambda path: (dialog.close(), self._status(f"Saved the reel: {path}", 10_000)))
+        open_window(dialog)
         self.reel_dialog = dialog

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from player.core.formats import ChoiceNeeded, LoadOptions, TranscriptError, load
@@ -20,10 +20,12 @@ from player.core.transcript import Transcript
 from player.logs import log_dir
 from player.playback import Playback, PlaybackState
 from player.ui.about import AboutDialog, open_log_folder
+from player.ui.annotate_hint import AnnotateHint
 from player.ui.annotating import AnnotatingActions
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
 from player.ui.dialogs import ShortcutsDialog
 from player.ui.find_bar import FindBar
+from player.ui.focus import focus_returns, guard_typing
 from player.ui.highlights_panel import HighlightsPanel
 from player.ui.jobs import ShortJob, cancel_long_jobs, wait_for_long_jobs
 from player.ui.library_actions import LibraryActions, OpenFiles
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
     def __init__(self, playback: Playback, settings: QSettings, notice: str | None = None,
                  library_path: Path | None = None) -> None:
         super().__init__()
+        guard_typing(QApplication.instance())   # typing in a text field never fires H, N, T...
         self.playback = playback
         self.settings = settings
         self.annotations = LectureAnnotations(library_path, self)
@@ -158,8 +161,9 @@ class MainWindow(QMainWindow):
         self.actions_by_name["leave_full_screen"].setEnabled(False)
         action("follow", "Back to current line", ["Ctrl+L"], lambda: self.transcript_view.resume_following(),
                group="Transcript")
+        # One label on the button, checked or not; the menu says what it does.
         action("paragraphs", "Read as paragraphs", ["Ctrl+P"], lambda on: self.set_paragraph_mode(on),
-               checkable=True, group="Transcript")
+               checkable=True, group="Transcript").setIconText("¶ Paragraphs")
         action("find", "Find in transcript", ["Ctrl+F"], self.open_find_bar, group="Transcript")
         action("highlight", "Highlight the selected lines", ["H"], lambda: self.annotating.highlight_selection(None),
                group="Annotate")
@@ -184,9 +188,8 @@ class MainWindow(QMainWindow):
                lambda: self.library_actions.show_library(), group="Library")
         action("manage_tags", "&Tags…", [],
                lambda: self.library_actions.manage_tags(), group="Library")
-        action("undo", "&Undo", ["Ctrl+Z"], lambda: self.annotations.undo_stack.undo(), group="Annotate")
-        action("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self.annotations.undo_stack.redo(),
-               group="Annotate")
+        action("undo", "&Undo", ["Ctrl+Z"], self.undo, group="Annotate")
+        action("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, group="Annotate")
         action("find_next", "Next match", ["F3"], lambda: self.visit_match(1), group="Transcript")
         action("find_previous", "Previous match", ["Shift+F3"], lambda: self.visit_match(-1), group="Transcript")
         action("shortcuts", "&Keyboard shortcuts", ["F1"], self.show_shortcuts, group="Help")
@@ -229,12 +232,13 @@ class MainWindow(QMainWindow):
         paragraphs_button = QToolButton()
         paragraphs_button.setObjectName("paragraphsButton")
         paragraphs_button.setDefaultAction(self.actions_by_name["paragraphs"])
-        paragraphs_button.setText("¶ Paragraphs")
         paragraphs_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         paragraphs_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header.addWidget(paragraphs_button, 0, Qt.AlignmentFlag.AlignBottom)
         transcript_layout.addLayout(header)
         transcript_layout.addWidget(self.transcript_status)
+        self.annotate_hint = AnnotateHint(self.actions_by_name, self.settings)
+        transcript_layout.addWidget(self.annotate_hint)
         self.find_bar = FindBar()
         self.find_bar.hide()
         transcript_layout.addWidget(self.find_bar)
@@ -257,6 +261,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        # There from the start: a first message must not push the window's contents up.
+        self.statusBar().setObjectName("statusBar")
 
     def _init_menus(self) -> None:
         acts = self.actions_by_name
@@ -313,6 +319,8 @@ class MainWindow(QMainWindow):
         self.transport.volume_requested.connect(playback.set_volume)
         self.transcript_view.seek_requested.connect(self.seek_and_play)
         self.transcript_view.step_requested.connect(self.step_line)
+        self.transcript_view.line_menu_requested.connect(
+            lambda position, segment: self.annotating.show_line_menu(position, segment, self.actions_by_name))
         self.transcript_job.finished.connect(self._on_transcript_loaded)
         self.transcript_job.failed.connect(self._on_transcript_failed)
         self.notes_job.finished.connect(self._on_notes_loaded)
@@ -381,6 +389,7 @@ class MainWindow(QMainWindow):
         self.sync.set_transcript(None)
         self.notes_panel.show_empty()
         self.transcript_status.setText(NO_TRANSCRIPT)
+        self.annotate_hint.offer(False)
         self._update_title()
 
     def open_transcript(self, path: str, options: LoadOptions = LoadOptions()) -> None:
@@ -424,6 +433,7 @@ class MainWindow(QMainWindow):
             line, problem = transcript.warnings[0]
             status += f" · {len(transcript.warnings)} unreadable cue(s) skipped, first at line {line}: {problem}"
         self.transcript_status.setText(status)
+        self.annotate_hint.offer(True)
         self._update_title()
 
     def _on_transcript_failed(self, error: Exception) -> None:
@@ -443,8 +453,9 @@ class MainWindow(QMainWindow):
         labels = [f"{label} ({choice_id})" if label and label != choice_id else choice_id
                   for choice_id, label in choice.choices]
         what = "video" if choice.kind == "video_id" else choice.kind
-        picked = ask_item(self, f"Choose a {what}", f"{Path(path).name} holds {len(labels)} {what}s. Open which one?",
-                          labels)
+        with focus_returns():
+            picked = ask_item(self, f"Choose a {what}",
+                              f"{Path(path).name} holds {len(labels)} {what}s. Open which one?", labels)
         if picked is None:
             self.transcript_status.setText("No transcript chosen.")
             return
@@ -476,10 +487,15 @@ class MainWindow(QMainWindow):
             self.notes_panel.show_notes(notes, links)
 
     def _update_title(self) -> None:
-        title = (self.transcript.title if self.transcript else None) or self.playback.media_title \
-            or (Path(self.media_path).stem if self.media_path else "")
+        """The transcript's own title, the media's title tag, or a file's name: the
+        media's, or the transcript's when it was opened alone."""
+        own_title = (self.transcript.title if self.transcript else None) or self.playback.media_title
+        title = own_title or (Path(self.media_path).stem if self.media_path else "") \
+            or (Path(self.transcript_path).stem if self.transcript and self.transcript_path else "")
         self.title_label.setText(title)
         self.setWindowTitle(f"{title} — {APP_NAME}" if title else APP_NAME)
+        if own_title:
+            self.annotations.name_lecture(own_title)   # the Lectures window and search call it so too
 
     # --- recent files -----------------------------------------------------------------
     def recent_files(self) -> list[str]:
@@ -497,8 +513,11 @@ class MainWindow(QMainWindow):
         recent = self.recent_files()
         if not recent:
             self.recent_menu.addAction("No recent lectures").setEnabled(False)
+        titles = self.annotations.titles_by_path()
         for path in recent:
-            act = self.recent_menu.addAction(menu_text(Path(path).name))
+            name, title = Path(path).name, titles.get(path)
+            shown = f"{title}  —  {name}" if title and title != Path(path).stem else name
+            act = self.recent_menu.addAction(menu_text(shown))
             act.setToolTip(plain_to_rich(path))
             act.setEnabled(os.path.exists(path))
             act.triggered.connect(lambda _checked=False, p=path: self.open_media(p))
@@ -522,6 +541,18 @@ class MainWindow(QMainWindow):
             if target is not None:
                 self.seek(target)
 
+    def undo(self) -> None:
+        self._step_history(self.annotations.undo_stack.undoText(), "Undid", self.annotations.undo_stack.undo)
+
+    def redo(self) -> None:
+        self._step_history(self.annotations.undo_stack.redoText(), "Redid", self.annotations.undo_stack.redo)
+
+    def _step_history(self, text: str, done: str, step) -> None:
+        """Undo or redo, saying what: a step that fails says why instead (its message follows).
+        (The actions are disabled when there is nothing to undo or redo.)"""
+        self.statusBar().showMessage(f"{done}: {text[:1].lower()}{text[1:]}", 5000)
+        step()
+
     def set_rate(self, rate: float) -> None:
         self.playback.set_rate(rate)
         self.statusBar().showMessage(f"Speed {rate:g}×", 1500)
@@ -538,6 +569,7 @@ class MainWindow(QMainWindow):
     # --- the library ------------------------------------------------------------------------
     def _on_lecture_ready(self, lecture) -> None:
         """Back where the learner left off, unless that was the very start or end."""
+        self._update_title()   # the library learns the title the window shows
         if self._pending_seek_ms is not None:
             self.seek_and_play(self._pending_seek_ms)
             self._pending_seek_ms = None

@@ -27,6 +27,7 @@ class ReelDialog(QDialog):
     """Questions go through `confirm`, which tests replace with a plain function."""
 
     progress_changed = Signal(float, object)   # fraction done, seconds left (None until known)
+    reel_saved = Signal(object)                # the reel's path, once it is made
 
     def __init__(self, media_path: str, audio_only: bool, highlights: dict[str, list], transcript: Transcript | None,
                  duration_ms: int, parent: QWidget | None = None, *,
@@ -197,6 +198,7 @@ class ReelDialog(QDialog):
         self.status.setText(f"Saved {result.output} ({format_clock(result.duration_ms)})")
         self.export_button.setEnabled(True)
         self.cancel_button.setText("Close")
+        self.reel_saved.emit(result.output)
 
     def _on_failed(self, error: Exception) -> None:
         message = str(error) if isinstance(error, (ReelError, OutputRefused)) else f"{type(error).__name__}: {error}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex, QPoint, QPointF,
                             QPropertyAnimation, QRect, QSize, Qt, QTimer, Signal)
-from PySide6.QtGui import (QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette, QTextCharFormat,
+from PySide6.QtGui import (QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter, QPalette, QTextCharFormat,
                            QTextLayout, QTextOption)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListView, QPushButton, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
@@ -492,6 +492,19 @@ class TranscriptView(QListView):
         first, last = (paragraphs[rows[0]].first, paragraphs[rows[-1]].last) if paragraphs else (rows[0], rows[-1])
         return transcript[first].start_ms, transcript[last].end_ms
 
+    def selected_text(self) -> str:
+        """The selected rows' text (or else the row being spoken), a line or paragraph each."""
+        rows = sorted(index.row() for index in self.selectedIndexes())
+        if not rows and self.current_view_row is not None:
+            rows = [self.current_view_row]
+        separator = "\n\n" if self.segment_model.paragraphs is not None else "\n"
+        return separator.join(self.segment_model.text(row).strip() for row in rows)
+
+    def copy_selection(self) -> None:
+        text = self.selected_text()
+        if text:
+            QApplication.clipboard().setText(text)
+
     # --- find in transcript ---------------------------------------------------------------
     def search(self, query: str) -> int:
         """Mark every row containing `query` (case-insensitive); returns how many rows."""
@@ -712,6 +725,9 @@ class TranscriptView(QListView):
         super().mousePressEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            return
         key = event.key()
         plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
         if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
