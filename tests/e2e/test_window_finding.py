@@ -228,3 +228,137 @@ def test_a_dialog_gives_the_keyboard_back_where_it_was(qtbot, window, tmp_path, 
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.library_search_dialog.field)
     qtbot.keyClick(window.library_search_dialog.field, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+
+
+# ----- titles -------------------------------------------------------------------------------
+
+TITLE = "CS224N · Lecture 9: Pretraining"
+
+
+def titled_lecture(tmp_path, tone_mp3):
+    """The tone lecture with a title tag in its file, as the demo lecture has."""
+    from tests.conftest import ffmpeg
+
+    media = tmp_path / "lecture.mp3"
+    ffmpeg("-i", str(tone_mp3), "-c", "copy", "-metadata", f"title={TITLE}", str(media))
+    write_srt(tmp_path / "lecture.srt", TONE_CUES)
+    return media
+
+
+def test_the_library_names_a_lecture_by_its_title_everywhere(qtbot, window, tmp_path, tone_mp3, library_path):
+    from PySide6.QtWidgets import QApplication
+
+    from player.core.library import Library
+    from player.ui.library_search import HEADING_ROLE
+    from player.ui.library_window import FILE, TITLE as TITLE_COLUMN
+    from player.ui.plain_dialogs import shown_menu_text
+
+    media = titled_lecture(tmp_path, tone_mp3)
+    open_lecture(qtbot, window, media)
+    qtbot.waitUntil(lambda: window.title_label.text() == TITLE)
+    qtbot.waitUntil(lambda: window.annotations.lecture.title == TITLE)
+    with Library.open(library_path) as library:
+        assert [lecture.title for lecture in library.lectures()] == [TITLE]
+
+    window.actions_by_name["show_library"].trigger()
+    lectures = window.library_window
+    assert (lectures.table.item(0, TITLE_COLUMN).text(), lectures.table.item(0, FILE).text()) == (TITLE, "lecture.mp3")
+    lectures.close()
+
+    window.actions_by_name["search_library"].trigger()
+    search = window.library_search_dialog
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search.field)
+    qtbot.keyClicks(search.field, "Line 7")
+    qtbot.waitUntil(lambda: search.results.count() > 0, timeout=5000)
+    assert search.results.item(0).data(HEADING_ROLE) == (TITLE, "lecture.mp3")
+    search.close()
+
+    window._fill_recent_menu()
+    assert [shown_menu_text(a.text()) for a in window.recent_menu.actions()] == [f"{TITLE}  —  lecture.mp3"]
+
+
+def test_a_transcript_opened_alone_names_the_window(qtbot, window, tmp_path):
+    path = write_srt(tmp_path / "week 5 talk.srt", TONE_CUES)
+    window.open_transcript(str(path))
+    qtbot.waitUntil(lambda: window.transcript is not None, timeout=5000)
+    assert window.windowTitle() == "week 5 talk — Transcript Player"
+    assert window.title_label.text() == "week 5 talk"
+
+
+# ----- the window's own parts ---------------------------------------------------------------
+
+def test_the_paragraphs_button_keeps_one_label_and_shows_its_state(qtbot, window, tmp_path, tone_mp3):
+    from PySide6.QtWidgets import QToolButton
+
+    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    button = window.findChild(QToolButton, "paragraphsButton")
+    assert button.text() == "¶ Paragraphs" and button.isCheckable() and not button.isChecked()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.transcript_view.paragraph_mode
+    assert button.text() == "¶ Paragraphs" and button.isChecked()
+    window.actions_by_name["paragraphs"].trigger()
+    assert button.text() == "¶ Paragraphs" and not button.isChecked()
+    assert window.actions_by_name["paragraphs"].text() == "Read as paragraphs"   # the menu says what it does
+
+
+def test_the_status_bar_is_there_from_the_start(qtbot, window):
+    central = window.centralWidget().geometry()
+    assert window.statusBar().isVisible()
+    window.statusBar().showMessage("A first message")
+    qtbot.wait(50)   # a layout change would be applied by now
+    assert window.centralWidget().geometry() == central
+
+
+def test_undo_and_redo_say_what_they_did(qtbot, window, tmp_path, tone_mp3):
+    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    view = window.transcript_view
+    view.setFocus()
+    view.selectionModel().select(view.model().index(2), view.selectionModel().SelectionFlag.ClearAndSelect)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert window.annotations.highlights
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.annotations.highlights == []
+    assert window.statusBar().currentMessage() == "Undid: highlight in yellow"
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.annotations.highlights
+    assert window.statusBar().currentMessage() == "Redid: highlight in yellow"
+
+
+def test_library_and_search_windows_close_once_they_open_a_lecture(qtbot, window, tmp_path, tone_mp3, video_mp4):
+    media = tone_lecture(tmp_path, tone_mp3)
+    open_lecture(qtbot, window, media)
+    window.open_media(str(video_mp4))   # another lecture (other content) is open now
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=10_000)
+
+    window.actions_by_name["show_library"].trigger()
+    lectures = window.library_window
+    assert lectures.isVisible()
+    from pathlib import Path
+
+    first = next(lecture for lecture in lectures.lectures if Path(lecture.path).name == media.name)
+    assert lectures.select_lecture(first.id)
+    qtbot.mouseClick(lectures.open_button, Qt.MouseButton.LeftButton)
+    assert not lectures.isVisible() and Path(window.media_path).name == media.name
+
+    window.actions_by_name["search_library"].trigger()
+    search = window.library_search_dialog
+    qtbot.keyClicks(search.field, "Line 4")
+    qtbot.waitUntil(lambda: search.results.count() > 0, timeout=5000)
+    qtbot.keyClick(search.field, Qt.Key.Key_Return)
+    assert not search.isVisible()
+
+
+def test_the_reel_window_closes_once_the_reel_is_saved(qtbot, window, tmp_path, video_mp4):
+    window.open_media(str(video_mp4))
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=10_000)
+    window.playback.pause()
+    window.annotations.add_highlight(1_000, 2_000, 1)
+    window.actions_by_name["export_reel"].trigger()
+    dialog = window.reel_dialog
+    assert dialog.isVisible()
+    out = tmp_path / "reel.mp4"
+    dialog.output.setText(str(out))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.result_path is not None, timeout=60_000)
+    assert out.exists() and not dialog.isVisible()
+    assert window.statusBar().currentMessage() == f"Saved the reel: {out}"
