@@ -47,9 +47,10 @@ from typing import Sequence
 
 SLIVER_PRESET = "ultrafast"
 SUPPORTED_CODECS = ("h264", "hevc")
-# The NAL units a join adds or changes (parameter sets, access unit delimiters), left out
-# when copied packets are compared with the source's.
-_JOIN_NALS = {"h264": "7|8|9", "hevc": "32|33|34|35"}
+# The NAL units a join adds or changes, left out when copied packets are compared with the
+# source's: parameter sets and access unit delimiters; for HEVC also prefix SEI, which
+# hevc_mp4toannexb copies from the hvcC box (x265 keeps its settings there) to each keyframe.
+_JOIN_NALS = {"h264": "7|8|9", "hevc": "32|33|34|35|39"}
 _H264_PROFILES = {66: "baseline", 77: "main", 100: "high", 110: "high10", 122: "high422", 244: "high444"}
 _HEVC_PROFILES = {1: "main", 2: "main10"}
 NOPTS = -0x8000000000000000

@@ -192,7 +192,11 @@ def test_accurate_reel_has_exact_length_chapters_and_sidecar(reel_media, tmp_pat
     chapters = read_chapters(out)
     assert [title for _, _, title in chapters] == [
         "Why = matters; #1 / one two three four five six seven eight …", "Third point"]
-    assert [(s, e) for s, e, _ in chapters] == [(0, 5000), (5000, 8700)]
+    # Smart cut keeps whole frames: 8.7 s at 25 fps is 217.5 frames, so the reel ends within
+    # half a frame of the plan, and the chapters say where it really ends.
+    assert [s for s, _, _ in chapters] == [0, 5000]
+    assert abs(chapters[-1][1] - 8700) <= 1000 / FPS / 2 and chapters[-1][1] == result.duration_ms
+    assert result.method == "smart cut" and result.fallback_reason is None and result.planned_ms == 8700
     assert seen and seen[-1] == 1.0 and seen == sorted(seen)
     sidecar = out.with_suffix(".vtt")
     assert result.sidecar == sidecar
@@ -247,7 +251,7 @@ def test_cancel_from_another_thread_leaves_no_file(tmp_path):
     out_dir.mkdir()
     started = threading.Event()
     job = ReelJob(slow, [Cut(0, 10_000, "all")], out_dir / "reel.mp4",
-                  ReelOptions(preset="veryslow", crf=10, sidecar="srt"), transcript=TRANSCRIPT,
+                  ReelOptions(preset="veryslow", crf=10, sidecar="srt", smart_cut=False), transcript=TRANSCRIPT,
                   on_progress=lambda f, left: started.set())
     outcome = {}
 
@@ -298,7 +302,8 @@ def test_missing_output_folder_is_a_clear_error(reel_media, tmp_path):
 
 def test_ffmpeg_failure_reports_its_words_and_leaves_no_file(reel_media, tmp_path):
     with pytest.raises(ReelError) as caught:
-        ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "reel.mp4", ReelOptions(preset="nonsense")).run()
+        ReelJob(reel_media.video, [Cut(0, 1000, "x")], tmp_path / "reel.mp4",
+                ReelOptions(preset="nonsense", smart_cut=False)).run()
     assert "ffmpeg failed" in str(caught.value) and "nonsense" in str(caught.value)
     assert list(tmp_path.iterdir()) == []
 
@@ -397,8 +402,9 @@ def test_a_failed_reel_leaves_the_old_files_whole(reel_media, tmp_path):
     out.with_suffix(".srt").write_bytes(b"old sidecar")
     before = folder_state(tmp_path)
     with pytest.raises(ReelError, match="nonsense"):
-        ReelJob(reel_media.video, [Cut(0, 1000, "x")], out, ReelOptions(preset="nonsense", sidecar="srt"),
-                transcript=TRANSCRIPT, force=True).run()
+        ReelJob(reel_media.video, [Cut(0, 1000, "x")], out,
+                ReelOptions(preset="nonsense", sidecar="srt", smart_cut=False), transcript=TRANSCRIPT,
+                force=True).run()
     assert folder_state(tmp_path) == before
 
 
@@ -607,8 +613,8 @@ def test_a_progress_callback_that_raises_stops_ffmpeg_and_leaves_nothing(reel_me
         processes.append(job._process)
         raise RuntimeError("the progress bar is gone")
 
-    job = ReelJob(reel_media.video, [Cut(0, 20_000, "x")], out_dir / "reel.mp4", ReelOptions(preset="veryslow"),
-                  on_progress=broken)
+    job = ReelJob(reel_media.video, [Cut(0, 20_000, "x")], out_dir / "reel.mp4",
+                  ReelOptions(preset="veryslow", smart_cut=False), on_progress=broken)
     with pytest.raises(RuntimeError, match="progress bar"):
         job.run()
     assert processes and processes[0].returncode is not None   # ffmpeg was ended and reaped
