@@ -8,7 +8,7 @@ from typing import Mapping
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 DISMISSED = "hints/annotate_dismissed"
 
@@ -23,7 +23,7 @@ class AnnotateHint(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 2, 4, 2)
         layout.setSpacing(4)
-        layout.addWidget(self._label("Select lines, then"))
+        layout.addWidget(self._label("Select lines:"))
         self.buttons: dict[str, QToolButton] = {}
         for name, text in (("highlight", "Highlight  H"), ("note", "Note  N"), ("tag", "Tag  T")):
             button = QToolButton()
@@ -34,7 +34,9 @@ class AnnotateHint(QFrame):
             button.clicked.connect(actions[name].trigger)
             layout.addWidget(button)
             self.buttons[name] = button
-        layout.addWidget(self._label("· right-click a line for more"), 1)
+        more = self._label("· right-click for more")
+        more.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)   # cut, never widen the panel
+        layout.addWidget(more, 1)
         self.close_button = QToolButton()
         self.close_button.setObjectName("dismissAnnotateHint")
         self.close_button.setText("✕")
