@@ -5,12 +5,15 @@ from player.core.library.connection import (ENV_VARIABLE, LibraryError, NotALibr
                                             default_library_path)
 from player.core.library.fingerprint import fingerprint
 from player.core.library.library import MAX_TIME_MS, Library, NotTheSameMedia, migrate
-from player.core.library.models import (Highlight, HighlightEdit, Lecture, LectureRemoval,
-                                        SearchHit, Tag, TagDeletion, TagEdit, TagMerge)
+from player.core.library.models import (Highlight, HighlightEdit, Lecture, LectureRemoval, LineWord,
+                                        SearchHit, Tag, TagDeletion, TagEdit, TagMerge, TranscriptEdit,
+                                        TranscriptionState, TranscriptLine)
 from player.core.library.search import fts_query
+from player.core.library.transcripts import StaleEdit, TranscriptExists
 
 __all__ = [
     "ENV_VARIABLE", "MAX_TIME_MS", "Highlight", "HighlightEdit", "Lecture", "LectureRemoval", "Library",
-    "LibraryError", "NotALibrary", "NotTheSameMedia", "SearchHit", "Tag", "TagDeletion",
-    "TagEdit", "TagMerge", "default_library_path", "fingerprint", "fts_query", "migrate",
+    "LibraryError", "LineWord", "NotALibrary", "NotTheSameMedia", "SearchHit", "StaleEdit", "Tag", "TagDeletion",
+    "TagEdit", "TagMerge", "TranscriptEdit", "TranscriptExists", "TranscriptLine", "TranscriptionState",
+    "default_library_path", "fingerprint", "fts_query", "migrate",
 ]

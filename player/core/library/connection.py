@@ -8,6 +8,7 @@ import sqlite3
 import sys
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -36,6 +37,12 @@ class LibraryError(Exception):
 class NotALibrary(LibraryError):
     """The file exists but is not a library (not SQLite, or damaged): never overwritten
     unless the caller asks for it to be moved aside."""
+
+
+def now() -> str:
+    """A timestamp as the library keeps them: ISO 8601 in UTC with microseconds (so two quick
+    edits still order), which sorts as text and reads in any SQLite tool."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def default_library_path() -> Path:

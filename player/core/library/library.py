@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -18,27 +17,21 @@ from sqlite_utils import Database
 from player.core.library import schema
 from player.core.library.connection import (APPLICATION_ID, LibraryError, NotALibrary, connect,
                                             move_aside, write)
+from player.core.library.connection import now as _now
 from player.core.library.fingerprint import fingerprint
-from player.core.library.models import (Highlight, HighlightEdit, Lecture, LectureRemoval,
+from player.core.library.models import (MAX_TIME_MS, Highlight, HighlightEdit, Lecture, LectureRemoval,
                                         SearchHit, Tag, TagDeletion, TagEdit, TagMerge)
 from player.core.library.search import DEFAULT_LIMIT, search
+from player.core.library.transcripts import TranscriptMethods
 from player.core.media import find_sibling_transcript
 from player.core.notes import LectureNotes, NoteItem, NoteLink
-from player.core.transcript import Segment, Transcript
+from player.core.transcript import Transcript
 
 COLORS = range(1, 6)
-# No lecture is this long: a time past it is a typing mistake (or "1e15"), refused
-# before it reaches the library and every export made from it.
-MAX_TIME_MS = 1000 * 3600 * 1000
 
 
 class NotTheSameMedia(LibraryError):
     """relink() was given a file whose content differs from the lecture's."""
-
-
-def _now() -> str:
-    # ISO 8601 in UTC with microseconds (so two quick edits still order): sorts as text, readable in any SQLite tool.
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _tag_key(name: str) -> str:
@@ -79,8 +72,9 @@ def _check_color(color: int) -> None:
         raise ValueError(f"colour must be 1 to 5 (got {color})")
 
 
-class Library:
-    """One open library file. Use from one thread; open another Library for a worker."""
+class Library(TranscriptMethods):
+    """One open library file. Use from one thread; open another Library for a worker.
+    Transcripts, transcription and corrections: transcripts.py."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, moved_aside: Path | None = None) -> None:
         self.path = path
@@ -169,10 +163,14 @@ class Library:
     # ----- lectures ------------------------------------------------------------------
 
     def import_lecture(self, media_path: str | Path, transcript: Transcript | None = None, *,
-                       title: str | None = None, duration_ms: int | None = None) -> Lecture:
+                       title: str | None = None, duration_ms: int | None = None,
+                       replace_transcript: bool = False) -> Lecture:
         """Add a media file (and its transcript) or, if its content is already known, note
         this path as one where it was seen and, if a transcript is given, replace the stored
         one; with none given the stored transcript stays, whatever the file is called.
+        The same transcript again (the lecture reopened with its file) keeps its line ids
+        and the learner's corrections; a stored transcript that holds work the file does not
+        (made by transcription here, or corrected) is kept unless `replace_transcript`.
         Highlights and notes are always kept. The lecture's `path` becomes preferred_path's
         choice, so a renamed copy with no transcript beside it does not take over."""
         media_path = Path(media_path).resolve()
@@ -185,7 +183,7 @@ class Library:
         with self._write("nothing was imported"):
             lecture_id = self._upsert_media(fp, media_path, title, size, _known_duration(duration_ms))
             if transcript is not None:
-                self._replace_transcript(lecture_id, transcript)
+                self._store_transcript(lecture_id, transcript, replace_transcript)
             self._seen_at(lecture_id, media_path)
             best = self._preferred(lecture_id)
             self.conn.execute("UPDATE media SET path = ? WHERE id = ?", (str(best or media_path), lecture_id))
@@ -244,17 +242,6 @@ class Library:
 
         existing = [path for path in self.media_paths(lecture_id) if holds_the_media(path)]
         return next((path for path in existing if transcript_beside(path)), existing[0] if existing else None)
-
-    def _replace_transcript(self, lecture_id: int, transcript: Transcript) -> None:
-        # Deleting the old transcript cascades to its segments; triggers update the index.
-        self.conn.execute("DELETE FROM transcripts WHERE media_id = ?", (lecture_id,))
-        transcript_id = self.db["transcripts"].insert({
-            "media_id": lecture_id, "source": transcript.source, "source_url": transcript.source_url,
-            "title": transcript.title, "imported_at": _now()}).last_pk
-        self.db["segments"].insert_all(
-            ({"transcript_id": transcript_id, "position": index, "start_ms": s.start_ms,
-              "end_ms": s.end_ms, "text": s.text, "speaker": s.speaker}
-             for index, s in enumerate(transcript.segments)), batch_size=500)
 
     _LECTURE_SQL = """
         SELECT m.id, m.fingerprint, m.path, m.title,
@@ -351,17 +338,6 @@ class Library:
         with self._write():
             self.conn.execute("UPDATE media SET title = ? WHERE id = ?", (title, lecture_id))
         return self.lecture(lecture_id)
-
-    def transcript(self, lecture_id: int) -> Transcript | None:
-        """The stored transcript of a lecture, as the player uses it."""
-        head = self._read("SELECT id, source, title, source_url FROM transcripts WHERE media_id = ?",
-                          (lecture_id,))
-        if not head:
-            return None
-        transcript_id, source, title, source_url = head[0]
-        rows = self._read("SELECT start_ms, end_ms, text, speaker FROM segments "
-                          "WHERE transcript_id = ? ORDER BY position", (transcript_id,))
-        return Transcript([Segment(*row) for row in rows], title=title, source=source, source_url=source_url)
 
     # ----- lecture notes -------------------------------------------------------------
 

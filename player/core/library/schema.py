@@ -148,6 +148,75 @@ def _v4(db: Database) -> None:
                "SELECT id, path, coalesce(last_opened_at, added_at) FROM media")
 
 
+
+@step("transcribe on this machine, keep word times, corrections beside the original")
+def _v5(db: Database) -> None:
+    # A transcript made here says how (model, language, options) and how far it got, so a
+    # killed transcription continues from done_until_ms.
+    for column in ("origin TEXT NOT NULL DEFAULT 'file' CHECK (origin IN ('file', 'transcribed'))",
+                   "model TEXT", "language TEXT", "options TEXT",
+                   "status TEXT NOT NULL DEFAULT 'complete' CHECK (status IN ('in_progress', 'complete'))",
+                   "done_until_ms INTEGER NOT NULL DEFAULT 0", "corrected_at TEXT"):
+        db.execute(f"ALTER TABLE transcripts ADD COLUMN {column}")
+    # segments is rebuilt: AUTOINCREMENT, so the id of a line an edit removed is never
+    # given to another line (undo puts it back under that id), and three columns more.
+    db.execute(_SEGMENTS_V5)
+    db.execute("INSERT INTO segments_v5 (id, transcript_id, position, start_ms, end_ms, text, speaker) "
+               "SELECT id, transcript_id, position, start_ms, end_ms, text, speaker FROM segments")
+    db.execute("DROP TABLE segments_fts")
+    db.execute("DROP TABLE segments")   # its triggers and index go with it
+    db.execute("ALTER TABLE segments_v5 RENAME TO segments")
+    db.execute("CREATE INDEX segments_by_time ON segments(transcript_id, start_ms)")
+    db.execute("CREATE INDEX segments_in_order ON segments(transcript_id, position)")
+    db.execute('CREATE VIRTUAL TABLE segments_fts USING FTS5 (text, content="segments")')
+    for trigger in _SEGMENTS_FTS_TRIGGERS:
+        db.execute(trigger)
+    db.execute("INSERT INTO segments_fts (segments_fts) VALUES ('rebuild')")
+    # The lines as they were before the learner's first correction (not searched): the
+    # original, kept whole so it can be restored. Same ids as the lines they were.
+    db.execute("""CREATE TABLE original_segments (
+        id INTEGER PRIMARY KEY,               -- the segments.id the line had
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        words TEXT,
+        avg_logprob REAL,
+        no_speech_prob REAL
+    )""")
+    db.execute("CREATE INDEX original_segments_in_order ON original_segments(transcript_id, position)")
+
+
+_SEGMENTS_V5 = """CREATE TABLE segments_v5 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,            -- 0-based order in the transcript (= time order)
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        words TEXT,                           -- JSON [{start_ms, end_ms, text, probability?}] or NULL
+        avg_logprob REAL,                     -- the model's confidence, for transcribed lines
+        no_speech_prob REAL
+    )"""
+
+# The search index follows the text only: renumbering positions or moving a line's times
+# (every split and merge does) leaves it alone.
+_SEGMENTS_FTS_TRIGGERS = (
+    """CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN
+        INSERT INTO segments_fts (rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TRIGGER segments_ad AFTER DELETE ON segments BEGIN
+        INSERT INTO segments_fts (segments_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END""",
+    """CREATE TRIGGER segments_au AFTER UPDATE OF text ON segments BEGIN
+        INSERT INTO segments_fts (segments_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO segments_fts (rowid, text) VALUES (new.id, new.text);
+    END""",
+)
+
 LATEST = len(STEPS)
 
 

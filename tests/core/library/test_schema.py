@@ -16,7 +16,7 @@ from tests.core.library.conftest import make_media, sample_transcript
 
 TABLES = {"media", "transcripts", "segments", "highlights", "tags", "highlight_tags", "notes",
           "segments_fts", "notes_fts", "tags_fts", "lecture_notes", "lecture_note_items",
-          "lecture_note_items_fts", "media_paths"}
+          "lecture_note_items_fts", "media_paths", "original_segments"}
 
 
 def test_fresh_library_is_at_latest_version_with_every_table(library):
@@ -37,7 +37,8 @@ def test_every_table_is_in_the_schema_document(library):
     doc = (Path(__file__).resolve().parents[3] / "docs" / "library-schema.md").read_text()
     for table in TABLES:
         assert f"`{table}`" in doc, table
-    for table in ("highlights", "lecture_notes", "lecture_note_items", "media_paths"):
+    for table in ("highlights", "lecture_notes", "lecture_note_items", "media_paths", "transcripts", "segments",
+                  "original_segments"):
         for row in library.conn.execute(f"SELECT name FROM pragma_table_info('{table}')"):
             assert f"`{row[0]}`" in doc, (table, row[0])
     for migration in schema.STEPS:
@@ -93,6 +94,10 @@ def _assert_v1_data_kept(lib):
     # v4: the one path known before is where the lecture was seen, and it is still there.
     assert lib.media_paths(lecture.id) == [Path(lecture.path)] == [lib.preferred_path(lecture.id)]
     assert lib.notes(lecture.id) is None  # v3: no notes kept yet
+    # v5: the transcript was read from a file and is complete; its lines keep their ids.
+    state = lib.transcription_state(lecture.id)
+    assert (state.origin, state.status, state.corrected, state.segment_count) == ("file", "complete", False, 4)
+    assert [line.id for line in lib.transcript_lines(lecture.id)] == [1, 2, 3, 4]
 
 
 @pytest.mark.parametrize("version", range(0, schema.LATEST + 1))
@@ -185,3 +190,25 @@ def test_v2_keeps_the_online_source_of_a_transcript(tmp_path):
         lecture = library.import_lecture(media, Transcript([Segment(0, 1000, "hi")], title="Talk",
                                                            source_url="https://www.youtube.com/watch?v=abc"))
         assert library.transcript(lecture.id).source_url == "https://www.youtube.com/watch?v=abc"
+
+
+def test_v5_rebuilds_segments_keeping_ids_search_and_never_reusing_an_id(tmp_path):
+    path = tmp_path / "library.sqlite"
+    _library_at(path, 4)
+    with Library.open(path) as lib:
+        (lecture,) = lib.lectures()
+        assert [hit.start_ms for hit in lib.search("attention")] == [2000, 5000]   # the index was rebuilt
+        ids = [line.id for line in lib.transcript_lines(lecture.id)]
+        merged = lib.merge_with_next(ids[2])   # deletes the line with the highest id
+        split = lib.split_line(ids[0], len("Welcome to"))
+        assert split.after[1].id > ids[3]
+        lib.apply_transcript_edit(split.inverse())
+        lib.apply_transcript_edit(merged.inverse())
+        assert [line.id for line in lib.transcript_lines(lecture.id)] == ids
+        assert "AUTOINCREMENT" in lib.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'segments'").fetchone()[0]
+        # Renumbering lines leaves the index alone; a new text replaces the old in it.
+        triggers = dict(lib.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                         "AND tbl_name = 'segments'"))
+        assert set(triggers) == {"segments_ai", "segments_ad", "segments_au"}
+        assert "UPDATE OF text" in triggers["segments_au"]
