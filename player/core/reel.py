@@ -673,8 +673,10 @@ class ReelJob:
         groups = smartcut.encode_groups(source, plan, ENCODERS)
         for group, share in enumerate(groups):
             share_ms = int(sum(plan.encoded()[n].frames for n in share) * source.frame_seconds * 1000)
+            # One thread each for the decoders and the encoder: the processes share the cores.
             commands.append((share_ms, smartcut.encode_command(ffmpeg, media, source, plan, share, group,
-                                                               self.options.crf, work, progress=not commands)))
+                                                               self.options.crf, work, progress=not commands,
+                                                               threads=1 if len(groups) > 1 else 0)))
         audio = work / "audio.m4a" if info.has_audio else None
         if audio is not None:
             suffix = self.output_path.suffix.lower()
@@ -728,34 +730,40 @@ class ReelJob:
     # -- fast: stream copy per cut, then the concat demuxer
 
     def _fast(self, ffmpeg, info, video, part, tmp_dir):
+        """Every cut copied by one ffmpeg (one input per cut, one segment and one packet list
+        per input), joined by the concat demuxer at the lengths the packet lists give, so
+        that the result and the chapters state the reel's real length: each cut starts at the
+        keyframe at or before its start, up to one keyframe interval early."""
         media = str(self.media_path.absolute())
         audio = info.has_audio
-        maps = (["-map", "0:v:0"] if video else []) + (["-map", "0:a:0"] if audio else [])
+        # MPEG-TS keeps the picture's timestamps exact (90 kHz); Matroska (1 ms) holds any sound.
+        fmt = "mpegts" if video and info.audio_codec in ("", "aac", "mp3") else "matroska"
         total_in = sum(cut.duration_ms for cut in self.cuts)
-        whole = total_in * 2   # copying the segments, then joining them: about equal work
-        done = 0
-        segments, durations = [], []
+        args = self._ffmpeg_head(ffmpeg)
+        outputs = []
+        segments, listings = [], []
         for number, cut in enumerate(self.cuts):
-            segment = tmp_dir / f"segment{number:04d}.mkv"
-            args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25",
-                    "-progress", "pipe:1",
-                    "-ss", f"{cut.start_ms / 1000:.3f}", "-i", media,
-                    "-t", f"{cut.duration_ms / 1000:.3f}", *maps, "-c", "copy",
-                    "-avoid_negative_ts", "make_zero", "-map_chapters", "-1", "-f", "matroska", str(segment)]
-            self._run(args, segment, cut.duration_ms, (done / whole, (done + cut.duration_ms) / whole))
-            done += cut.duration_ms
-            length = probe(segment, ffmpeg).duration_ms or cut.duration_ms
+            segment = tmp_dir / f"segment{number:04d}.{'ts' if fmt == 'mpegts' else 'mkv'}"
+            listing = tmp_dir / f"segment{number:04d}.framecrc"
+            args += ["-ss", f"{cut.start_ms / 1000:.3f}", "-t", f"{cut.duration_ms / 1000:.3f}", "-i", media]
+            maps = (["-map", f"{number}:v:0"] if video else []) + (["-map", f"{number}:a:0"] if audio else [])
+            common = [*maps, "-c", "copy", "-avoid_negative_ts", "make_zero", "-map_chapters", "-1"]
+            outputs += [*common, "-f", fmt, str(segment), *common, "-f", "framecrc", str(listing)]
             segments.append(segment)
-            durations.append(length)
-        listing = tmp_dir / "segments.txt"
-        _write_text(listing, "ffconcat version 1.0\n" + "".join(
-            f"file '{str(s).replace(chr(39), chr(39) + chr(92) + chr(39) + chr(39))}'\n" for s in segments))
-        chapters, t = [], 0
-        for cut, length in zip(self.cuts, durations):
-            chapters.append((t, t + length, cut.title))
-            t += length
-        args = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats", "-stats_period", "0.25", "-progress", "pipe:1",
-                "-f", "concat", "-safe", "0", "-i", str(listing)]
+            listings.append(listing)
+        self._run(args + outputs, tmp_dir, total_in, (0.0, 0.6))
+        durations = [_segment_seconds(smartcut.parse_framehash(_read_text(listing))) for listing in listings]
+        script, position = ["ffconcat version 1.0"], Fraction(0)
+        chapters = []
+        for segment, cut, length in zip(segments, self.cuts, durations):
+            start_us = round(position * 1_000_000)
+            position += length
+            quoted = str(segment).replace("'", "'\\''")
+            script += [f"file '{quoted}'", f"duration {round(position * 1_000_000) - start_us}us"]
+            chapters.append((round(start_us / 1000), round(position * 1000), cut.title))
+        concat = tmp_dir / "segments.ffconcat"
+        _write_text(concat, "\n".join(script) + "\n")
+        args = [*self._ffmpeg_head(ffmpeg), "-f", "concat", "-safe", "0", "-i", str(concat)]
         if self.options.chapters:
             meta = tmp_dir / "chapters.txt"
             _write_text(meta, ffmetadata(chapters, self.options.title))
@@ -763,7 +771,7 @@ class ReelJob:
         else:
             args += ["-map_chapters", "-1"]
         args += ["-map", "0", "-c", "copy", *self._output_args(part, None)]
-        self._run(args, part, total_in, (total_in / whole, 1.0))
+        self._run(args, part, round(position * 1000), (0.6, 1.0))
         return chapters, args
 
     # -- one ffmpeg process with progress and cancel
@@ -868,6 +876,18 @@ def _write_text(path: Path, text: str) -> None:
         if error.errno == errno.ENOSPC:
             raise ReelError(_no_space(path.parent)) from None
         raise
+
+
+def _segment_seconds(packets: "smartcut.PacketList") -> Fraction:
+    """How long a copied segment plays: from its first packet shown to the end of its
+    last, over all its streams."""
+    starts, ends = [], []
+    for stream, base in packets.time_base.items():
+        mine = [p for p in packets.packets if p.stream == stream and p.pts != smartcut.NOPTS]
+        if mine:
+            starts.append(min(p.pts for p in mine) * base)
+            ends.append(max(p.pts + p.duration for p in mine) * base)
+    return max(ends) - min(starts) if starts else Fraction(0)
 
 
 def _read_text(path: Path) -> str:

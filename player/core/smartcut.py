@@ -426,7 +426,7 @@ def encode_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, sha
         # Decode from the keyframe at or before the part (a seek lands on the keyframe at or
         # before the target; half a frame past it is never the next one), keep exactly its
         # frames: trim by time half a frame either side of them.
-        args += ["-seek_timestamp", "1", "-noaccurate_seek",
+        args += ["-seek_timestamp", "1", "-noaccurate_seek", "-threads", "1",
                  "-ss", seconds_text(source.seconds(decode_start(source, part)) + half), "-i", media]
         graph.append(f"[{number}:v:0]trim=start={seconds_text(source.seconds(part.first) - half)}:"
                      f"end={seconds_text(source.seconds(part.end) - half)},setpts=PTS-STARTPTS[e{number}]")

@@ -218,6 +218,14 @@ def test_fast_reel_is_within_a_keyframe_per_cut(reel_media, tmp_path):
     assert chapters[0][0] == 0 and abs(chapters[-1][1] - result.duration_ms) <= 50
     for (start, end, _), cut in zip(chapters, cuts):
         assert cut.duration_ms - 100 <= end - start <= cut.duration_ms + KEYFRAME_S * 1000 + 100
+    # The result states the real length, the chapters the real starts: each cut starts at
+    # the keyframe at or before its start (2.5 s -> 2 s, 14.8 s -> 14 s) and ends at its end.
+    assert (result.method, result.fallback_reason, result.planned_ms) == ("stream copy", None, 8700)
+    # (Give or take a packet of sound at each end: a segment's sound starts and ends on its own packets.)
+    assert [t for s, e, _ in result.chapters for t in (s, e)] == pytest.approx([0, 5500, 5500, 10_000], abs=100)
+    assert abs(video_frames(out) * 1000 / FPS - result.duration_ms) <= 50
+    second = result.chapters[1][0] / 1000
+    assert gray_frame(out, second + 0.06) in [gray_frame(reel_media.video, 14 + (k + 0.5) / FPS) for k in range(3)]
 
 
 @pytest.mark.parametrize("source,suffix,codec", [("m4a", ".m4a", "aac"), ("mp3", ".mp3", "mp3"),
