@@ -1,6 +1,7 @@
 """What every command stands on: the one-line parser, bounded argument types, the library
-option, output checks, JSON Lines printing, and the wrapper that turns every known failure
-into one line on stderr with exit status 2 (never a traceback)."""
+option, output checks, JSON Lines printing, progress on stderr, signals that cancel a job,
+and the wrapper that turns every known failure into one line on stderr with exit status 2
+(never a traceback)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 PROG = "transcript-player"
@@ -221,6 +226,83 @@ def print_json_lines(rows) -> None:
         quiet_broken_pipe()
 
 
+# ----- long work: progress, and signals that cancel it ---------------------------------------
+
+# Ctrl-C, `kill`, a closed terminal: each cancels the job cleanly.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _time_left(seconds: float) -> str:
+    return f"{seconds:.0f} s left" if seconds < 120 else f"{seconds / 60:.0f} min left"
+
+
+class Progress:
+    """Progress of `label` on a stream (stderr): one updating line on a terminal; a line
+    every 10 % otherwise (logs, pipes)."""
+
+    def __init__(self, stream, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.tty = stream.isatty()
+        self.last_step = -1
+        self.last_draw = 0.0
+
+    def __call__(self, fraction: float | None, seconds_left: float | None = None, detail: str = "") -> None:
+        """`fraction` done (None: unknown, shown on a terminal only), the estimate of the
+        time left, and what else to say ("12:34 of 85:00")."""
+        parts = [f"{fraction * 100:5.1f} %" if fraction is not None else ""]
+        parts += [detail] if detail else []
+        parts += [_time_left(seconds_left)] if seconds_left is not None else []
+        text = f"{self.label}: " + ", ".join(part for part in parts if part)
+        if self.tty:
+            now = time.monotonic()
+            if now - self.last_draw >= 0.1 or (fraction or 0) >= 1:
+                self._write("\r" + text.ljust(60))
+                self.last_draw = now
+        elif fraction is not None:
+            step = int(fraction * 10)
+            if step > self.last_step:
+                self.last_step = step
+                self._write(text + "\n")
+
+    def done(self) -> None:
+        if self.tty and self.last_draw:
+            self._write("\n")
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):   # the terminal went away (SIGHUP): the work goes on
+            self.tty = False
+            self.last_step = 10
+
+
+@contextmanager
+def cancelled_by_signals(job):
+    """While the job runs, SIGINT, SIGTERM and SIGHUP call job.cancel(). Yields a list
+    that receives the first signal's number. cancel() runs on a thread of its own: a job's
+    cancel may take a lock that the interrupted main thread holds."""
+    received: list[int] = []
+
+    def stop(signum, frame):
+        if not received:
+            received.append(signum)
+            threading.Thread(target=job.cancel, daemon=True).start()
+
+    previous = {}
+    try:
+        for number in STOP_SIGNALS:
+            previous[number] = signal.signal(number, stop)
+    except ValueError:   # not the main thread (tests running main() in a thread): no handlers
+        pass
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 # ----- every failure as one line -----------------------------------------------------------
 
 
@@ -232,9 +314,10 @@ def one_line(error: BaseException) -> str | None:
     from player.core.library import LibraryError
     from player.core.reel import ReelError
     from player.core.safe_files import InputRefused, OutputRefused
+    from player.core.transcription import TranscriptionError
 
     if isinstance(error, (InputRefused, OutputRefused, LibraryError, TranscriptError, Failed, ExportError,
-                          ReelError)):
+                          ReelError, TranscriptionError)):
         message = str(error)
     elif isinstance(error, OSError):
         reason = error.strerror or str(error)

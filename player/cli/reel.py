@@ -6,17 +6,13 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from player.cli.common import (PROG, Failed, OneLineParser, check_outputs, color, fail, force_option,
-                               highlight_id, lecture_for, library_option, media_file, open_library,
-                               pad_seconds, protected_files)
+from player.cli.common import (PROG, Failed, OneLineParser, Progress, cancelled_by_signals, check_outputs, color,
+                               fail, force_option, highlight_id, lecture_for, library_option, media_file,
+                               open_library, pad_seconds, protected_files)
 
 REEL = f"{PROG} reel"
-# Ctrl-C, `kill`, a closed terminal: each stops ffmpeg and leaves nothing behind.
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def _parser() -> OneLineParser:
@@ -54,66 +50,6 @@ def _parser() -> OneLineParser:
                         help="when ffmpeg fails, also print its last lines (default: one line)")
     library_option(parser)
     return parser
-
-
-class _Progress:
-    """One updating line on a terminal; a line every 10 % otherwise (logs, pipes)."""
-
-    def __init__(self, stream) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.last_step = -1
-        self.last_draw = 0.0
-
-    def __call__(self, fraction: float, seconds_left: float | None) -> None:
-        left = f", {seconds_left:.0f} s left" if seconds_left is not None else ""
-        text = f"reel: {fraction * 100:5.1f} %{left}"
-        if self.tty:
-            now = time.monotonic()
-            if now - self.last_draw >= 0.1 or fraction >= 1:
-                self._write("\r" + text.ljust(40))
-                self.last_draw = now
-        else:
-            step = int(fraction * 10)
-            if step > self.last_step:
-                self.last_step = step
-                self._write(text + "\n")
-
-    def done(self) -> None:
-        if self.tty:
-            self._write("\n")
-
-    def _write(self, text: str) -> None:
-        try:
-            self.stream.write(text)
-            self.stream.flush()
-        except (OSError, ValueError):   # the terminal went away (SIGHUP): the reel goes on
-            self.tty = False
-            self.last_step = 10
-
-
-@contextmanager
-def _cancelled_by_signals(job):
-    """While the job runs, SIGINT, SIGTERM and SIGHUP cancel it (ffmpeg stops, the core
-    removes its temporary files). Yields a list that receives the first signal's number."""
-    received: list[int] = []
-
-    def stop(signum, frame):
-        if not received:
-            received.append(signum)
-            job.cancel()   # takes no lock: safe here, on the thread running the job
-
-    previous = {}
-    try:
-        for number in STOP_SIGNALS:
-            previous[number] = signal.signal(number, stop)
-    except ValueError:   # not the main thread (tests running main() in a thread): no handlers
-        pass
-    try:
-        yield received
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def _nothing_chosen(args, lecture) -> Failed:
@@ -154,14 +90,15 @@ def run(argv: list[str]) -> int:
     cuts = plan_cuts(highlights, round(args.pad * 1000), info.duration_ms, order="given" if args.ids else "time")
     if not cuts:
         raise Failed("nothing to export: the highlights lie beyond the end of the media")
-    progress = None if args.quiet else _Progress(sys.stderr)
+    progress = None if args.quiet else Progress(sys.stderr, "reel")
     job = ReelJob(media, cuts, output,
                   ReelOptions(mode=args.mode, chapters=args.chapters, captions=args.captions,
                               title_cards=args.title_cards, sidecar=args.sidecar,
                               title=f"{lecture.title}: highlights"),
                   transcript=transcript, on_progress=progress, highlights={h.id: h for h in highlights},
                   protected=protected, force=args.force)
-    with _cancelled_by_signals(job) as received:
+    # Ctrl-C, `kill`, a closed terminal: each stops ffmpeg and leaves nothing behind.
+    with cancelled_by_signals(job) as received:
         try:
             result = job.run()
         except ReelCancelled:
