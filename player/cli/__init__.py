@@ -9,6 +9,9 @@
     transcript-player highlight list [MEDIA] [--tag T] | highlight remove ID
     transcript-player reel MEDIA -o OUT [--force] ...
     transcript-player export MEDIA --format md|csv|json|srt|vtt|apkg -o OUT [--force] ...
+    transcript-player transcribe MEDIA [--model NAME|PATH] [--language xx|auto] [--prompt TEXT]
+                                       [--no-vad] [-o OUT.srt|.vtt|.json] [--force] [--replace]
+    transcript-player models list | models download NAME | models remove NAME
 
 The library commands use --library FILE, else $TRANSCRIPT_PLAYER_LIBRARY, else the library
 in the user data folder (docs/library-schema.md).
@@ -26,7 +29,7 @@ from player.cli.window import DEMO_MEDIA
 
 __all__ = ["DEMO_MEDIA", "PROG", "SUBCOMMANDS", "main"]
 
-SUBCOMMANDS = ("parse", "formats", "import", "search", "highlight", "reel", "export")
+SUBCOMMANDS = ("parse", "formats", "import", "search", "highlight", "reel", "export", "transcribe", "models")
 # The module of each command ("import" is a keyword, hence import_).
 _MODULES = {name: name for name in SUBCOMMANDS} | {"import": "import_"}
 

@@ -28,6 +28,9 @@ def _parser() -> OneLineParser:
                "  reel MEDIA -o OUT     cut the highlights into one video (or audio) with chapters\n"
                "  export MEDIA --format md|csv|json|srt|vtt|apkg -o OUT\n"
                "                        study notes, tables, subtitles or an Anki deck of the highlights\n"
+               "  transcribe MEDIA      transcribe a lecture on this machine into the library\n"
+               "  models list|download|remove\n"
+               "                        the Whisper models for transcribing\n"
                f"See '{PROG} parse --help'.")
     parser.add_argument("media", nargs="?", help="a video or audio lecture to open")
     parser.add_argument("--transcript", metavar="FILE",

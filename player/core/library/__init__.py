@@ -9,11 +9,11 @@ from player.core.library.models import (Highlight, HighlightEdit, Lecture, Lectu
                                         SearchHit, Tag, TagDeletion, TagEdit, TagMerge, TranscriptEdit,
                                         TranscriptionState, TranscriptLine)
 from player.core.library.search import fts_query
-from player.core.library.transcripts import StaleEdit, TranscriptExists
+from player.core.library.transcripts import NotTranscribing, StaleEdit, TranscriptExists
 
 __all__ = [
     "ENV_VARIABLE", "MAX_TIME_MS", "Highlight", "HighlightEdit", "Lecture", "LectureRemoval", "Library",
-    "LibraryError", "LineWord", "NotALibrary", "NotTheSameMedia", "SearchHit", "StaleEdit", "Tag", "TagDeletion",
-    "TagEdit", "TagMerge", "TranscriptEdit", "TranscriptExists", "TranscriptLine", "TranscriptionState",
-    "default_library_path", "fingerprint", "fts_query", "migrate",
+    "LibraryError", "LineWord", "NotALibrary", "NotTheSameMedia", "NotTranscribing", "SearchHit", "StaleEdit",
+    "Tag", "TagDeletion", "TagEdit", "TagMerge", "TranscriptEdit", "TranscriptExists", "TranscriptLine",
+    "TranscriptionState", "default_library_path", "fingerprint", "fts_query", "migrate",
 ]

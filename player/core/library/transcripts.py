@@ -45,6 +45,11 @@ class TranscriptExists(ValueError):
         self.state = state
 
 
+class NotTranscribing(ValueError):
+    """append_transcribed on a lecture whose transcript is not a transcription in progress
+    (never begun, finished, or replaced meanwhile, perhaps by another process)."""
+
+
 class StaleEdit(LookupError):
     """An edit (or its undo) whose lines are no longer as it left them: changed or removed
     since, by another window or process. Nothing was changed."""
@@ -233,7 +238,9 @@ class TranscriptMethods:
         """Add a batch of transcribed segments and how far the transcription got, in one
         transaction: a kill leaves the library at a point to continue from. Segments are
         TranscribedSegment (word probabilities and confidence kept) or Segment; those that
-        start before the stored done_until_ms are there already and are skipped. `language`:
+        start before the stored done_until_ms are there already and are skipped (another run
+        of the same lecture may have saved them). NotTranscribing if the transcription is not
+        in progress (finished or replaced meanwhile). `language`:
         the language heard, once known (a continuation then uses it). Returns the lines
         added, in order."""
         _check_time("done_until_ms", done_until_ms)
@@ -246,7 +253,7 @@ class TranscriptMethods:
         with self._write("nothing was saved"):
             head = self._head(lecture_id)
             if head is None or head["origin"] != "transcribed" or head["status"] != "in_progress":
-                raise ValueError(f"lecture {lecture_id} has no transcription in progress")
+                raise NotTranscribing(f"lecture {lecture_id} has no transcription in progress")
             transcript_id, done = head["id"], head["done_until_ms"]
             added = []
             for segment in (s for s in batch if s.start_ms >= done):
