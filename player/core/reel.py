@@ -395,8 +395,7 @@ class ReelJob:
         self.media_path = Path(self.media_path)
         self.output_path = Path(self.output_path)
         self._cancel = threading.Event()
-        self._process: subprocess.Popen | None = None
-        self._others: list[subprocess.Popen] = []   # processes running alongside _process
+        self._children: list[_Child] = []   # the ffmpeg processes running now
         self._started = 0.0
         self._reported = 0.0
         self.info: MediaInfo | None = None
@@ -407,9 +406,8 @@ class ReelJob:
         """Stop the work; run() then raises ReelCancelled after removing what it made.
         Safe from a signal handler on the thread running run(): it takes no lock."""
         self._cancel.set()
-        for process in [self._process, *self._others]:
-            if process is not None:
-                _terminate(process)
+        for child in list(self._children):
+            _terminate(child.process)
 
     @property
     def cancelled(self) -> bool:
@@ -794,66 +792,72 @@ class ReelJob:
         """Run ffmpeg writing the file `writing`, which will be `length_ms` long; its progress
         moves the bar across `span` (fractions of the whole job). The commands `alongside`
         run at the same time (they use the other core) and must succeed too."""
-        self._check_cancel()
-        commands = [args, *alongside]
-        tails: list[deque[str]] = [deque(maxlen=20) for _ in commands]
-        processes: list[subprocess.Popen] = []
+        children = []
         try:
-            for number, command in enumerate(commands):
-                processes.append(popen_child(
-                    command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE if number == 0 else subprocess.DEVNULL,
-                    stderr=subprocess.PIPE, text=True, errors="replace", bufsize=1))
-                if number == 0:
-                    self._process = processes[0]
-                else:
-                    self._others.append(processes[-1])
-        except OSError as error:
-            for process in processes:
-                process.kill()
-                process.wait()
-            self._process, self._others = None, []
-            raise ReelError(f"cannot run ffmpeg ({args[0]}): {error.strerror}") from None
-        # cancel() sets the flag before it looks at the processes: one of the two sees the other.
-        if self._cancel.is_set():
-            for process in processes:
-                _terminate(process)
-
-        def drain(process: subprocess.Popen, tail: deque[str]) -> None:
-            for line in process.stderr:
-                if line.strip():
-                    tail.append(line.rstrip())
-
-        readers = [threading.Thread(target=drain, args=(process, tail), daemon=True)
-                   for process, tail in zip(processes, tails)]
-        for reader in readers:
-            reader.start()
-        length_ms = max(1, length_ms)
-        low, high = span
-        process = processes[0]
-        try:
-            for line in process.stdout:
+            for command in alongside:
+                children.append(self._spawn(command))
+            main = self._spawn(args, progress=True)
+            children.insert(0, main)
+            length_ms = max(1, length_ms)
+            low, high = span
+            for line in main.process.stdout:
                 ms = _progress_ms(line)
                 if ms is not None:
                     self._report(low + (high - low) * min(ms, length_ms) / length_ms)
-            codes = [each.wait() for each in processes]
-        except BaseException:   # a progress callback that raised, Ctrl-C: ffmpeg stops too
-            for each in processes:
-                each.kill()
-                each.wait()
-            raise
+            for child in children:
+                self._wait(child, writing)
         finally:
-            for reader in readers:
-                reader.join(timeout=5)
-            self._process, self._others = None, []
+            for child in children:
+                self._abandon(child)   # a callback that raised, Ctrl-C, a failure: none goes on
+
+    def _spawn(self, args: list[str], progress: bool = False) -> "_Child":
+        """Start ffmpeg (its stderr kept for a failure's message); cancel() ends it."""
         self._check_cancel()
-        for code, tail in zip(codes, tails):
-            if code == 0:
-                continue
+        try:
+            process = popen_child(args, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE if progress else subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True, errors="replace", bufsize=1)
+        except OSError as error:
+            raise ReelError(f"cannot run ffmpeg ({args[0]}): {error.strerror}") from None
+        child = _Child(process, deque(maxlen=20))
+        self._children.append(child)
+        # cancel() sets the flag before it looks at the children: one of the two sees the other.
+        if self._cancel.is_set():
+            _terminate(process)
+
+        def drain() -> None:
+            for line in process.stderr:
+                if line.strip():
+                    child.stderr_tail.append(line.rstrip())
+
+        child.reader = threading.Thread(target=drain, daemon=True)
+        child.reader.start()
+        return child
+
+    def _wait(self, child: "_Child", writing: Path) -> None:
+        """Wait for a child to end; ReelCancelled after cancel(), ReelError if it failed."""
+        code = child.process.wait()
+        child.reader.join(timeout=5)
+        if child in self._children:
+            self._children.remove(child)
+        self._check_cancel()
+        if code != 0:
+            tail = child.stderr_tail
             said = "\n".join(tail) or f"exit status {code}"
             if any("No space left on device" in line for line in tail):
                 # The reason first, ffmpeg's words after it for whoever wants them.
                 raise ReelError(f"{_no_space(writing.parent)}\nffmpeg said:\n{said}")
             raise ReelError(f"ffmpeg failed (exit status {code}):\n{said}")
+
+    def _abandon(self, child: "_Child") -> None:
+        """End a child that is no longer wanted (nothing if it has ended) and reap it."""
+        if child.process.poll() is None:
+            child.process.kill()
+        child.process.wait()
+        if child.reader is not None:
+            child.reader.join(timeout=5)
+        if child in self._children:
+            self._children.remove(child)
 
     def _write_sidecar(self, chapters, part: Path, offsets: list[int] | None = None) -> None:
         # A chapter is its card (or, in fast mode, the lead-in from the keyframe) then the cut.
@@ -861,6 +865,15 @@ class ReelJob:
             offsets = [max(start, end - cut.duration_ms) for (start, end, _), cut in zip(chapters, self.cuts)]
         retimed = retime_transcript(self.transcript, self.cuts, offsets)
         _write_text(part, to_vtt(retimed) if self.options.sidecar == "vtt" else to_srt(retimed))
+
+
+@dataclass(eq=False)
+class _Child:
+    """An ffmpeg process of a reel, and the last lines it wrote to stderr."""
+
+    process: subprocess.Popen
+    stderr_tail: deque
+    reader: threading.Thread | None = None
 
 
 def _no_space(folder: Path) -> str:

@@ -612,18 +612,20 @@ def test_the_word_joiner_after_a_backslash_draws_nothing(tmp_path):
     assert render_ass_event(escape_ass_text("a{b}c"), tmp_path)[2] != render_ass_event("abc", tmp_path)[2]
 
 
-def test_a_progress_callback_that_raises_stops_ffmpeg_and_leaves_nothing(reel_media, tmp_path):
+@pytest.mark.parametrize("smart_cut", [False, True])
+def test_a_progress_callback_that_raises_stops_ffmpeg_and_leaves_nothing(reel_media, tmp_path, smart_cut):
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     processes = []
 
     def broken(fraction, left):
-        processes.append(job._process)
+        processes.extend(child.process for child in job._children)
         raise RuntimeError("the progress bar is gone")
 
     job = ReelJob(reel_media.video, [Cut(0, 20_000, "x")], out_dir / "reel.mp4",
-                  ReelOptions(preset="veryslow", smart_cut=False), on_progress=broken)
+                  ReelOptions(preset="veryslow", smart_cut=smart_cut), on_progress=broken)
     with pytest.raises(RuntimeError, match="progress bar"):
         job.run()
-    assert processes and processes[0].returncode is not None   # ffmpeg was ended and reaped
-    assert list(out_dir.iterdir()) == []
+    # Every ffmpeg then running (a smart cut runs several at once) was ended and reaped.
+    assert processes and all(process.returncode is not None for process in processes)
+    assert job._children == [] and list(out_dir.iterdir()) == []
