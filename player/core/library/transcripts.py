@@ -24,10 +24,9 @@ from player.core.library.connection import now
 from player.core.library.models import MAX_TIME_MS, TranscriptEdit, TranscriptionState, TranscriptLine
 from player.core.transcript import Transcript
 
-ORIGINS = ("file", "transcribed")
+# The columns of a line, in both segments and original_segments. All of them, position
+# included, must match for the stored lines to be the original again.
 _LINE_COLUMNS = "id, position, start_ms, end_ms, text, speaker, words, avg_logprob, no_speech_prob"
-# What must match for the stored lines to be the original again (position included: order matters).
-_SAME_LINE = "id, position, start_ms, end_ms, text, speaker, words, avg_logprob, no_speech_prob"
 
 
 class TranscriptExists(ValueError):
@@ -131,7 +130,7 @@ class TranscriptMethods:
         return TranscriptionState(
             transcript_id=head["id"], lecture_id=lecture_id, origin=head["origin"], status=head["status"],
             model=head["model"], language=head["language"], options=options if isinstance(options, dict) else {},
-            done_until_ms=head["done_until_ms"], segment_count=count, corrected=head["corrected"],
+            done_until_ms=head["done_until_ms"], segment_count=count, corrected=bool(head["corrected"]),
             source=head["source"])
 
     _HEAD_SQL = ("SELECT id, source, title, source_url, origin, status, model, language, options, done_until_ms, "
@@ -238,11 +237,11 @@ class TranscriptMethods:
         """Add a batch of transcribed segments and how far the transcription got, in one
         transaction: a kill leaves the library at a point to continue from. Segments are
         TranscribedSegment (word probabilities and confidence kept) or Segment; those that
-        start before the stored done_until_ms are there already and are skipped (another run
-        of the same lecture may have saved them). NotTranscribing if the transcription is not
-        in progress (finished or replaced meanwhile). `language`:
-        the language heard, once known (a continuation then uses it). Returns the lines
-        added, in order."""
+        start before the stored done_until_ms are there already (another run of the same
+        lecture may have saved them) and those without words say nothing: both are skipped.
+        `language`: the language heard, once known (a continuation then uses it). Returns
+        the lines added, in order. NotTranscribing if the transcription is not in progress
+        (finished or replaced meanwhile)."""
         _check_time("done_until_ms", done_until_ms)
         batch = list(segments)
         for segment in batch:
@@ -256,7 +255,7 @@ class TranscriptMethods:
                 raise NotTranscribing(f"lecture {lecture_id} has no transcription in progress")
             transcript_id, done = head["id"], head["done_until_ms"]
             added = []
-            for segment in (s for s in batch if s.start_ms >= done):
+            for segment in (s for s in batch if s.start_ms >= done and str(s.text).strip()):
                 added.append(self._append_line(transcript_id, head["corrected"], segment))
             self.conn.execute("UPDATE transcripts SET done_until_ms = max(done_until_ms, ?), "
                               "language = coalesce(?, language) WHERE id = ?",
@@ -487,10 +486,11 @@ class TranscriptMethods:
     def _settle_correction(self, transcript_id: int) -> None:
         """Lines that are the original again (every correction undone) are no correction."""
         differs = self.conn.execute(
-            f"SELECT EXISTS (SELECT {_SAME_LINE} FROM segments WHERE transcript_id = :t "
-            f"EXCEPT SELECT {_SAME_LINE} FROM original_segments WHERE transcript_id = :t) "
-            f"OR EXISTS (SELECT {_SAME_LINE} FROM original_segments WHERE transcript_id = :t "
-            f"EXCEPT SELECT {_SAME_LINE} FROM segments WHERE transcript_id = :t)", {"t": transcript_id}).fetchone()[0]
+            f"SELECT EXISTS (SELECT {_LINE_COLUMNS} FROM segments WHERE transcript_id = :t "
+            f"EXCEPT SELECT {_LINE_COLUMNS} FROM original_segments WHERE transcript_id = :t) "
+            f"OR EXISTS (SELECT {_LINE_COLUMNS} FROM original_segments WHERE transcript_id = :t "
+            f"EXCEPT SELECT {_LINE_COLUMNS} FROM segments WHERE transcript_id = :t)",
+            {"t": transcript_id}).fetchone()[0]
         if not differs:
             self.conn.execute("DELETE FROM original_segments WHERE transcript_id = ?", (transcript_id,))
             self.conn.execute("UPDATE transcripts SET corrected_at = NULL WHERE id = ?", (transcript_id,))

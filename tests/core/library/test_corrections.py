@@ -8,6 +8,7 @@ import pytest
 
 from player.core import exports
 from player.core.library import StaleEdit, TranscriptEdit
+from player.core.formats import load
 from player.core.transcript import Segment, Transcript, Word
 from tests.core.library.conftest import make_media, sample_transcript
 
@@ -248,3 +249,34 @@ def test_a_removed_line_id_is_never_given_to_another_line(library, tmp_path):
     assert [s.text for s in library.original_transcript(lecture.id).segments] == ["One.", "Two.", "Three."]
     with pytest.raises(ValueError, match="being transcribed"):
         library.shift_transcript(lecture.id, 100)
+
+
+def test_a_reel_sidecar_carries_the_corrected_words(tone_mp3, tmp_path, capsys):
+    """`reel --sidecar` reads the transcript through library.transcript (captions too)."""
+    from player.cli import main
+    from player.core.library import Library
+    from tests.conftest import TONE_CUES
+
+    library_path = tmp_path / "reel library.sqlite"
+    transcript = Transcript([Segment(round(s * 1000), round(e * 1000), text) for s, e, text in TONE_CUES])
+    with Library.open(library_path) as library:
+        lecture = library.import_lecture(tone_mp3, transcript)
+        library.add_highlight(lecture.id, 2000, 4000, 1)
+        line = library.transcript_lines(lecture.id)[1]
+        library.edit_line_text(line.id, "Line one, corrected by the learner.")
+    out = tmp_path / "reel.m4a"
+    code = main(["reel", str(tone_mp3), "-o", str(out), "--sidecar", "srt", "--pad", "0", "--quiet",
+                 "--library", str(library_path)])
+    assert code == 0, capsys.readouterr().err
+    assert [s.text for s in load(out.with_suffix(".srt")).segments] == ["Line one, corrected by the learner."]
+
+
+def test_word_times_edited_by_hand_into_nonsense_read_as_none(library, timed):
+    """The file is the learner's to edit in any SQLite tool: a broken words value costs
+    that line its word times, never the transcript."""
+    first = line_ids(library, timed.id)[0]
+    with library.conn:
+        library.conn.execute("UPDATE segments SET words = '[{\"start_ms\": \"soon\"}' WHERE id = ?", (first,))
+    assert library.transcript(timed.id).segments[0].words == ()
+    left, right = library.split_line(first, len("Attention is all")).after   # by the characters, then
+    assert (left.text, right.text) == ("Attention is all", "you need.")

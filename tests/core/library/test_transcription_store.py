@@ -73,7 +73,9 @@ def test_beginning_again_keeps_the_one_in_progress_to_continue_it(library, bare)
     assert (state.model, state.language, state.options, state.segment_count) == ("tiny.en", "en", {"vad": True}, 1)
     # Segments from before the point reached are there already: a batch that repeats them
     # adds only what is new.
-    library.append_transcribed(bare.id, [heard(0, "One two three."), heard(1200, "Four five.")], 2000)
+    # A segment with no words says nothing: not a line.
+    library.append_transcribed(bare.id, [heard(0, "One two three."), heard(1200, "Four five."),
+                                         Segment(1900, 2000, "  ")], 2000)
     assert [line.text for line in library.transcript_lines(bare.id)] == ["One two three.", "Four five."]
     # replace=True starts over.
     library.begin_transcription(bare.id, "base", None, replace=True)
