@@ -653,43 +653,59 @@ class ReelJob:
         work = tmp_dir / "smart"
         work.mkdir()
         media = str(self.media_path.absolute())
-        duration = info.duration_ms or 1
-        # 1. The source's packets (a demux, no decoding) and parameter sets.
-        listing = work / "source.framecrc"
-        self._run([*self._ffmpeg_head(ffmpeg), *smartcut.scan_args(info.video_codec, media, str(listing), False)],
-                  listing, duration, (0.0, 0.1))
-        source = smartcut.analyse_source(smartcut.parse_framehash(_read_text(listing)), info.video_codec)
-        source.parameters = self._parameter_sets(ffmpeg, self.media_path.absolute())
-        smartcut.check_stream(source, info.probe_text)
-        frames = smartcut.cut_frames(source, [(cut.start_ms, cut.end_ms) for cut in self.cuts])
-        plan = smartcut.plan_parts(source, frames)
-        smartcut.check_copies(source, plan)
-        reel_ms = int(plan.frames * source.frame_seconds * 1000)
-        # 2. Copy the whole GOPs, re-encode the rest, cut and encode the sound: three ffmpeg
-        # at once (the copy is quick; the picture and the sound each keep a core busy).
-        commands = []
-        groups = smartcut.encode_groups(source, plan, ENCODERS)
-        for group, share in enumerate(groups):
-            share_ms = int(sum(plan.encoded()[n].frames for n in share) * source.frame_seconds * 1000)
-            # One thread each for the decoders and the encoder: the processes share the cores.
-            commands.append((share_ms, smartcut.encode_command(ffmpeg, media, source, plan, share, group,
-                                                               self.options.crf, work, progress=not commands,
-                                                               threads=1 if len(groups) > 1 else 0)))
+        cut_times = [(cut.start_ms, cut.end_ms) for cut in self.cuts]
         audio = work / "audio.m4a" if info.has_audio else None
-        if audio is not None:
-            suffix = self.output_path.suffix.lower()
-            codec = (["-c:a", "libmp3lame", "-q:a", "2"] if suffix == ".mp3" else
-                     ["-c:a", "aac", "-b:a", f"{smartcut.audio_bitrate(info.probe_text)}k"])
-            commands.append((reel_ms, smartcut.audio_command(ffmpeg, media, source, plan, audio, codec,
-                                                             progress=not commands)))
-        if plan.copied():
-            copied_ms = int(sum(p.frames for p in plan.copied()) * source.frame_seconds * 1000)
-            commands.append((copied_ms, smartcut.copy_command(ffmpeg, media, source, plan, work,
-                                                              progress=not commands)))
-        (length, main), *alongside = commands
-        self._run(main, work, length, (0.1, 0.85), [command for _, command in alongside])
-        if plan.encoded():
-            smartcut.compare_parameters(source, self._parameter_sets(ffmpeg, smartcut.encoded_file(work, 0, 0)))
+        codec = (["-c:a", "libmp3lame", "-q:a", "2"] if self.output_path.suffix.lower() == ".mp3" else
+                 ["-c:a", "aac", "-b:a", f"{smartcut.audio_bitrate(info.probe_text)}k"])
+        # The sound needs only the frame grid: it starts on the grid ffmpeg's probe suggests
+        # while the packets are read (a core is idle then), and is kept if they confirm it.
+        early, early_spans = None, None
+        grid = smartcut.nominal_grid(info.probe_text, info.duration_ms) if audio is not None else None
+        if grid is not None:
+            early_spans = grid.spans(smartcut.cut_frames(grid, cut_times))
+            early = self._spawn(smartcut.audio_command(ffmpeg, media, early_spans, audio, codec, progress=False))
+        try:
+            # 1. The source's packets (a demux, no decoding) and parameter sets.
+            listing = work / "source.framecrc"
+            self._run([*self._ffmpeg_head(ffmpeg), *smartcut.scan_args(info.video_codec, media, str(listing), False)],
+                      listing, info.duration_ms or 1, (0.0, 0.1))
+            source = smartcut.analyse_source(smartcut.parse_framehash(_read_text(listing)), info.video_codec)
+            source.parameters = self._parameter_sets(ffmpeg, self.media_path.absolute())
+            smartcut.check_stream(source, info.probe_text)
+            frames = smartcut.cut_frames(source.grid, cut_times)
+            plan = smartcut.plan_parts(source, frames)
+            smartcut.check_copies(source, plan)
+            reel_ms = int(plan.frames * source.frame_seconds * 1000)
+            # 2. Copy the whole GOPs, re-encode the rest (two processes: the concat filter
+            # decodes one input at a time), cut and encode the sound: all at once.
+            commands = []
+            groups = smartcut.encode_groups(source, plan, ENCODERS)
+            for group, share in enumerate(groups):
+                share_ms = int(sum(plan.encoded()[n].frames for n in share) * source.frame_seconds * 1000)
+                # One thread each for the decoders and the encoder: the processes share the cores.
+                commands.append((share_ms, smartcut.encode_command(ffmpeg, media, source, plan, share, group,
+                                                                   self.options.crf, work, progress=not commands,
+                                                                   threads=1 if len(groups) > 1 else 0)))
+            if early is not None and source.spans(frames) != early_spans:
+                self._abandon(early)   # the packets tell another grid: cut the sound again
+                early = None
+            if audio is not None and early is None:
+                commands.append((reel_ms, smartcut.audio_command(ffmpeg, media, source.spans(frames), audio, codec,
+                                                                 progress=not commands)))
+            if plan.copied():
+                copied_ms = int(sum(p.frames for p in plan.copied()) * source.frame_seconds * 1000)
+                commands.append((copied_ms, smartcut.copy_command(ffmpeg, media, source, plan, work,
+                                                                  progress=not commands)))
+            if commands:
+                (length, main), *alongside = commands
+                self._run(main, work, length, (0.1, 0.85), [command for _, command in alongside])
+            if early is not None:
+                self._wait(early, work)
+            if plan.encoded():
+                smartcut.compare_parameters(source, self._parameter_sets(ffmpeg, smartcut.encoded_file(work, 0, 0)))
+        finally:
+            if early is not None:
+                self._abandon(early)
         # 3. Join the parts at their exact lengths; mux picture, sound and chapters.
         files = smartcut.part_files(plan, groups, work)
         parts_list = work / "parts.ffconcat"

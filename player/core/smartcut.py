@@ -159,12 +159,49 @@ class SourceVideo:
             return self.frame_pts[frame] * self.time_base
         return (self.frame_pts[-1] + (frame - self.frames + 1) * self.frame_ticks) * self.time_base
 
+    @property
+    def grid(self) -> "Grid":
+        return Grid(self.frame_pts[0] * self.time_base, self.frame_seconds, self.frames)
+
+    def spans(self, frames: Sequence[tuple[int, int]]) -> list[tuple[Fraction, Fraction]]:
+        """Each cut's [start, stop) in seconds, from the times of its first frame and of the
+        frame after its last."""
+        return [(self.seconds(first), self.seconds(end)) for first, end in frames if end > first]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Frame times: frame n is shown at origin + n * frame seconds."""
+
+    origin: Fraction
+    frame: Fraction
+    frames: int
+
     def frame_at(self, ms: float) -> int:
-        """The frame shown nearest to `ms` on the grid (for a cut boundary)."""
-        ticks = Fraction(ms) / 1000 / self.time_base
-        first = self.frame_pts[0]
-        number = round((ticks - first) / self.frame_ticks)
-        return max(0, min(self.frames, number))
+        """The frame shown nearest to `ms` (for a cut boundary)."""
+        return max(0, min(self.frames, round((Fraction(ms) / 1000 - self.origin) / self.frame)))
+
+    def spans(self, frames: Sequence[tuple[int, int]]) -> list[tuple[Fraction, Fraction]]:
+        return [(self.origin + first * self.frame, self.origin + end * self.frame)
+                for first, end in frames if end > first]
+
+
+_NTSC = {"23.98": 24, "23.976": 24, "29.97": 30, "47.95": 48, "59.94": 60, "119.88": 120}
+_RATE = re.compile(r"Video: .*?, (\d+(?:\.\d+)?) fps")
+_START = re.compile(r"Duration: .*?, start: (-?\d+\.\d+)")
+
+
+def nominal_grid(probe_text: str, duration_ms: int | None) -> Grid | None:
+    """The frame grid `ffmpeg -i` suggests (its frame rate, a start at 0), before any packet
+    is read; None when it suggests none. Only a guess: the packets decide."""
+    rate, start = _RATE.search(probe_text), _START.search(probe_text)
+    if not rate or not start or float(start.group(1)) != 0 or not duration_ms:
+        return None
+    text = rate.group(1)
+    fps = Fraction(_NTSC[text] * 1000, 1001) if text in _NTSC else Fraction(text).limit_denominator(1000)
+    if fps <= 0:
+        return None
+    return Grid(Fraction(0), 1 / fps, int(duration_ms * fps / 1000))
 
 
 def describe_frame_rate(frame_seconds: Fraction) -> str:
@@ -287,17 +324,17 @@ class Plan:
         return [p for p in self.parts if p.kind == "copy"]
 
 
-def cut_frames(source: SourceVideo, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Each cut (start_ms, end_ms) as source frames [first, end): the first frame is the
-    one nearest the cut's start, the length follows the cumulative plan, so the reel's total
+def cut_frames(grid: Grid, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each cut (start_ms, end_ms) as frames [first, end): the first frame is the one
+    nearest the cut's start, the length follows the cumulative plan, so the reel's total
     stays within half a frame of the planned total however many cuts it has."""
-    frame_ms = source.frame_seconds * 1000
+    frame_ms = grid.frame * 1000
     result, planned = [], Fraction(0)
     for start_ms, end_ms in cuts:
-        first = source.frame_at(start_ms)
+        first = grid.frame_at(start_ms)
         count = round((planned + (end_ms - start_ms)) / frame_ms) - round(planned / frame_ms)
         planned += end_ms - start_ms
-        end = min(source.frames, first + max(0, count))
+        end = min(grid.frames, first + max(0, count))
         if end > first:
             result.append((first, end))
         else:
@@ -351,7 +388,10 @@ def check_copies(source: SourceVideo, plan: Plan) -> None:
 
 
 def seconds_text(value: Fraction | float) -> str:
-    return f"{float(value):.6f}"
+    """Seconds to the microsecond, rounded down (ffmpeg reads times in microseconds)."""
+    micro = Fraction(value) * 1_000_000
+    whole = micro.numerator // micro.denominator
+    return f"{'-' if whole < 0 else ''}{abs(whole) // 1_000_000}.{abs(whole) % 1_000_000:06d}"
 
 
 def encoder_args(source: SourceVideo, crf: int, preset: str = SLIVER_PRESET, threads: int = 0) -> list[str]:
@@ -463,16 +503,14 @@ def audio_bitrate(probe_text: str, most: int = 160) -> int:
     return max(64, min(most, rate))
 
 
-def audio_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, audio: Path, codec: Sequence[str],
-                  progress: bool = True) -> list[str]:
-    """One ffmpeg: the reel's sound, each cut trimmed on the video's frame grid, joined by
-    the concat filter and encoded once (no join between two encodings, so no click)."""
+def audio_command(ffmpeg: str, media: str, spans: Sequence[tuple[Fraction, Fraction]], audio: Path,
+                  codec: Sequence[str], progress: bool = True) -> list[str]:
+    """One ffmpeg: the reel's sound, each cut trimmed to its span of the picture (`spans`,
+    seconds on the video's frame grid), joined by the concat filter and encoded once (no join
+    between two encodings, so no click)."""
     args = _head(ffmpeg, progress)
     graph, labels = [], []
-    for number, (first, end) in enumerate(plan.cut_frames):
-        if end <= first:
-            continue
-        start, stop = source.seconds(first), source.seconds(end)
+    for number, (start, stop) in enumerate(spans):
         # -vn -sn -dn: the demuxer skips the other streams' packets instead of reading them.
         args += ["-seek_timestamp", "1", "-vn", "-sn", "-dn", "-ss", seconds_text(max(Fraction(0), start - 1)),
                  "-i", media]
@@ -488,15 +526,17 @@ def copy_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, out_d
     """One ffmpeg: each copied range to out_dir/copied%04d.ts (parameter sets in-band at
     every keyframe), and the hashes of the packets it copied to copied%04d.md5."""
     args = _head(ffmpeg, progress)
-    half = source.frame_seconds / 2
     outputs = []
     to_annexb = "h264_mp4toannexb" if source.codec == "h264" else "hevc_mp4toannexb"
     for number, part in enumerate(plan.copied()):
-        args += ["-seek_timestamp", "1", "-ss", seconds_text(source.seconds(part.first) + half), "-i", media]
-        outputs += ["-map", f"{number}:v:0", "-c:v", "copy", "-copypriorss", "1", "-frames:v", str(part.frames),
-                    "-bsf:v", to_annexb, "-f", "mpegts", str(out_dir / f"copied{number:04d}.ts"),
-                    "-map", f"{number}:v:0", "-c:v", "copy", "-copypriorss", "1", "-frames:v", str(part.frames),
-                    "-bsf:v", f"filter_units=remove_types={_JOIN_NALS[source.codec]}",
+        # The copy starts at the first packet shown at or after `start`, a microsecond before
+        # the keyframe (so rounding cannot skip it): wherever the demuxer's seek lands (some
+        # land a keyframe or more early), what comes before is dropped.
+        start = seconds_text(source.seconds(part.first) - Fraction(1, 1_000_000))
+        args += ["-seek_timestamp", "1", "-ss", start, "-i", media]
+        copy = ["-map", f"{number}:v:0", "-c:v", "copy", "-copypriorss", "0", "-frames:v", str(part.frames)]
+        outputs += [*copy, "-bsf:v", to_annexb, "-f", "mpegts", str(out_dir / f"copied{number:04d}.ts"),
+                    *copy, "-bsf:v", f"filter_units=remove_types={_JOIN_NALS[source.codec]}",
                     "-f", "framemd5", str(out_dir / f"copied{number:04d}.md5")]
     return args + outputs
 
@@ -583,12 +623,16 @@ def verify_reel(source: SourceVideo, plan: Plan, reel: PacketList, copied_hashes
                               f"not {float(first + number * frame):.3f} s")
     if abs(first) > frame / 4:
         raise Unsupported(f"verification failed: the reel starts at {float(first):.3f} s")
-    # Copied packets: in decode order, the reel's packets of each copied range are the source's.
+    # Copied packets: the copy took the source's packets of its frames (their timestamps), and
+    # in decode order the reel's packets of each copied range are those packets.
     position = 0
     copies = iter(copied_hashes)
     for part in plan.parts:
         if part.kind == "copy":
             expected = [p for p in next(copies).packets if p.stream == 0]
+            if sorted(p.pts for p in expected) != source.frame_pts[part.first:part.end]:
+                raise Unsupported(f"verification failed: the copy meant to start at "
+                                  f"{float(source.seconds(part.first)):.3f} s took other packets")
             got = video[position:position + part.frames]
             if len(expected) != part.frames or [(p.size, p.hash) for p in got] != [(p.size, p.hash) for p in expected]:
                 raise Unsupported(f"verification failed: the packets copied from "

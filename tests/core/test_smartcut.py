@@ -273,7 +273,8 @@ def test_verification_catches_a_missing_or_repeated_frame_and_a_changed_packet()
     source = source_of(100, 25)
     plan = smartcut.plan_parts(source, [(10, 35)])   # encode [10, 25), copy [25, 35)
     assert [(p.kind, p.first, p.end) for p in plan.parts] == [("encode", 10, 25), ("copy", 25, 35)]
-    copied = [PacketList([Packet(0, 0, 0, 512, 100, f"h{n}", False) for n in range(25, 35)], {0: Fraction(1, 12800)})]
+    copied = [PacketList([Packet(0, n * 512, n * 512, 512, 100, f"h{n}", False) for n in range(25, 35)],
+                         {0: Fraction(1, 12800)})]
     good = [f"x{n}" for n in range(15)] + [f"h{n}" for n in range(25, 35)]
     grid = [n * 512 for n in range(25)]
     smartcut.verify_reel(source, plan, reel_packets(grid, good), copied, True)
@@ -286,6 +287,13 @@ def test_verification_catches_a_missing_or_repeated_frame_and_a_changed_packet()
         smartcut.verify_reel(source, plan, reel_packets(grid, good[:20] + ["changed"] + good[21:]), copied, True)
     with pytest.raises(Unsupported, match="the sound lasts 0.800 s"):
         smartcut.verify_reel(source, plan, reel_packets(grid, good, 0.8), copied, True)
+    # A copy that took the packets of other frames (a seek that landed elsewhere) is caught
+    # even though the reel holds exactly what it copied.
+    elsewhere = [PacketList([Packet(0, n * 512, n * 512, 512, 100, f"h{n}", False) for n in range(0, 10)],
+                            {0: Fraction(1, 12800)})]
+    moved = good[:15] + [f"h{n}" for n in range(10)]
+    with pytest.raises(Unsupported, match="the copy meant to start at 1.000 s took other packets"):
+        smartcut.verify_reel(source, plan, reel_packets(grid, moved), elsewhere, True)
 
 
 def test_plans():
@@ -303,7 +311,7 @@ def test_plans():
 
 def test_cut_frames_keep_the_running_total():
     source = source_of(1000, 50)
-    frames = smartcut.cut_frames(source, [(1310, 4690), (5130, 8890), (9000, 9150)])
+    frames = smartcut.cut_frames(source.grid, [(1310, 4690), (5130, 8890), (9000, 9150)])
     assert frames == [(33, 117), (128, 222), (225, 229)]
     assert abs(sum(end - first for first, end in frames) * 40 - (3380 + 3760 + 150)) <= 20
 
@@ -357,3 +365,21 @@ def test_cancel_during_a_smart_cut_leaves_nothing_and_does_not_fall_back(lecture
     with pytest.raises(ReelCancelled):
         job.run()
     assert seen and notices == [] and list(out_dir.iterdir()) == []
+
+
+def test_a_matroska_source_with_a_millisecond_time_base(tmp_path):
+    # 30 fps in 1/1000: frames 33 and 34 ms apart. The grid ffmpeg's probe suggests (1/30 s)
+    # is not where the frames are: the sound started on it early is cut again on the real one.
+    media = tmp_path / "lecture.mkv"
+    run_ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={SIZE[0]}x{SIZE[1]}:rate=30:duration=8",
+               "-f", "lavfi", "-i", "sine=frequency=440:duration=8", *x264(), "-g", "60", "-keyint_min", "60",
+               "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(media))
+    out = tmp_path / "reel.mp4"
+    cuts = [Cut(500, 6500, "a"), Cut(6800, 7900, "b")]
+    result = ReelJob(media, cuts, out).run()
+    assert (result.method, result.fallback_reason) == ("smart cut", None)
+    identical, _ = compare(media, out, [(15, 195), (204, 237)])
+    assert identical >= 120   # the GOPs [60, 120) and [120, 180)
+    samples = subprocess.run([FFMPEG, "-v", "error", "-i", str(out), "-map", "0:a:0", "-f", "s16le", "-ac", "1",
+                              "-ar", "48000", "-"], capture_output=True, check=True).stdout
+    assert abs(len(samples) / 2 / 48000 - result.duration_ms / 1000) <= 1 / 30
