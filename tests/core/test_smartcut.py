@@ -383,3 +383,14 @@ def test_a_matroska_source_with_a_millisecond_time_base(tmp_path):
     samples = subprocess.run([FFMPEG, "-v", "error", "-i", str(out), "-map", "0:a:0", "-f", "s16le", "-ac", "1",
                               "-ar", "48000", "-"], capture_output=True, check=True).stdout
     assert abs(len(samples) / 2 / 48000 - result.duration_ms / 1000) <= 1 / 30
+
+
+@pytest.mark.parametrize("suffix", [".mkv", ".mov"])
+def test_a_silent_lecture_into_other_containers(lectures, tmp_path, suffix):
+    silent = tmp_path / "silent.mp4"
+    run_ffmpeg("-i", str(lectures["k2-bframes"]), "-map", "0:v", "-c", "copy", str(silent))
+    out = tmp_path / f"reel{suffix}"
+    result, _ = reel_of(silent, out, CUTS_K2[:1])
+    assert result.method == "smart cut" and not probe(out).has_audio
+    identical, _ = compare(silent, out, CUTS_K2[:1])
+    assert identical >= 50
