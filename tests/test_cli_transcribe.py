@@ -153,3 +153,26 @@ def test_models_download_shows_progress_and_remove_frees_it(tmp_path):
         assert sorted(os.listdir(models)) == []
         assert_one_line_error(cli("models", "remove", "tiny", env=env), "the model 'tiny' is not downloaded")
         assert_one_line_error(cli("models", "download", "tiny.xl", env=env), "unknown model 'tiny.xl'")
+
+
+def test_progress_on_a_terminal_is_one_line_that_updates(tmp_path):
+    """The same Progress on a real terminal (a pseudo-terminal): carriage returns, one line,
+    a newline only at the end; time left in minutes once there are two or more."""
+    from player.cli.common import Progress
+
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w") as terminal:
+        progress = Progress(terminal, "transcribe")
+        progress(0.0, None, "at 0:00, 0 lines")
+        progress.last_draw = 0.0   # the next report is drawn however soon it comes
+        progress(0.5, 150.0, "at 5:00, 40 lines")
+        progress.last_draw = 0.0
+        progress(1.0, 0.0, "at 10:00, 80 lines")
+        progress.done()
+    written = os.read(master, 10_000).decode()
+    os.close(master)
+    drawn = written.replace("\r\n", "\n").split("\r")
+    assert drawn[0] == "" and written.count("\n") == 1 and written.endswith("\n")
+    assert [line.rstrip() for line in drawn[1:]] == ["transcribe:   0.0 %, at 0:00, 0 lines",
+                                                     "transcribe:  50.0 %, at 5:00, 40 lines, 2 min left",
+                                                     "transcribe: 100.0 %, at 10:00, 80 lines, 0 s left"]
