@@ -41,7 +41,7 @@ def _parser() -> OneLineParser:
     parser.add_argument("--model", metavar="NAME|PATH",
                         help="a model name (see 'transcript-player models list') or a model folder "
                              "(default: tiny.en, which comes with the app; an unfinished run goes on with "
-                             "the model it started with)")
+                             "the model, language and options it began with)")
     parser.add_argument("--language", type=_language, metavar="xx|auto",
                         help="the language spoken (en, de, fr...), or auto to detect it (default)")
     parser.add_argument("--prompt", metavar="TEXT",
