@@ -723,7 +723,7 @@ class ReelJob:
             inputs += 1
         meta_input, meta_maps = self._metadata_args(chapters, tmp_dir, inputs)
         args += meta_input + ["-map", "0:v:0"] + (["-map", "1:a:0"] if audio is not None else []) + meta_maps
-        args += ["-c", "copy"]
+        args += ["-c", "copy", "-bsf:v", smartcut.retime_filter(source)]
         fmt = VIDEO_SUFFIXES[self.output_path.suffix.lower()]
         if fmt in ("mp4", "mov") and source.time_base.numerator == 1:
             args += ["-video_track_timescale", str(source.time_base.denominator)]   # the source's time base

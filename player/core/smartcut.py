@@ -139,6 +139,7 @@ class SourceVideo:
     frame_pts: list[int]                  # display order
     decode_pts: list[int]                 # decode order
     decode_index: dict[int, int]          # pts -> position in decode order
+    frame_index: dict[int, int]           # pts -> frame number
     reorder: int                          # dts delay, in frames
     clean_keys: list[int]                 # frame numbers a copy may start at (closed GOPs)
     sync_keys: list[int]                  # frame numbers a decoder may start at
@@ -158,6 +159,19 @@ class SourceVideo:
         if frame < self.frames:
             return self.frame_pts[frame] * self.time_base
         return (self.frame_pts[-1] + (frame - self.frames + 1) * self.frame_ticks) * self.time_base
+
+    def decodable_end(self, key: int, end: int) -> int:
+        """The furthest frame `stop` <= `end` such that the packets from keyframe `key` on, in
+        decode order, show exactly the frames [key, stop): a GOP cut short there decodes as
+        shown (a picture only refers to pictures decoded before it). Without reordering that
+        is `end`; with B-frames, the last P-frame before `end` whose B-frames are in."""
+        start = self.decode_index[self.frame_pts[key]]
+        stop, highest = key, -1
+        for count, pts in enumerate(self.decode_pts[start:start + max(0, end - key)], 1):
+            highest = max(highest, self.frame_index[pts])
+            if highest == key + count - 1:
+                stop = key + count
+        return stop
 
     @property
     def grid(self) -> "Grid":
@@ -256,7 +270,7 @@ def analyse_source(packets: PacketList, codec: str, stream: int = 0) -> SourceVi
         raise Unsupported(f"open GOPs (the keyframe at {float(shown[open_at] * time_base):.3f} s "
                           f"has pictures shown before it that refer to the GOP before)")
     return SourceVideo(codec, time_base, ticks, shown, decode_pts, {pts: n for n, pts in enumerate(decode_pts)},
-                       reorder, sorted(clean), sorted(sync))
+                       index_of, reorder, sorted(clean), sorted(sync))
 
 
 _VIDEO_LINE = re.compile(r"Stream #\d+:\d+.*?: Video: (.*)")
@@ -344,28 +358,24 @@ def cut_frames(grid: Grid, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, i
 
 def plan_parts(source: SourceVideo, frames: Sequence[tuple[int, int]]) -> Plan:
     """Head, copy and tail parts for each cut: re-encode from the cut's first frame to the
-    first clean keyframe in it, copy the whole GOPs from there to the last keyframe at or
-    before its end, re-encode the rest. Without reordering (no B-frames) a GOP cut short
-    after any frame decodes as shown, so the copy runs to the cut's end."""
+    first clean keyframe in it (the head), copy from there on, re-encode what is left (the
+    tail). The copy runs over the whole GOPs and on into the last one as far as its packets
+    in decode order show exactly the frames before the cut's end (see decodable_end): a
+    B-frame GOP cut short after a P-frame decodes as shown, so the tail is at most the few
+    frames of a P-frame's B-frames (none without B-frames), not the rest of the GOP."""
     parts: list[Part] = []
     keys = source.clean_keys
     for number, (first, end) in enumerate(frames):
         position = bisect_left(keys, first)
         head_key = keys[position] if position < len(keys) else None
         if head_key is None or head_key >= end:
-            _append(parts, "encode", first, end, number)
-            continue
-        if source.reorder == 0:
-            _append(parts, "encode", first, head_key, number)
-            _append(parts, "copy", head_key, end, number)
+            _append(parts, "encode", first, end, number)   # no keyframe inside: one part
             continue
         tail_key = keys[bisect_right(keys, end) - 1]
-        if tail_key == head_key:
-            _append(parts, "encode", first, end, number)   # no whole GOP inside: one part
-            continue
+        stop = source.decodable_end(tail_key, end)
         _append(parts, "encode", first, head_key, number)
-        _append(parts, "copy", head_key, tail_key, number)
-        _append(parts, "encode", tail_key, end, number)
+        _append(parts, "copy", head_key, stop, number)
+        _append(parts, "encode", stop, end, number)
     return Plan(parts, list(frames))
 
 
@@ -570,6 +580,21 @@ def concat_list(source: SourceVideo, plan: Plan, files: Sequence[Path]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def retime_filter(source: SourceVideo) -> str:
+    """The bitstream filter that gives the joined parts one decode timeline: packet n (in
+    decode order) decoded at (n - reorder) frames, as in the source. Each part's encoder or
+    copy starts its own; x264 drops the reorder delay from a part too short for B-frames,
+    which would leave a hole in the dts (and a frame shown too long). The concat demuxer's
+    time base is MPEG-TS's 1/90000; times are snapped to the frame grid when a frame is a
+    whole number of ticks there (every common rate but 24000/1001)."""
+    ticks = source.frame_seconds * 90000
+    if ticks.denominator == 1:
+        step = int(ticks)
+        return f"setts=pts=round(PTS/{step})*{step}:dts=(N-{source.reorder})*{step}:duration={step}"
+    # pts given as it is: left out, setts would take the dts expression's value for it too.
+    return f"setts=pts=PTS:dts=round((N-{source.reorder})*{float(ticks)!r})"
+
+
 def scan_args(codec: str, path: str, output: str, hashes: bool) -> list[str]:
     """Arguments (after ffmpeg) listing the video packets of `path` (framecrc: flags) or,
     with `hashes`, their md5 with the join's NAL units left out, plus the audio packets."""
@@ -623,6 +648,11 @@ def verify_reel(source: SourceVideo, plan: Plan, reel: PacketList, copied_hashes
                               f"not {float(first + number * frame):.3f} s")
     if abs(first) > frame / 4:
         raise Unsupported(f"verification failed: the reel starts at {float(first):.3f} s")
+    # One decode timeline: a packet decoded every frame, each before it is shown.
+    for number, packet in enumerate(video):
+        if abs((packet.dts - video[0].dts) * tb - number * frame) > frame / 4 or packet.dts > packet.pts:
+            raise Unsupported(f"verification failed: packet {number} of the reel is decoded at "
+                              f"{float(packet.dts * tb):.3f} s")
     # Copied packets: the copy took the source's packets of its frames (their timestamps), and
     # in decode order the reel's packets of each copied range are those packets.
     position = 0
