@@ -470,7 +470,7 @@ class ReelJob:
                                 raise
                             reason = _first_line(error)
                     if method != METHOD_SMART_CUT:
-                        if reason and video:
+                        if reason and video and options.smart_cut:
                             self._notice(f"smart cut not possible ({reason}): re-encoding the whole reel")
                         chapters, command = self._accurate(ffmpeg, info, video, part, tmp_dir)
                 if sidecar_part is not None:

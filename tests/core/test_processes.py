@@ -90,7 +90,7 @@ REEL_PARENT = """
         if not said:
             said.append(True)
             print("started", flush=True)
-    job = ReelJob(media, [Cut(0, 10_000, "all")], out, ReelOptions(preset="veryslow", crf=5),
+    job = ReelJob(media, [Cut(0, 10_000, "all")], out, ReelOptions(preset="veryslow", crf=5, smart_cut=False),
                   on_progress=progress)
     signal.signal(signal.SIGTERM, lambda signum, frame: job.cancel())
     try:
