@@ -667,7 +667,7 @@ class ReelJob:
         try:
             # 1. The source's packets (a demux, no decoding) and parameter sets.
             listing = work / "source.framecrc"
-            self._run([*self._ffmpeg_head(ffmpeg), *smartcut.scan_args(info.video_codec, media, str(listing), False)],
+            self._run([*self._ffmpeg_head(ffmpeg), *smartcut.source_scan_args(media, str(listing))],
                       listing, info.duration_ms or 1, (0.0, 0.1))
             source = smartcut.analyse_source(smartcut.parse_framehash(_read_text(listing)), info.video_codec)
             source.parameters = self._parameter_sets(ffmpeg, self.media_path.absolute())
@@ -730,11 +730,12 @@ class ReelJob:
         args += self._output_args(part, None)
         self._run(args, part, reel_ms, (0.85, 0.93))
         # 4. Check the reel before it lands.
-        scan = work / "reel.framemd5"
-        self._run([*self._ffmpeg_head(ffmpeg), *smartcut.scan_args(info.video_codec, str(part), str(scan), True)],
-                  scan, reel_ms, (0.93, 0.99))
+        scan, idr = work / "reel.framemd5", work / "reel-idr.framecrc"
+        self._run([*self._ffmpeg_head(ffmpeg), *smartcut.reel_scan_args(info.video_codec, str(part), str(scan),
+                                                                         str(idr))], scan, reel_ms, (0.93, 0.99))
         copied = [smartcut.parse_framehash(_read_text(work / f"copied{n:04d}.md5")) for n in range(len(plan.copied()))]
-        smartcut.verify_reel(source, plan, smartcut.parse_framehash(_read_text(scan)), copied, audio is not None)
+        smartcut.verify_reel(source, plan, smartcut.parse_framehash(_read_text(scan)), copied, audio is not None,
+                             smartcut.parse_framehash(_read_text(idr)), sum(cut.duration_ms for cut in self.cuts))
         return chapters, offsets, args
 
     @staticmethod

@@ -595,13 +595,22 @@ def retime_filter(source: SourceVideo) -> str:
     return f"setts=pts=PTS:dts=round((N-{source.reorder})*{float(ticks)!r})"
 
 
-def scan_args(codec: str, path: str, output: str, hashes: bool) -> list[str]:
-    """Arguments (after ffmpeg) listing the video packets of `path` (framecrc: flags) or,
-    with `hashes`, their md5 with the join's NAL units left out, plus the audio packets."""
-    if not hashes:
-        return ["-i", path, "-map", "0:v:0", "-c", "copy", "-f", "framecrc", output]
+def source_scan_args(path: str, output: str) -> list[str]:
+    """Arguments (after ffmpeg) listing the video packets of `path` with their flags."""
+    return ["-i", path, "-map", "0:v:0", "-c", "copy", "-f", "framecrc", output]
+
+
+_RANDOM_ACCESS_NALS = {"h264": "5", "hevc": "16|17|18|19|20|21"}   # IDR slices; HEVC's IRAP pictures
+
+
+def reel_scan_args(codec: str, path: str, hashes: str, random_access: str) -> list[str]:
+    """Arguments (after ffmpeg) listing the reel's packets twice: `hashes` gets every packet's
+    md5 with the join's NAL units left out (and the audio packets); `random_access` only the
+    packets that hold an IDR picture (all others come out empty and are dropped)."""
     return ["-i", path, "-map", "0:v:0", "-map", "0:a?", "-c", "copy",
-            "-bsf:v", f"filter_units=remove_types={_JOIN_NALS[codec]}", "-f", "framemd5", output]
+            "-bsf:v", f"filter_units=remove_types={_JOIN_NALS[codec]}", "-f", "framemd5", hashes,
+            "-map", "0:v:0", "-c", "copy", "-bsf:v", f"filter_units=pass_types={_RANDOM_ACCESS_NALS[codec]}",
+            "-f", "framecrc", random_access]
 
 
 # ----- checking the result -----------------------------------------------------------------
@@ -631,8 +640,11 @@ def compare_parameters(source: SourceVideo, encoded: dict[str, dict[str, int]]) 
 
 
 def verify_reel(source: SourceVideo, plan: Plan, reel: PacketList, copied_hashes: Sequence[PacketList],
-                has_audio: bool) -> None:
-    """Unsupported('verification failed: ...') unless the reel is what the plan says."""
+                has_audio: bool, random_access: PacketList | None = None, planned_ms: int | None = None) -> None:
+    """Unsupported('verification failed: ...') unless the reel is what the plan says: its
+    frames on the grid, decoded one a frame, the copied packets the source's, every part
+    starting on an IDR picture (`random_access`: the reel's packets that hold one), the sound
+    as long as the picture and the whole within a frame of `planned_ms`."""
     video = [p for p in reel.packets if p.stream == 0]
     tb = reel.time_base.get(0)
     if tb is None:
@@ -653,6 +665,19 @@ def verify_reel(source: SourceVideo, plan: Plan, reel: PacketList, copied_hashes
         if abs((packet.dts - video[0].dts) * tb - number * frame) > frame / 4 or packet.dts > packet.pts:
             raise Unsupported(f"verification failed: packet {number} of the reel is decoded at "
                               f"{float(packet.dts * tb):.3f} s")
+    if planned_ms is not None and abs(len(video) * frame * 1000 - planned_ms) > frame * 1000:
+        raise Unsupported(f"verification failed: the reel lasts {float(len(video) * frame):.3f} s, "
+                          f"the plan {planned_ms / 1000:.3f} s")
+    if random_access is not None:
+        starts = sorted(p.pts for p in random_access.packets if p.stream == 0)
+        position = 0
+        for part in plan.parts:
+            at = shown[position]
+            nearest = min(starts, key=lambda pts: abs(pts - at), default=None)
+            if nearest is None or abs(nearest - at) * tb > frame / 4:
+                raise Unsupported(f"verification failed: the part from {float(source.seconds(part.first)):.3f} s "
+                                  f"does not start on an IDR picture")
+            position += part.frames
     # Copied packets: the copy took the source's packets of its frames (their timestamps), and
     # in decode order the reel's packets of each copied range are those packets.
     position = 0

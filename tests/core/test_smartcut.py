@@ -306,6 +306,14 @@ def test_verification_catches_a_missing_or_repeated_frame_and_a_changed_packet()
     moved = good[:15] + [f"h{n}" for n in range(10)]
     with pytest.raises(Unsupported, match="the copy meant to start at 1.000 s took other packets"):
         smartcut.verify_reel(source, plan, reel_packets(grid, moved), elsewhere, True)
+    # Every part starts on an IDR picture: the re-encoded head at 0, the copy at 15 frames.
+    idr = PacketList([Packet(0, 0, pts, 512, 1, "", True) for pts in (0, 15 * 512)], {0: Fraction(1, 12800)})
+    smartcut.verify_reel(source, plan, reel_packets(grid, good), copied, True, idr, 1000)
+    no_idr = PacketList([Packet(0, 0, 0, 512, 1, "", True)], {0: Fraction(1, 12800)})
+    with pytest.raises(Unsupported, match="the part from 1.000 s does not start on an IDR picture"):
+        smartcut.verify_reel(source, plan, reel_packets(grid, good), copied, True, no_idr)
+    with pytest.raises(Unsupported, match="the reel lasts 1.000 s, the plan 1.100 s"):
+        smartcut.verify_reel(source, plan, reel_packets(grid, good), copied, True, idr, 1100)
 
 
 def test_plans():
