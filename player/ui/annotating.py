@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QPoint, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from player.core.spans import merge_spans
+from player.core.spans import merge_spans, playlist_from
 from player.core.timecode import format_clock
 from player.playback import Playback, PlaybackState
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
@@ -92,6 +92,8 @@ class AnnotatingActions(QObject):
         highlights = self._annotations.highlights if on else []
         spans = [(merged.start_ms, merged.end_ms)   # overlapping highlights play as one span
                  for merged in merge_spans(highlights, lambda h: (h.start_ms, h.end_ms))]
+        # From the playhead on, round to the ones before it: each once.
+        spans = playlist_from(spans, self._playback.time_ms())
         self._highlight_playlist = spans
         self.playing_highlights_changed.emit(bool(spans))
         if on and not spans:

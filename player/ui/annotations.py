@@ -154,6 +154,7 @@ class LectureAnnotations(QObject):
     lecture_ready = Signal(object)        # Lecture
     highlights_changed = Signal(list)     # list[Highlight]
     problem = Signal(str)                 # a sentence for the status bar
+    transcript_edited = Signal(object)    # TranscriptEdit: a correction made, undone or redone
 
     def __init__(self, library_path: Path | None, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -3,6 +3,7 @@ between them. Parsing, playback and timing live in the parts, not here."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from player.core.formats import ChoiceNeeded, LoadOptions, TranscriptError, load
+from player.core.formats import ChoiceNeeded, LoadOptions, TranscriptError, encoding_note, load
+from player.core.library import LibraryError
 from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
+from player.core.media_fit import transcript_overrun
 from player.core.notes import LectureNotes, link_notes, looks_like_notes, read_notes
 from player.core.safe_files import InputRefused, check_input
 from player.core.timecode import format_clock
@@ -23,6 +26,7 @@ from player.ui.about import AboutDialog, open_log_folder
 from player.ui.annotate_hint import AnnotateHint
 from player.ui.annotating import AnnotatingActions
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
+from player.ui.corrections import NUDGE_MS, Corrections
 from player.ui.dialogs import ShortcutsDialog
 from player.ui.find_bar import FindBar
 from player.ui.focus import focus_returns, guard_typing
@@ -32,6 +36,7 @@ from player.ui.library_actions import LibraryActions, OpenFiles
 from player.ui.notes_panel import NotesPanel
 from player.ui.plain_dialogs import ask_item, menu_text, plain_to_rich
 from player.ui.sync import PlaybackSync
+from player.ui.transcribing import TranscribeDialog, Transcriber, TranscriptionBar, options_of
 from player.ui.transcript_view import TranscriptView
 from player.ui.transport import SPEEDS, TransportBar
 from player.ui.video_pane import VideoPane
@@ -67,6 +72,11 @@ def describe_failure(error: Exception, path: str) -> str:
     return f"{path}: could not be read ({type(error).__name__}: {error})"
 
 
+def _lines_of(transcript: Transcript) -> list[tuple]:
+    """What a transcript says and when, to tell two apart."""
+    return [(s.start_ms, s.end_ms, s.text.strip(), s.speaker) for s in transcript.segments]
+
+
 def highlight_label(highlight) -> str:
     """What a highlighted line shows of it: a mark for a note, then its tags."""
     parts = (["✎"] if highlight.note else []) + [f"#{tag}" for tag in highlight.tags]
@@ -88,15 +98,24 @@ class MainWindow(QMainWindow):
         self.notes_path: str | None = None
         self.sync = PlaybackSync(playback, self)
         self.notes: LectureNotes | None = None
+        self._note_links: list | None = None   # each point's moment, once linked
+        self._srt_request: tuple[Path, bool] | None = None   # (path, replace) to write when transcribed
         self.transcript_job = ShortJob(self)
         self.notes_job = ShortJob(self)
         self.linking_job = ShortJob(self)
+        self.transcriber = Transcriber(self)
+        self._said_overrun: set[int] = set()   # lectures whose overrun sentence was shown
+        self._notice_said = False
+        self._load_options = LoadOptions()      # for transcripts opened from here on (--encoding)
         self._init_actions()
         self._init_ui()
         self.annotating = AnnotatingActions(
             self.annotations, self.transcript_view, self.highlights_panel, self.playback, self.settings,
             status=lambda message, ms: self.statusBar().showMessage(message, ms),
             seek=self.seek, seek_and_play=self.seek_and_play, dialog_parent=self)
+        self.corrections = Corrections(
+            self.annotations, self.transcript_view, shown=self._show_edited_transcript,
+            status=lambda message, ms: self.statusBar().showMessage(message, ms), dialog_parent=self)
         self.library_actions = LibraryActions(
             self.annotations, self.highlights_panel, self.playback,
             open_files=lambda: OpenFiles(self.media_path, self.transcript_path, self.transcript, self.notes_path),
@@ -137,6 +156,7 @@ class MainWindow(QMainWindow):
         action("open_media", "Open &media…", ["Ctrl+O"], self.choose_media, SP.SP_DialogOpenButton, group="File")
         action("open_transcript", "Open &transcript…", ["Ctrl+Shift+O"], self.choose_transcript, group="File")
         action("open_notes", "Open lecture &notes…", [], self.choose_notes, group="File")
+        action("transcribe", "Trans&cribe…", ["Ctrl+Shift+T"], self.choose_transcription, group="File")
         action("export_transcript", "&Export transcript…", ["Ctrl+E"],
                lambda: self.library_actions.export_transcript(), group="File")
         action("export_highlights", "Export &highlights…", ["Ctrl+Shift+E"],
@@ -192,6 +212,26 @@ class MainWindow(QMainWindow):
         action("redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, group="Annotate")
         action("find_next", "Next match", ["F3"], lambda: self.visit_match(1), group="Transcript")
         action("find_previous", "Previous match", ["Shift+F3"], lambda: self.visit_match(-1), group="Transcript")
+        view, corrections = lambda: self.transcript_view, lambda: self.corrections
+        action("edit_line", "&Edit the line's words", ["F2"], lambda: view().edit_line(), group="Transcript")
+        action("split_line", "&Split the line at the cursor", ["Ctrl+Return"], self.split_line, group="Transcript")
+        action("merge_line", "&Merge with the next line", ["Ctrl+M"],
+               lambda: corrections().merge_with_next(view().selected_segment()), group="Transcript")
+        for name, text, keys, which, delta in (
+                ("start_earlier", "Start the line earlier", "Alt+Left", "start", -NUDGE_MS),
+                ("start_later", "Start the line later", "Alt+Right", "start", NUDGE_MS),
+                ("end_earlier", "End the line earlier", "Alt+Shift+Left", "end", -NUDGE_MS),
+                ("end_later", "End the line later", "Alt+Shift+Right", "end", NUDGE_MS)):
+            action(name, f"{text} ({NUDGE_MS} ms)", [keys],
+                   lambda _checked=False, w=which, d=delta: corrections().nudge(view().selected_segment(), w, d),
+                   group="Transcript")
+        action("name_speaker", "Name the &speaker…", [],
+               lambda: corrections().name_speaker(view().selected_segment()), group="Transcript")
+        action("rename_speaker", "&Rename a speaker everywhere…", [], lambda: corrections().rename_speaker(),
+               group="Transcript")
+        action("shift_all", "Shift &all lines…", [], lambda: corrections().shift_all(), group="Transcript")
+        action("restore_original", "Restore the &original transcript…", [],
+               lambda: corrections().restore_original(), group="Transcript")
         action("shortcuts", "&Keyboard shortcuts", ["F1"], self.show_shortcuts, group="Help")
         action("open_log_folder", "Open &log folder", [], self.open_log_folder, group="Help")
         action("about", "&About", [], self.show_about, group="Help")
@@ -237,6 +277,8 @@ class MainWindow(QMainWindow):
         header.addWidget(paragraphs_button, 0, Qt.AlignmentFlag.AlignBottom)
         transcript_layout.addLayout(header)
         transcript_layout.addWidget(self.transcript_status)
+        self.transcription_bar = TranscriptionBar()
+        transcript_layout.addWidget(self.transcription_bar)
         self.annotate_hint = AnnotateHint(self.actions_by_name, self.settings)
         transcript_layout.addWidget(self.annotate_hint)
         self.find_bar = FindBar()
@@ -270,6 +312,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(acts["open_media"])
         file_menu.addAction(acts["open_transcript"])
         file_menu.addAction(acts["open_notes"])
+        file_menu.addAction(acts["transcribe"])
         file_menu.addAction(acts["export_transcript"])
         file_menu.addAction(acts["export_highlights"])
         file_menu.addAction(acts["export_reel"])
@@ -293,6 +336,10 @@ class MainWindow(QMainWindow):
                      "mark_in", "mark_out", None, "note", "tag", None, "previous_highlight", "next_highlight", None,
                      "name_colors"):
             annotate_menu.addSeparator() if name is None else annotate_menu.addAction(acts[name])
+        transcript_menu = self.menuBar().addMenu("&Transcript")
+        for name in ("edit_line", "split_line", "merge_line", None, "start_earlier", "start_later", "end_earlier",
+                     "end_later", None, "name_speaker", "rename_speaker", None, "shift_all", "restore_original"):
+            transcript_menu.addSeparator() if name is None else transcript_menu.addAction(acts[name])
         self.library_menu = self.menuBar().addMenu("&Library")
         self.library_menu.addAction(acts["show_library"])
         self.library_menu.addAction(acts["search_library"])
@@ -311,6 +358,8 @@ class MainWindow(QMainWindow):
         playback.title_changed.connect(lambda _title: self._update_title())
         playback.rate_changed.connect(self.transport.show_rate)
         playback.volume_changed.connect(self._on_volume_changed)
+        playback.notice.connect(self._on_playback_notice)
+        playback.duration_changed.connect(lambda _ms: self._say_overrun())
         self.sync.time_changed.connect(self.transport.show_time)
         self.sync.time_changed.connect(self.annotating.follow_playback)
         self.sync.current_segment_changed.connect(self.transcript_view.set_current_row)
@@ -327,6 +376,15 @@ class MainWindow(QMainWindow):
         self.notes_job.failed.connect(lambda error: self._show_error("Cannot read the notes", str(error)))
         self.linking_job.finished.connect(self._on_notes_linked)
         self.notes_panel.seek_requested.connect(self.seek_and_play)
+        self.transcript_view.line_edited.connect(lambda row, text: self.corrections.edit_text(row, text))
+        transcriber = self.transcriber
+        transcriber.lines_added.connect(self._on_lines_transcribed)
+        transcriber.progress_changed.connect(self.transcription_bar.show_progress)
+        transcriber.finished.connect(self._on_transcription_finished)
+        transcriber.failed.connect(self._on_transcription_failed)
+        transcriber.cancelled.connect(self._on_transcription_stopped)
+        self.transcription_bar.action_requested.connect(self._on_transcription_offer)
+        self.transcription_bar.cancel_requested.connect(transcriber.cancel)
         self.find_bar.query_changed.connect(self.find_in_transcript)
         self.find_bar.step_requested.connect(self.visit_match)
         self.find_bar.closed.connect(self.close_find_bar)
@@ -379,9 +437,15 @@ class MainWindow(QMainWindow):
 
     def _clear_lecture_text(self) -> None:
         """A new lecture starts with no transcript or notes of the one before."""
+        if self.transcriber.running:
+            # Its lines so far are saved: reopening that lecture offers to continue.
+            self.transcriber.cancel()
+        self.transcription_bar.hide()
+        self.corrections.forget_lines()
         self.transcript = None
         self.transcript_path = None
         self.notes = None
+        self._note_links = None
         self.notes_path = None
         for job in (self.transcript_job, self.notes_job, self.linking_job):
             job.cancel()  # a read still under way belonged to the lecture before
@@ -392,7 +456,12 @@ class MainWindow(QMainWindow):
         self.annotate_hint.offer(False)
         self._update_title()
 
-    def open_transcript(self, path: str, options: LoadOptions = LoadOptions()) -> None:
+    def set_transcript_encoding(self, encoding: str | None) -> None:
+        """Read the transcripts opened from now on in this encoding (--encoding)."""
+        self._load_options = LoadOptions(encoding=encoding)
+
+    def open_transcript(self, path: str, options: LoadOptions | None = None) -> None:
+        options = self._load_options if options is None else options
         self.transcript_path = path = os.path.abspath(path)
         self.transcript_status.setText(f"Reading {Path(path).name}…")
         self.transcript_job.start(lambda: load(path, options=options))
@@ -421,20 +490,41 @@ class MainWindow(QMainWindow):
         return str(Path(self.media_path).parent) if self.media_path else str(Path.home())
 
     def _on_transcript_loaded(self, transcript: Transcript) -> None:
-        self.transcript = transcript
-        self._link_notes()
+        # The file's lines show at once; once the lecture is imported, the library's
+        # (corrected, or transcribed here) take their place if they differ.
+        self._show_transcript(transcript)
         if self.media_path:
             self.annotations.open_lecture(self.media_path, transcript)
+        note = encoding_note(transcript)
+        if note:
+            self.statusBar().showMessage(f"{Path(self.transcript_path or '').name}: {note}", 10000)
+
+    def _show_transcript(self, transcript: Transcript, status: str | None = None) -> None:
+        self.transcript = transcript
+        self.corrections.forget_lines()
+        self._link_notes()
         self.transcript_view.set_transcript(transcript)
         self.sync.set_transcript(transcript)
-        name = Path(self.transcript_path or "").name
+        if self.annotations.highlights:
+            self._on_highlights_changed(self.annotations.highlights)   # onto these lines
+        self.transcript_status.setText(status or self._transcript_summary(transcript))
+        self.annotate_hint.offer(True)
+        self._update_title()
+
+    def _transcript_summary(self, transcript: Transcript) -> str:
+        name = Path(transcript.source or self.transcript_path or "").name or "Transcript"
         status = f"{name} · {len(transcript):,} lines · {format_clock(transcript.end_ms)}"
         if transcript.warnings:
             line, problem = transcript.warnings[0]
             status += f" · {len(transcript.warnings)} unreadable cue(s) skipped, first at line {line}: {problem}"
-        self.transcript_status.setText(status)
-        self.annotate_hint.offer(True)
-        self._update_title()
+        note = encoding_note(transcript)
+        return f"{status} · {note}" if note else status
+
+    def _show_edited_transcript(self, transcript: Transcript) -> None:
+        """A correction changed the lines shown (the view has them already)."""
+        self.transcript = transcript
+        self.sync.set_transcript(transcript)
+        self.transcript_status.setText(self._transcript_summary(transcript) + " · corrected")
 
     def _on_transcript_failed(self, error: Exception) -> None:
         path = self.transcript_path or ""
@@ -460,7 +550,7 @@ class MainWindow(QMainWindow):
             self.transcript_status.setText("No transcript chosen.")
             return
         chosen_id = choice.choices[picked][0]
-        self.open_transcript(path, LoadOptions(**{choice.kind: chosen_id}))
+        self.open_transcript(path, dataclasses.replace(self._load_options, **{choice.kind: chosen_id}))
 
     def _show_error(self, title: str, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
@@ -485,6 +575,30 @@ class MainWindow(QMainWindow):
         notes, links = result
         if notes is self.notes:
             self.notes_panel.show_notes(notes, links)
+            self._note_links = links
+            self._keep_notes()
+
+    def _keep_notes(self) -> None:
+        """The lecture's notes and their links go into the library: they come back with it."""
+        library, lecture = self.annotations.library, self.annotations.lecture
+        if library is None or lecture is None or self.notes is None or self._note_links is None:
+            return
+        try:
+            library.set_notes(lecture.id, self.notes, self._note_links)
+        except (LibraryError, ValueError, KeyError) as error:
+            self.statusBar().showMessage(f"The notes could not be kept in the library: {error}", 8000)
+
+    def _restore_notes(self, lecture) -> None:
+        if self.notes is not None:
+            self._keep_notes()   # opened before the lecture was imported
+            return
+        try:
+            kept = self.annotations.library.notes(lecture.id)
+        except LibraryError:
+            kept = None
+        if kept is not None:
+            self.notes, self._note_links = kept
+            self.notes_panel.show_notes(*kept)
 
     def _update_title(self) -> None:
         """The transcript's own title, the media's title tag, or a file's name: the
@@ -570,6 +684,9 @@ class MainWindow(QMainWindow):
     def _on_lecture_ready(self, lecture) -> None:
         """Back where the learner left off, unless that was the very start or end."""
         self._update_title()   # the library learns the title the window shows
+        self._adopt_library_transcript(lecture)
+        self._restore_notes(lecture)
+        self._say_overrun()
         if self._pending_seek_ms is not None:
             self.seek_and_play(self._pending_seek_ms)
             self._pending_seek_ms = None
@@ -581,6 +698,187 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Resumed at {format_clock(position)}", 5000)
         if self.playback.duration_ms:
             self.annotations.library.set_duration(lecture.id, self.playback.duration_ms)
+
+    # --- the library's transcript, and transcribing ---------------------------------------
+    def _adopt_library_transcript(self, lecture) -> None:
+        """Once the lecture is imported the library's transcript is the one shown (with the
+        learner's corrections, or transcribed here); offer to transcribe or to continue."""
+        library = self.annotations.library
+        if self.transcriber.running and self.transcriber.lecture_id == lecture.id:
+            return   # its lines arrive as they are heard
+        try:
+            state = library.transcription_state(lecture.id)
+            stored = library.transcript(lecture.id) if state is not None else None
+        except LibraryError as error:
+            self.statusBar().showMessage(f"Library: {error}", 8000)
+            return
+        if stored is not None and (self.transcript is None or _lines_of(stored) != _lines_of(self.transcript)):
+            if self.transcript is not None and not stored.title:
+                stored.title = self.transcript.title
+            what = ("with your corrections" if state.corrected else
+                    "transcribed on this computer" if state.origin == "transcribed" else "from the library")
+            self._show_transcript(stored, f"{len(stored):,} lines · {format_clock(stored.end_ms)} · {what}")
+        self.transcription_bar.hide()
+        if state is not None and state.in_progress:
+            where = format_clock(state.done_until_ms)
+            self.transcription_bar.offer(f"Transcription stopped at {where}: the {state.segment_count:,} lines "
+                                         "heard so far are here.", f"Continue transcribing from {where}")
+        elif state is None and self.transcript is None:
+            self.transcription_bar.offer("No transcript yet: this computer can make one (nothing leaves it). "
+                                         "You can watch meanwhile.", "Transcribe…")
+
+    def _on_transcription_offer(self) -> None:
+        lecture = self.annotations.lecture
+        state = self.annotations.library.transcription_state(lecture.id) if lecture is not None else None
+        if state is not None and state.in_progress:
+            self.continue_transcription()
+        else:
+            self.choose_transcription()
+
+    def choose_transcription(self) -> None:
+        """File ▸ Transcribe…: the dialog, then the run."""
+        library, lecture = self.annotations.library, self.annotations.lecture
+        if self.media_path is None or library is None or lecture is None:
+            self.statusBar().showMessage("Open a lecture first: its sound is what is transcribed", 5000)
+            return
+        if self.transcriber.running:
+            self.statusBar().showMessage("The lecture is being transcribed already", 5000)
+            return
+        state = library.transcription_state(lecture.id)
+        if state is not None and state.in_progress:
+            self.continue_transcription()
+            return
+        replaces = None
+        if state is not None:
+            replaces = ("with your corrections" if state.corrected else f"transcribed with {state.model}"
+                        if state.origin == "transcribed" else "read from a file")
+        protected = {Path(self.media_path): "the lecture's media", **library.owned_paths()}
+        dialog = TranscribeDialog(Path(self.media_path), protected, replaces, self)
+        with focus_returns():
+            accepted = dialog.exec() == dialog.DialogCode.Accepted
+        if accepted and dialog.request is not None:
+            self.start_transcription(dialog.request, replace=state is not None)
+
+    def start_transcription(self, request, replace: bool = False) -> None:
+        """Transcribe the open lecture as `request` (a TranscribeRequest) asks."""
+        lecture = self.annotations.lecture
+        self._srt_request = (request.srt_path, request.srt_replace) if request.srt_path else None
+        self.transcription_bar.hide()
+        self._show_transcript(Transcript([], title=self.transcript.title if self.transcript else None),
+                              "Transcribing: lines appear as they are heard")
+        self.transcriber.start(self.annotations.library_path, lecture.id, Path(self.media_path), request.model,
+                               request.options, replace=replace, download=request.download)
+
+    def continue_transcription(self) -> None:
+        """Go on with an unfinished transcription from where it stopped, with the model,
+        language and options it began with."""
+        library, lecture = self.annotations.library, self.annotations.lecture
+        state = library.transcription_state(lecture.id) if lecture is not None else None
+        if state is None or not state.in_progress or self.transcriber.running:
+            return
+        self._srt_request = None
+        self.transcription_bar.hide()
+        self.statusBar().showMessage(f"Continuing from {format_clock(state.done_until_ms)}", 5000)
+        self.transcriber.start(self.annotations.library_path, lecture.id, Path(self.media_path),
+                               state.model or "tiny.en", options_of(state), start_ms=state.done_until_ms,
+                               lines_kept=state.segment_count)
+
+    def _transcribing_this(self) -> bool:
+        lecture = self.annotations.lecture
+        return lecture is not None and lecture.id == self.transcriber.lecture_id
+
+    def _on_lines_transcribed(self, lines: list) -> None:
+        if not self._transcribing_this():
+            return
+        transcript = self.transcript_view.append_segments([line.to_segment() for line in lines])
+        self.transcript = transcript
+        self.sync.set_transcript(transcript)
+        self.corrections.lines_appended([line.id for line in lines])
+        self.annotate_hint.offer(True)
+        if self.annotations.highlights:
+            self._on_highlights_changed(self.annotations.highlights)   # a highlight on lines just heard
+
+    def _on_transcription_finished(self, state) -> None:
+        if not self._transcribing_this():
+            return
+        self.transcription_bar.hide()
+        lecture = self.annotations.lecture
+        self._adopt_library_transcript(lecture)
+        said = f"Transcribed: {state.segment_count:,} lines, language {state.language or 'unknown'}"
+        written = self._write_srt(lecture.id)
+        self.statusBar().showMessage(said + (f"; saved {written.name}" if written else ""), 10000)
+
+    def _write_srt(self, lecture_id: int) -> Path | None:
+        from player.core.formats.writers import to_srt
+        from player.core.safe_files import OutputRefused, check_output, write_atomic
+
+        if not self._srt_request:
+            return None
+        path, replace = self._srt_request
+        self._srt_request = None
+        library = self.annotations.library
+        protected = {Path(self.media_path): "the lecture's media", **library.owned_paths()}
+        try:
+            # Checked again: the file may have appeared while the lecture was transcribed.
+            target = check_output(path, protected=protected, force=replace)
+            return write_atomic(target, to_srt(library.transcript(lecture_id)))
+        except (OutputRefused, OSError) as error:
+            self._show_error("The SRT was not saved", str(error))
+            return None
+
+    def _on_transcription_failed(self, message: str) -> None:
+        if not self._transcribing_this():
+            return
+        self.transcription_bar.hide()
+        self._show_error("Cannot transcribe", message)
+        self._reload_after_transcription()
+
+    def _on_transcription_stopped(self) -> None:
+        if not self._transcribing_this():
+            return
+        self.transcription_bar.hide()
+        state = self.annotations.library.transcription_state(self.annotations.lecture.id)
+        kept = (f" at {format_clock(state.done_until_ms)}: {state.segment_count:,} lines kept"
+                if state is not None and state.in_progress else ": nothing was saved")
+        self.statusBar().showMessage(f"Transcription cancelled{kept}", 8000)
+        self._reload_after_transcription()
+
+    def _reload_after_transcription(self) -> None:
+        """What the library holds now: the lines saved, or the transcript there was before."""
+        if self.transcript is not None and len(self.transcript) == 0:
+            self.transcript = None
+            self.transcript_view.set_transcript(None)
+            self.sync.set_transcript(None)
+            self.transcript_status.setText(NO_TRANSCRIPT)
+        self._adopt_library_transcript(self.annotations.lecture)
+
+    def _say_overrun(self) -> None:
+        """Once per lecture: a transcript that runs well past the media's end is perhaps another's."""
+        lecture, duration = self.annotations.lecture, self.playback.duration_ms
+        if lecture is None or self.transcript is None or not duration or lecture.id in self._said_overrun:
+            return
+        sentence = transcript_overrun(self.transcript, duration)
+        if sentence:
+            self._said_overrun.add(lecture.id)
+            self.statusBar().showMessage(sentence)
+
+    def _on_playback_notice(self, message: str) -> None:
+        if not self._notice_said:   # once: it stays true for every lecture
+            self._notice_said = True
+            self.statusBar().showMessage(message, 15000)
+
+    def split_line(self) -> None:
+        """Ctrl+Return: split the line being edited at the cursor; with no editor open,
+        open it (then place the cursor and press Ctrl+Return again)."""
+        view = self.transcript_view
+        editor = view.line_editor()
+        if editor is None:
+            if view.edit_line(view.selected_segment()):
+                self.statusBar().showMessage("Put the cursor where the line splits, then Ctrl+Return", 5000)
+            return
+        row, text, offset = view.currentIndex().row(), editor.text(), editor.cursorPosition()
+        view.close_line_editor()
+        self.corrections.split(row, offset, text)
 
     def _save_position(self) -> None:
         if self.playback.state in (PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.ENDED):

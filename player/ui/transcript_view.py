@@ -15,17 +15,25 @@ from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex, QPoin
                             QPropertyAnimation, QRect, QSize, Qt, QTimer, Signal)
 from PySide6.QtGui import (QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter, QPalette, QTextCharFormat,
                            QTextLayout, QTextOption)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListView, QPushButton, QStyle,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QLineEdit, QListView, QPushButton, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
 from player.core.paragraphs import Paragraph, group_paragraphs
 from player.core.text_spans import char_span
 from player.core.timecode import format_clock
-from player.core.transcript import Transcript
+from player.core.transcript import Segment, Transcript
 from player.ui.annotations import HIGHLIGHT_COLORS
 
 StartRole = Qt.ItemDataRole.UserRole + 1
 NonSpeechRole = Qt.ItemDataRole.UserRole + 2
+SpeakerRole = Qt.ItemDataRole.UserRole + 3
+
+
+def _with_segments(transcript: Transcript, segments: list[Segment]) -> Transcript:
+    """The same transcript (title, source, how it was read) with other lines."""
+    return Transcript(segments, title=transcript.title, source=transcript.source, source_url=transcript.source_url,
+                      warnings=transcript.warnings, notes=transcript.notes, encoding=transcript.encoding,
+                      encoding_guessed=transcript.encoding_guessed, weak_guess=transcript.weak_guess)
 
 # Follow scrolling puts the current line here (fraction of the view from the top)
 # and leaves it alone while it stays inside the comfort band.
@@ -57,6 +65,64 @@ class SegmentModel(QAbstractListModel):
         self._paragraph_starts = [p.first for p in paragraphs] if paragraphs is not None else []
         self.endResetModel()
 
+    def append_segments(self, segments: list[Segment]) -> Transcript:
+        """Lines heard since (a transcription under way): new rows at the end, nothing
+        else touched, so the learner's place, selection and scroll stay. In paragraph mode the
+        last paragraph may grow: it is repainted, and only new paragraphs are inserted."""
+        old = self._transcript if self._transcript is not None else Transcript([])
+        transcript = _with_segments(old, old.segments + list(segments))
+        if self._paragraphs is None:
+            first = len(old)
+            self.beginInsertRows(QModelIndex(), first, first + len(segments) - 1)
+            self._transcript = transcript
+            self.endInsertRows()
+            return transcript
+        paragraphs = group_paragraphs(transcript)
+        before = len(self._paragraphs)
+        grows = [row for row in range(before) if row >= len(paragraphs) or paragraphs[row] != self._paragraphs[row]]
+        if len(paragraphs) < before or (grows and grows[0] < before - 1):
+            self.set_transcript(transcript, paragraphs)   # regrouped further back: rare
+            return transcript
+        if len(paragraphs) > before:
+            self.beginInsertRows(QModelIndex(), before, len(paragraphs) - 1)
+        self._transcript, self._paragraphs = transcript, paragraphs
+        self._paragraph_starts = [p.first for p in paragraphs]
+        if len(paragraphs) > before:
+            self.endInsertRows()
+        if grows:
+            self.dataChanged.emit(self.index(grows[0]), self.index(grows[0]))
+        return transcript
+
+    def replace_segments(self, position: int, count: int, segments: list[Segment]) -> Transcript:
+        """An edit of consecutive lines: `count` rows at `position` become `segments`
+        (line mode; paragraphs are grouped again)."""
+        old = self._transcript
+        transcript = _with_segments(old, old.segments[:position] + list(segments) + old.segments[position + count:])
+        if self._paragraphs is not None:
+            self.set_transcript(transcript, group_paragraphs(transcript))
+            return transcript
+        added = len(segments)
+        if added < count:
+            self.beginRemoveRows(QModelIndex(), position + added, position + count - 1)
+            self._transcript = transcript
+            self.endRemoveRows()
+        elif added > count:
+            self.beginInsertRows(QModelIndex(), position + count, position + added - 1)
+            self._transcript = transcript
+            self.endInsertRows()
+        else:
+            self._transcript = transcript
+        changed = min(count, added)
+        if changed:
+            self.dataChanged.emit(self.index(position), self.index(position + changed - 1))
+        return transcript
+
+    def flags(self, index: QModelIndex):
+        flags = super().flags(index)
+        if index.isValid() and self._paragraphs is None:
+            flags |= Qt.ItemFlag.ItemIsEditable   # a line's words, in place (F2, double click)
+        return flags
+
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         if parent.isValid() or self._transcript is None:
             return 0
@@ -80,8 +146,10 @@ class SegmentModel(QAbstractListModel):
             return None
         row = index.row()
         segment = self._transcript[self.first_segment(row)]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self.text(row)
+        if role == SpeakerRole:
+            return segment.speaker
         if role == StartRole:
             return segment.start_ms
         if role == NonSpeechRole:
@@ -173,12 +241,16 @@ class SegmentDelegate(QStyledItemDelegate):
         row = index.row()
         row_width = self._view.viewport().width()
         width = self._text_width(row_width)
-        if model.paragraphs is None and not self._view.row_label(row):
+        speaker = index.data(SpeakerRole)
+        if model.paragraphs is None and not self._view.row_label(row) and not speaker:
             metrics = QFontMetrics(self._view.font())
             text = model.text(row)
             if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
                 return QSize(row_width, metrics.height() + 2 * self.PAD_Y)  # one line: common, cheap
-        return QSize(row_width, self.row_geometry(row, width).height + 2 * self.PAD_Y)
+        height = self.row_geometry(row, width).height
+        if speaker:   # the name goes under the time
+            height = max(height, QFontMetrics(self._view.font()).height() + QFontMetrics(self.label_font).height())
+        return QSize(row_width, height + 2 * self.PAD_Y)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
@@ -220,6 +292,14 @@ class SegmentDelegate(QStyledItemDelegate):
         time_rect.setHeight(metrics.height())  # align with the text's first line
         painter.drawText(time_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          format_clock(index.data(StartRole)))
+        speaker = index.data(SpeakerRole)
+        if speaker:   # who says it, under the time (plain text, elided to the column)
+            painter.setFont(self.label_font)
+            label_metrics = QFontMetrics(self.label_font)
+            name_rect = QRect(time_rect.left(), time_rect.bottom() + 1, self._time_width - self.TIME_GAP // 2,
+                              label_metrics.height())
+            painter.drawText(name_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             label_metrics.elidedText(speaker, Qt.TextElideMode.ElideRight, name_rect.width()))
 
         # The same geometry sizeHint measured with, so wrapped rows fit exactly.
         text_rect = self.text_rect(rect)
@@ -270,6 +350,26 @@ class SegmentDelegate(QStyledItemDelegate):
         for start, length, visited in self._view.matches_in_row(row):
             marks.append(_format_range(start, length, VISITED_MATCH_COLOR if visited else MATCH_COLOR))
         return marks
+
+    # --- editing a line's words in place --------------------------------------------
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:  # noqa: N802
+        editor = QLineEdit(parent)
+        editor.setObjectName("lineEditor")
+        editor.setFrame(False)
+        return editor
+
+    def setEditorData(self, editor: QLineEdit, index: QModelIndex) -> None:  # noqa: N802
+        editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+
+    def setModelData(self, editor: QLineEdit, model, index: QModelIndex) -> None:  # noqa: N802
+        # Not into the model: the view asks for one undoable library edit, which updates the row.
+        if editor.text() != index.data(Qt.ItemDataRole.EditRole):
+            self._view.line_edited.emit(index.row(), editor.text())
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        rect = self.text_rect(option.rect)
+        height = max(editor.sizeHint().height(), QFontMetrics(self._view.font()).height() + 6)
+        editor.setGeometry(QRect(rect.left() - 3, rect.top() - 3, rect.width() + 6, height))
 
     def segment_at(self, index: QModelIndex, rect: QRect, point: QPoint) -> int | None:
         """The fragment under a point of a paragraph row, for click-to-seek."""
@@ -327,6 +427,7 @@ class TranscriptView(QListView):
     step_requested = Signal(int)           # -1 / +1: previous / next line
     following_changed = Signal(bool)
     line_menu_requested = Signal(QPoint, int)   # global position, the segment right-clicked
+    line_edited = Signal(int, str)              # segment, its new words (Enter in the line's editor)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -380,9 +481,66 @@ class TranscriptView(QListView):
         self.verticalScrollBar().actionTriggered.connect(self._on_user_scroll)
         self.verticalScrollBar().valueChanged.connect(lambda _value: self._update_back_button())
         self.clicked.connect(self._on_clicked)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)   # F2 and double click: edit_line
+        self.doubleClicked.connect(lambda index: self.edit_line(index.row()))
         # When a batched layout grows the list, the current line may still be off screen.
         self._settle_timer = QTimer(self, singleShot=True, interval=60)
         self._settle_timer.timeout.connect(self._settle)
+
+    # --- editing ---------------------------------------------------------------------
+    def edit_line(self, row: int | None = None) -> bool:
+        """Open the editor on a line (the current one by default): Enter saves, Esc cancels.
+        Lines only: a paragraph is several lines."""
+        if self.segment_model.paragraphs is not None or self.segment_model.transcript is None:
+            return False
+        if row is None:
+            row = self.currentIndex().row() if self.currentIndex().isValid() else self.current_view_row
+        if row is None or not 0 <= row < self.segment_model.rowCount():
+            return False
+        index = self.segment_model.index(row)
+        self.pause_following()   # the line stays where the learner is typing
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
+        return self.edit(index, QAbstractItemView.EditTrigger.AllEditTriggers, None)
+
+    def line_editor(self) -> QLineEdit | None:
+        """The editor open on a line, if any."""
+        index = self.currentIndex()
+        editor = self.indexWidget(index) if index.isValid() else None
+        if editor is None and self.state() == QAbstractItemView.State.EditingState:
+            editor = self.focusWidget() if isinstance(self.focusWidget(), QLineEdit) else None
+        return editor if isinstance(editor, QLineEdit) else None
+
+    def close_line_editor(self) -> None:
+        """Close the editor without saving."""
+        editor = self.line_editor()
+        if editor is not None:
+            self.closeEditor(editor, QStyledItemDelegate.EndEditHint.RevertModelCache)
+
+    def selected_segment(self) -> int | None:
+        """The line an edit applies to: the selected (current) line, else the one spoken."""
+        index = self.currentIndex()
+        if index.isValid() and (self.selectionModel().isSelected(index) or self.state()
+                                == QAbstractItemView.State.EditingState):
+            return self.segment_model.first_segment(index.row())
+        return self._current_row
+
+    def append_segments(self, segments: list[Segment]) -> Transcript:
+        """New lines at the end (a transcription under way); returns the transcript now shown."""
+        transcript = self.segment_model.append_segments(segments)
+        self._paragraph_cache = None
+        if self._search:
+            self.search(self._search)
+        if self._following:
+            self._settle_timer.start()
+        return transcript
+
+    def replace_segments(self, position: int, count: int, segments: list[Segment]) -> Transcript:
+        """An edit's lines in place of the ones it replaced; returns the transcript now shown."""
+        transcript = self.segment_model.replace_segments(position, count, segments)
+        self._paragraph_cache = None
+        self.search(self._search)
+        return transcript
 
     # --- content -----------------------------------------------------------------
     def set_transcript(self, transcript: Transcript | None) -> None:
@@ -730,6 +888,9 @@ class TranscriptView(QListView):
             return
         key = event.key()
         plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if plain and key == Qt.Key.Key_F2:
+            self.edit_line()
+            return
         if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             index = self.currentIndex()
             if index.isValid():
