@@ -438,6 +438,10 @@ def encoder_args(source: SourceVideo, crf: int, preset: str = SLIVER_PRESET, thr
             "-x265-params", ":".join(params), "-forced-idr", "1"]
 
 
+# Input options: the demuxer skips the other streams' packets instead of reading them.
+_VIDEO_ONLY = ("-an", "-sn", "-dn")
+
+
 def _head(ffmpeg: str, progress: bool) -> list[str]:
     head = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-nostats"]
     if progress:
@@ -479,7 +483,7 @@ def encode_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, sha
         # Decode from the keyframe at or before the part (a seek lands on the keyframe at or
         # before the target; half a frame past it is never the next one), keep exactly its
         # frames: trim by time half a frame either side of them.
-        args += ["-seek_timestamp", "1", "-noaccurate_seek", "-threads", "1",
+        args += ["-seek_timestamp", "1", "-noaccurate_seek", "-threads", "1", *_VIDEO_ONLY,
                  "-ss", seconds_text(source.seconds(decode_start(source, part)) + half), "-i", media]
         graph.append(f"[{number}:v:0]trim=start={seconds_text(source.seconds(part.first) - half)}:"
                      f"end={seconds_text(source.seconds(part.end) - half)},setpts=PTS-STARTPTS[e{number}]")
@@ -543,7 +547,7 @@ def copy_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, out_d
         # the keyframe (so rounding cannot skip it): wherever the demuxer's seek lands (some
         # land a keyframe or more early), what comes before is dropped.
         start = seconds_text(source.seconds(part.first) - Fraction(1, 1_000_000))
-        args += ["-seek_timestamp", "1", "-ss", start, "-i", media]
+        args += ["-seek_timestamp", "1", *_VIDEO_ONLY, "-ss", start, "-i", media]
         copy = ["-map", f"{number}:v:0", "-c:v", "copy", "-copypriorss", "0", "-frames:v", str(part.frames)]
         outputs += [*copy, "-bsf:v", to_annexb, "-f", "mpegts", str(out_dir / f"copied{number:04d}.ts"),
                     *copy, "-bsf:v", f"filter_units=remove_types={_JOIN_NALS[source.codec]}",
@@ -597,7 +601,7 @@ def retime_filter(source: SourceVideo) -> str:
 
 def source_scan_args(path: str, output: str) -> list[str]:
     """Arguments (after ffmpeg) listing the video packets of `path` with their flags."""
-    return ["-i", path, "-map", "0:v:0", "-c", "copy", "-f", "framecrc", output]
+    return [*_VIDEO_ONLY, "-i", path, "-map", "0:v:0", "-c", "copy", "-f", "framecrc", output]
 
 
 _RANDOM_ACCESS_NALS = {"h264": "5", "hevc": "16|17|18|19|20|21"}   # IDR slices; HEVC's IRAP pictures
