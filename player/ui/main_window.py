@@ -784,8 +784,9 @@ class MainWindow(QMainWindow):
                                lines_kept=state.segment_count)
 
     def _transcribing_this(self) -> bool:
-        lecture = self.annotations.lecture
-        return lecture is not None and lecture.id == self.transcriber.lecture_id
+        lecture = self.annotations.lecture   # None once the window has closed its library
+        return self.annotations.library is not None and lecture is not None \
+            and lecture.id == self.transcriber.lecture_id
 
     def _on_lines_transcribed(self, lines: list) -> None:
         if not self._transcribing_this():

@@ -232,13 +232,18 @@ def _transcribe(control: JobControl, library_path: Path, lecture_id: int, media:
             language = code
             control.report(("language", code, probability))
 
+        # After a cancel nothing more is saved: the library holds what the window showed.
         def on_segment(segment) -> None:
+            if control.cancelled:
+                return
             begin()
             added = library.append_transcribed(lecture_id, [segment], segment.end_ms, language=language)
             if added:
                 control.report(("lines", added))
 
         def on_progress(progress) -> None:
+            if control.cancelled:
+                return
             begin()   # progress is a point where every line before it was handed over
             library.append_transcribed(lecture_id, [], round(progress.seconds * 1000))
             control.report(("progress", progress))
