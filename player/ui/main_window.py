@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.annotations = LectureAnnotations(library_path, self)
         self._pending_seek_ms: int | None = None  # where a library search asked to go
+        self._lecture_media: str | None = None     # the media the library's open lecture is for
         self.transcript: Transcript | None = None
         self.media_path: str | None = None
         self.transcript_path: str | None = None
@@ -421,6 +422,7 @@ class MainWindow(QMainWindow):
         self._save_position()  # of the lecture before
         self._pending_seek_ms = start_ms
         self.media_path = os.path.abspath(path)
+        self._lecture_media = None   # until the library has found this one
         self._remember_recent(self.media_path)
         self.playback.load(self.media_path)
         self._show_picture()
@@ -608,7 +610,7 @@ class MainWindow(QMainWindow):
             or (Path(self.transcript_path).stem if self.transcript and self.transcript_path else "")
         self.title_label.setText(title)
         self.setWindowTitle(f"{title} — {APP_NAME}" if title else APP_NAME)
-        if own_title:
+        if own_title and self._lecture_media == self.media_path:   # never the lecture before's
             self.annotations.name_lecture(own_title)   # the Lectures window and search call it so too
 
     # --- recent files -----------------------------------------------------------------
@@ -683,6 +685,7 @@ class MainWindow(QMainWindow):
     # --- the library ------------------------------------------------------------------------
     def _on_lecture_ready(self, lecture) -> None:
         """Back where the learner left off, unless that was the very start or end."""
+        self._lecture_media = self.media_path
         self._update_title()   # the library learns the title the window shows
         self._adopt_library_transcript(lecture)
         self._restore_notes(lecture)

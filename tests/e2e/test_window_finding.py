@@ -362,3 +362,22 @@ def test_the_reel_window_closes_once_the_reel_is_saved(qtbot, window, tmp_path, 
     qtbot.waitUntil(lambda: dialog.result_path is not None, timeout=60_000)
     assert out.exists() and not dialog.isVisible()
     assert window.statusBar().currentMessage() == f"Saved the reel: {out}"
+
+
+def test_a_title_learnt_while_the_next_lecture_opens_never_renames_the_one_before(
+        qtbot, window, tmp_path, tone_mp3, video_mp4, library_path):
+    from player.core.library import Library
+
+    open_lecture(qtbot, window, titled_lecture(tmp_path, tone_mp3))
+    qtbot.waitUntil(lambda: window.annotations.lecture.title == TITLE)
+    before = window.annotations.lecture.id
+    following = tmp_path / "next.mp4"
+    shutil.copy(video_mp4, following)
+    write_srt(tmp_path / "next.srt", TONE_CUES)   # its lecture is found once the transcript is read
+    window.open_media(str(following))
+    window.playback._set_title("The next lecture's own title")   # as libVLC may report it at once
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None and window.annotations.lecture.id != before,
+                    timeout=10_000)
+    with Library.open(library_path) as library:
+        titles = sorted(lecture.title for lecture in library.lectures())
+    assert titles == sorted([TITLE, "The next lecture's own title"])
