@@ -15,11 +15,13 @@ lecture is made once and cached in /tmp (several minutes the first time).
 from __future__ import annotations
 
 import argparse
+import math
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -94,6 +96,43 @@ def hand_copies(media: Path, cuts, folder: Path, out: Path) -> None:
                     "-c", "copy", "-movflags", "+faststart", str(out)], check=True, stdin=subprocess.DEVNULL)
 
 
+def gray_frames(path: Path, first: int, count: int, fps: int = 30) -> list[bytes]:
+    """Frames first .. first + count - 1 of a file on a `fps` grid, 8-bit gray."""
+    start = max(0.0, (first - 0.5) / fps)   # the first frame shown at or after it is `first`
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-ss", f"{start:.4f}", "-i", str(path),
+                          "-frames:v", str(count), "-fps_mode", "passthrough", "-f", "rawvideo",
+                          "-pix_fmt", "gray", "-"],
+                         capture_output=True, check=True).stdout
+    size = len(raw) // count
+    return [raw[n * size:(n + 1) * size] for n in range(count)]
+
+
+def psnr(a: bytes, b: bytes) -> float:
+    error = sum((x - y) ** 2 for x, y in zip(a[::7], b[::7])) / len(a[::7])   # every 7th pixel
+    return float("inf") if error == 0 else 10 * math.log10(255 ** 2 / error)
+
+
+def check_cut_frames(media: Path, reel: Path, cuts) -> str:
+    """Each cut's first and last frame in the reel against the source's: the same frame
+    (closer to it than to its neighbours), and by how much a re-encoded one differs."""
+    frames = smartcut.cut_frames(smartcut.Grid(Fraction(0), Fraction(1, 30), 10 ** 9),
+                                 [(c.start_ms, c.end_ms) for c in cuts])
+    position, worst, exact, wrong = 0, float("inf"), 0, []
+    for first, end in frames:
+        for reel_frame, source_frame in ((position, first), (position + end - first - 1, end - 1)):
+            ours = gray_frames(reel, reel_frame, 1)[0]
+            before, same, after = gray_frames(media, source_frame - 1, 3)
+            score = psnr(ours, same)
+            exact += score == float("inf")
+            worst = min(worst, score)
+            if score <= max(psnr(ours, before), psnr(ours, after)):
+                wrong.append(reel_frame)
+        position += end - first
+    if wrong:
+        return f"MISMATCH at reel frames {wrong}"
+    return f"{2 * len(frames)} checked, {exact} identical, the others >= {worst:.1f} dB PSNR"
+
+
 def measured(work, repeat: int):
     """(best wall seconds, CPU seconds of the children in that run, what work returned)."""
     best = None
@@ -114,6 +153,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=1, help="runs of each row; the best is shown")
     parser.add_argument("--skip-slow", action="store_true", help="leave out the old accurate path and captions")
+    parser.add_argument("--check", action="store_true",
+                        help="compare each cut's first and last frame in the smart-cut reel with the source's")
     args = parser.parse_args()
     media = lecture(args.minutes)
     cuts = plan_cuts(highlights(args.minutes), 500, args.minutes * 60_000)
@@ -142,6 +183,9 @@ def main() -> int:
             rows.append(("  fell back because", result.fallback_reason, "", ""))
         rows.append(("  length", f"{result.duration_ms / 1000:.3f} s (plan {result.planned_ms / 1000:.3f} s)",
                      "within a frame", "ok" if abs(result.duration_ms - result.planned_ms) <= 1000 / 30 else "MISSED"))
+        if args.check:
+            verdict = check_cut_frames(media, result.output, cuts)
+            rows.append(("  first/last frames", verdict, "the source's", "MISSED" if "MISMATCH" in verdict else "ok"))
         speed("anchor: hand-written re-encode", hand, hand_cpu)
         if not args.skip_slow:
             old, old_cpu, _ = measured(lambda: ReelJob(media, cuts, folder / "old.mp4", ReelOptions(smart_cut=False),
