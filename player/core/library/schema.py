@@ -217,6 +217,20 @@ _SEGMENTS_FTS_TRIGGERS = (
     END""",
 )
 
+
+@step("search the word being typed as a prefix: index word beginnings")
+def _v6(db: Database) -> None:
+    # Only the last word typed is a prefix now, from three characters (search.MIN_PREFIX):
+    # an index of every word's first 3 and 4 characters makes "the"* one list to read
+    # instead of a merge of the lists of the, then, there, theory... Only the transcripts'
+    # index needs it: notes, tags and lecture notes are a few thousand rows at most, where
+    # a prefix is quickly expanded. Rebuilt from segments; its triggers stay (they are
+    # segments').
+    db.execute("DROP TABLE segments_fts")
+    db.execute("""CREATE VIRTUAL TABLE segments_fts USING FTS5 (text, content="segments", prefix='3 4')""")
+    db.execute("INSERT INTO segments_fts (segments_fts) VALUES ('rebuild')")
+
+
 LATEST = len(STEPS)
 
 
