@@ -675,6 +675,8 @@ class ReelJob:
             frames = smartcut.cut_frames(source.grid, cut_times)
             plan = smartcut.plan_parts(source, frames)
             smartcut.check_copies(source, plan)
+            if smartcut.display_rotation(info.probe_text) is not None and not plan.copied():
+                raise smartcut.Unsupported("the video has a display matrix and no copied frame to check it on")
             reel_ms = int(plan.frames * source.frame_seconds * 1000)
             # 2. Copy the whole GOPs, re-encode the rest (two processes: the concat filter
             # decodes one input at a time), cut and encode the sound: all at once.
@@ -716,7 +718,11 @@ class ReelJob:
             position += (end - first) * source.frame_seconds
             chapters.append((start_ms, round(position * 1000), cut.title))
             offsets.append(start_ms)
-        args = [*self._ffmpeg_head(ffmpeg), "-f", "concat", "-safe", "0", "-i", str(parts_list)]
+        args = self._ffmpeg_head(ffmpeg)
+        rotation = smartcut.display_rotation(info.probe_text)
+        if rotation is not None:
+            args += ["-display_rotation:v:0", f"{rotation:g}"]   # the source's, on the joined parts
+        args += ["-f", "concat", "-safe", "0", "-i", str(parts_list)]
         inputs = 1
         if audio is not None:
             args += ["-i", str(audio)]
@@ -733,10 +739,34 @@ class ReelJob:
         scan, idr = work / "reel.framemd5", work / "reel-idr.framecrc"
         self._run([*self._ffmpeg_head(ffmpeg), *smartcut.reel_scan_args(info.video_codec, str(part), str(scan),
                                                                          str(idr))], scan, reel_ms, (0.93, 0.99))
+        if rotation is not None:
+            self._check_orientation(ffmpeg, source, plan, part)
         copied = [smartcut.parse_framehash(_read_text(work / f"copied{n:04d}.md5")) for n in range(len(plan.copied()))]
         smartcut.verify_reel(source, plan, smartcut.parse_framehash(_read_text(scan)), copied, audio is not None,
                              smartcut.parse_framehash(_read_text(idr)), sum(cut.duration_ms for cut in self.cuts))
         return chapters, offsets, args
+
+    def _check_orientation(self, ffmpeg: str, source: "smartcut.SourceVideo", plan: "smartcut.Plan",
+                           reel: Path) -> None:
+        """A copied frame, decoded and turned by its display matrix, is the same in the reel
+        and in the source (the matrix is read back only as a rotation: a mirror would not be)."""
+        position = 0
+        for piece in plan.parts:
+            if piece.kind == "copy":
+                break
+            position += piece.frames
+        half = source.frame_seconds / 2
+        hashes = []
+        for path, at in ((self.media_path.absolute(), source.seconds(piece.first)), (reel, position * 2 * half)):
+            self._check_cancel()
+            result = run_child([ffmpeg, "-v", "error", "-nostdin", "-ss", smartcut.seconds_text(max(0, at - half)),
+                                "-i", str(path), "-map", "0:v:0", "-frames:v", "1", "-f", "framemd5", "-"],
+                               capture_output=True, text=True, errors="replace", timeout=60)
+            hashes.append([line.split(",")[-1].strip() for line in result.stdout.splitlines()
+                           if line and not line.startswith("#")])
+        if not hashes[0] or hashes[0] != hashes[1]:
+            raise smartcut.Unsupported("verification failed: the reel's picture is not turned as the source's "
+                                       "(a mirrored video?)")
 
     @staticmethod
     def _ffmpeg_head(ffmpeg: str) -> list[str]:

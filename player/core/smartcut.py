@@ -288,6 +288,17 @@ def analyse_source(packets: PacketList, codec: str, stream: int = 0) -> SourceVi
 
 
 _VIDEO_LINE = re.compile(r"Stream #\d+:\d+.*?: Video: (.*)")
+_ROTATION = re.compile(r"(?:Display Matrix|displaymatrix): rotation of (-?\d+(?:\.\d+)?) degrees")
+
+
+def display_rotation(probe_text: str) -> float | None:
+    """The rotation (degrees, counter-clockwise) the first video stream's display matrix asks
+    for, as ffmpeg describes the stream; None without a display matrix. ffmpeg names only
+    the rotation (a mirrored picture reads as turned by 180), so the reel's orientation is
+    checked on a decoded frame (reel.py)."""
+    video = re.search(r"Stream #\d+:\d+.*?: Video: (?!.*attached pic).*?(?=\n\s*Stream #|\Z)", probe_text, re.S)
+    match = _ROTATION.search(video.group(0)) if video else None
+    return float(match.group(1)) if match else None
 
 
 def check_stream(source: SourceVideo, probe_text: str) -> None:
@@ -495,7 +506,9 @@ def encode_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, sha
         # Decode from the keyframe at or before the part (a seek lands on the keyframe at or
         # before the target; half a frame past it is never the next one), keep exactly its
         # frames: trim by time half a frame either side of them.
-        args += ["-seek_timestamp", "1", "-noaccurate_seek", "-threads", "1", *_VIDEO_ONLY,
+        # -noautorotate: the pictures stay as coded, like the copied ones; the reel keeps the
+        # source's display matrix instead (reel.py).
+        args += ["-seek_timestamp", "1", "-noaccurate_seek", "-noautorotate", "-threads", "1", *_VIDEO_ONLY,
                  "-ss", seconds_text(source.seconds(decode_start(source, part)) + half), "-i", media]
         graph.append(f"[{number}:v:0]trim=start={seconds_text(source.seconds(part.first) - half)}:"
                      f"end={seconds_text(source.seconds(part.end) - half)},setpts=PTS-STARTPTS[e{number}]")
@@ -634,9 +647,13 @@ def reel_scan_args(codec: str, path: str, hashes: str, random_access: str) -> li
 
 _MATCHED_FIELDS = {
     "h264": ("profile_idc", "level_idc", "chroma_format_idc", "bit_depth_luma_minus8", "bit_depth_chroma_minus8",
+             "pic_width_in_mbs_minus1", "pic_height_in_map_units_minus1", "frame_crop_left_offset",
+             "frame_crop_right_offset", "frame_crop_top_offset", "frame_crop_bottom_offset",
              "frame_mbs_only_flag", "aspect_ratio_idc", "sar_width", "sar_height", "video_full_range_flag",
              "colour_primaries", "transfer_characteristics", "matrix_coefficients", "max_num_reorder_frames"),
     "hevc": ("general_profile_idc", "chroma_format_idc", "bit_depth_luma_minus8", "bit_depth_chroma_minus8",
+             "pic_width_in_luma_samples", "pic_height_in_luma_samples", "conf_win_left_offset",
+             "conf_win_right_offset", "conf_win_top_offset", "conf_win_bottom_offset",
              "aspect_ratio_idc", "sar_width", "sar_height", "video_full_range_flag", "colour_primaries",
              "transfer_characteristics", "matrix_coefficients"),
 }

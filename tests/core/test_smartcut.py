@@ -419,3 +419,47 @@ def test_a_silent_lecture_into_other_containers(lectures, tmp_path, suffix):
     assert result.method == "smart cut" and not probe(out).has_audio
     identical, _ = compare(silent, out, CUTS_K2[:1])
     assert identical >= 50
+
+
+def test_a_rotated_lecture_keeps_its_display_matrix(lectures, tmp_path):
+    # A phone's portrait video: coded landscape, a display matrix turns it. The new pictures
+    # are made as coded (not turned, or they would not join the copied ones) and the reel
+    # carries the source's matrix.
+    rotated = tmp_path / "portrait.mp4"
+    run_ffmpeg("-display_rotation", "90", "-i", str(lectures["k2-bframes"]), "-c", "copy", str(rotated))
+    out = tmp_path / "reel.mp4"
+    result, _ = reel_of(rotated, out, CUTS_K2[:1])
+    assert result.method == "smart cut"
+    assert "rotation of 90.00 degrees" in probe(out).probe_text and f"{SIZE[0]}x{SIZE[1]}" in probe(out).probe_text
+    # Decoded (and so turned) both alike: frame for frame the source's.
+    turned = [np.rot90(frame) for frame in gray_frames(rotated)]
+    ours = subprocess.run([FFMPEG, "-v", "error", "-i", str(out), "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                          capture_output=True, check=True).stdout
+    ours = np.frombuffer(ours, np.uint8).reshape(-1, SIZE[0], SIZE[1])
+    theirs = np.frombuffer(subprocess.run([FFMPEG, "-v", "error", "-i", str(rotated), "-f", "rawvideo",
+                                           "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout,
+                           np.uint8).reshape(-1, SIZE[0], SIZE[1])
+    assert len(turned) == len(theirs)
+    wanted = frames_of(CUTS_K2[:1])
+    assert len(ours) == len(wanted)
+    assert all(psnr(ours[n], theirs[source]) >= PSNR_FLOOR for n, source in enumerate(wanted))
+
+
+def test_a_mirrored_lecture_falls_back(lectures, tmp_path):
+    mirrored = tmp_path / "mirrored.mp4"
+    run_ffmpeg("-display_hflip", "-i", str(lectures["k2-bframes"]), "-c", "copy", str(mirrored))
+    # ffmpeg reads the mirror back as a turn by 180: the reel's decoded frame shows it.
+    result, notices = reel_of(mirrored, tmp_path / "reel.mp4", CUTS_K2[:1])
+    assert result.method == "re-encode" and "not turned as the source's" in result.fallback_reason
+    assert len(notices) == 1
+    # Without a copied frame to check the turn on, it is not smart-cut at all.
+    reason, _ = fallback(mirrored, tmp_path / "short.mp4")
+    assert reason == "the video has a display matrix and no copied frame to check it on"
+
+
+def test_new_pictures_of_another_size_fail_the_check():
+    source = source_of(100, 25)
+    source.parameters = {"SPS": {"profile_idc": 100, "pic_width_in_mbs_minus1": 19}}
+    smartcut.compare_parameters(source, {"SPS": {"profile_idc": 100, "pic_width_in_mbs_minus1": 19}})
+    with pytest.raises(Unsupported, match="pic_width_in_mbs_minus1 is 14, the source's 19"):
+        smartcut.compare_parameters(source, {"SPS": {"profile_idc": 100, "pic_width_in_mbs_minus1": 14}})
