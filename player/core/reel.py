@@ -49,7 +49,7 @@ VIDEO_SUFFIXES = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska
 AUDIO_SUFFIXES = {".m4a": "ipod", ".mp3": "mp3"}
 # Smart cut shares the re-encoding among this many ffmpeg processes: the concat filter
 # decodes its inputs one after another, so one process keeps about one core busy.
-ENCODERS = 2
+ENCODERS = max(1, min(4, os.cpu_count() or 2))
 
 
 class ReelError(Exception):
