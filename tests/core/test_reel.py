@@ -233,7 +233,10 @@ def test_fast_reel_is_within_a_keyframe_per_cut(reel_media, tmp_path):
 def test_audio_lecture_gives_audio_reel_with_chapters(reel_media, tmp_path, source, suffix, codec):
     cuts = plan_cuts([H(1, 2000, 4000, "one"), H(2, 10_000, 12_000, "two")], 500, 20_000)
     out = tmp_path / f"reel{suffix}"
-    ReelJob(getattr(reel_media, source), cuts, out).run()
+    notices = []
+    result = ReelJob(getattr(reel_media, source), cuts, out, on_notice=notices.append).run()
+    # A sound-only reel is made as before: cut and encoded in one go, no smart cut to speak of.
+    assert (result.method, result.fallback_reason, notices) == ("re-encode", None, [])
     info = probe(out)
     assert not info.has_video and info.has_audio and info.audio_codec.startswith(codec)
     assert abs(info.duration_ms - 6000) <= 100
