@@ -1,12 +1,14 @@
 """Reel export speed on a 60-minute 720p30 lecture (a keyframe every 5 s) with 20 cuts of
 15 s; prints a table, every row measured in the same run.
 
-    python -m bench.reel_bench [--minutes 60] [--repeat 1] [--skip-slow]
+    python -m bench.reel_bench [--minutes 60] [--repeat 1] [--skip-slow] [--check]
 
 Rows: accurate mode (smart cut) against one hand-written full re-encode of the same cuts
 (target >= 30x realtime), the old accurate path (every frame re-encoded) for before and
 after, captions + title cards (always a full re-encode), fast mode against 20 hand-written
-stream copies + a concat (target >= 150x), and fast mode's real length against the plan.
+stream copies + a concat (target >= 150x), and fast mode's real length against the plan;
+--check compares each cut's first and last frame in the smart-cut reel with the source's.
+The anchor encodes the sound at the source's bitrate, as smart cut does (96k here).
 Each figure is wall time (best of --repeat) and the CPU seconds of the ffmpeg processes it
 ran: the machine may be shared, and CPU seconds do not grow with someone else's load. The
 lecture is made once and cached in /tmp (several minutes the first time).
