@@ -399,88 +399,11 @@ def _ms_summary(times_ms: list[float]) -> tuple[float, float]:
     return statistics.median(times_ms), statistics.quantiles(times_ms, n=20)[-1]
 
 
-# What a learner types into the library search: rare and common words, two or three words,
-# a word half typed (every word is a prefix), a phrase in quotes, hyphens and apostrophes.
-LIBRARY_QUERIES = [
-    "kullback",                  # rare word (tail of the vocabulary)
-    "dirichlet",                 # rare word
-    "zyzzyva",                   # a word in no lecture
-    "the",                       # the most common word (also a prefix of then, there, ...)
-    "gradient",                  # mid-frequency content word
-    "network",                   # mid-frequency content word
-    "gradient descent",          # two words
-    "we can",                    # two common words
-    "the dirichlet",             # a common and a rare word
-    "neural network training",   # three words
-    "what is entropy",           # a question
-    "lear",                      # a word half typed
-    "tr",                        # two letters typed
-    "c",                         # one letter typed: the first key press of an incremental search
-    '"neural network"',          # a phrase in quotes
-    "state-of-the-art",          # hyphenated: four words, two of them very common
-    "trade-off",                 # hyphenated
-    "don't",                     # apostrophe: "don"* "t"*
-    "bayesian estimate",         # a rare and a mid-frequency word
-    "Markov chain",              # capitalised; "chain" is in no lecture
-]
-
-
 def probe_library_search() -> None:
-    import tempfile
+    """The worst queries on 1M lines, before and after issue 15: bench/search_bench.py."""
+    from bench.search_bench import main
 
-    from player.core.library import Library
-
-    lectures, segments = 1000, 1000
-    with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
-        began = time.perf_counter()
-        library, ids, generating, importing = _build_library(folder, lectures, segments)
-        built = time.perf_counter() - began
-        path = library.path
-        library.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        library.close()
-        row(f"library: build {lectures:,} lectures / {lectures * segments:,} segments", f"{built:.0f} s", "",
-            f"{importing:.0f} s in import_lecture ({importing / lectures * 1000:.0f} ms a lecture), "
-            f"{generating:.0f} s making the text")
-        row("library: file size, 1M segments", f"{_file_mb(path):.0f} MB", "",
-            "after a WAL checkpoint; text + FTS5 index + time index")
-
-        began = time.perf_counter()
-        library = Library.open(path)
-        opened = (time.perf_counter() - began) * 1000
-        row("library: open, 1M segments", f"{opened:.0f} ms", "",
-            "Library.open (quick_check reads every page); OS cache warm")
-
-        first_pass, runs = {}, {query: [] for query in LIBRARY_QUERIES}
-        hits = {}
-        for attempt in range(4):
-            for query in LIBRARY_QUERIES:
-                began = time.perf_counter()
-                found = library.search(query)
-                took = (time.perf_counter() - began) * 1000
-                if attempt == 0:
-                    first_pass[query] = took
-                    hits[query] = len(found)
-                else:
-                    runs[query].append(took)
-        per_query = {query: statistics.median(times) for query, times in runs.items()}
-        for query, took in sorted(per_query.items(), key=lambda item: -item[1]):
-            print(f"  {took:8.1f} ms  first {first_pass[query]:8.1f} ms  {hits[query]:3d} hits  {query!r}")
-        median, p95 = _ms_summary(list(per_query.values()))
-        row(f"library search, 1M segments ({len(LIBRARY_QUERIES)} queries)", f"{median:.1f} ms", "< 50 ms",
-            f"median over queries (each the median of 3 runs); first run after open "
-            f"{statistics.median(first_pass.values()):.1f} ms")
-        row("library search, 1M segments: p95", f"{p95:.1f} ms", "", "over the same queries")
-        # Where the time goes: every matching line is ranked (bm25) before the best 50 are kept.
-        from player.core.library import fts_query
-
-        slowest = sorted(per_query, key=per_query.get, reverse=True)[:3]
-        matches = {query: library.conn.execute("SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?",
-                                               (fts_query(query),)).fetchone()[0] for query in slowest}
-        row("library search, 1M segments: slowest", f"{per_query[slowest[0]]:.0f} ms", "",
-            "; ".join(f"{query!r} {per_query[query]:.0f} ms ({matches[query] // 1000}k lines match)"
-                      for query in slowest))
-        library.close()
+    main([])
 
 
 def probe_library_import() -> None:
