@@ -10,7 +10,8 @@ def _parser() -> OneLineParser:
         prog=f"{PROG} search",
         description="Search transcripts, notes and tag names; print JSON Lines: "
                     '{"media": path, "start": seconds, "end": seconds, "text": str, '
-                    '"kind": "transcript"|"note"|"tag"}. Every word must match, as a prefix.')
+                    '"kind": "transcript"|"note"|"tag"}. Every word must match; the last one may be the start '
+                    'of a word (3 letters or more); "quoted words" in a row.')
     parser.add_argument("query", help="words to look for")
     parser.add_argument("--limit", type=limit, default=50, metavar="N",
                         help="at most this many results (default 50)")

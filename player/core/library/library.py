@@ -683,7 +683,8 @@ class Library(TranscriptMethods):
     # ----- search --------------------------------------------------------------------
 
     def search(self, text: str, *, lecture: int | None = None, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
-        """Words (each a prefix) in transcripts, notes, tag names and lecture notes; best first."""
+        """Words (the last one typed a prefix; see search.py) in transcripts, notes, tag names and
+        lecture notes; best first."""
         if not _storable(lecture):
             return []
         try:
