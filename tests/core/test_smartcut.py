@@ -233,9 +233,12 @@ def test_a_variable_frame_rate_falls_back(tmp_path):
     assert reason.startswith("variable frame rate")
 
 
-def test_open_gops_fall_back(tmp_path):
-    media = make_lecture(tmp_path / "open.mp4", 5, 1, ["-c:v", "libx264", "-preset", "veryfast", "-sc_threshold", "0",
-                                                        "-x264-params", "open-gop=1"])
+@pytest.mark.parametrize("codec", [
+    ["-c:v", "libx264", "-preset", "veryfast", "-sc_threshold", "0", "-x264-params", "open-gop=1"],
+    ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"],   # x265's default
+])
+def test_open_gops_fall_back(tmp_path, codec):
+    media = make_lecture(tmp_path / "open.mp4", 8, 2, codec)
     reason, _ = fallback(media, tmp_path / "reel.mp4")
     assert reason.startswith("open GOPs")
 
