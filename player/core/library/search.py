@@ -103,7 +103,8 @@ def search(conn: sqlite3.Connection, text: str, *, lecture_id: int | None = None
               "match_start": MATCH_START, "match_end": MATCH_END}
     with _one_snapshot(conn):
         ranked = _transcript_hits(conn, found, params, common_lines) + _annotation_hits(conn, params)
-    ranked.sort(key=lambda pair: (pair[0], pair[1].media_path, pair[1].start_ms))
+    # Stable: equal ranks keep their order (the newest lines first, for common words alone).
+    ranked.sort(key=lambda pair: pair[0])
     return [hit for _rank, hit in ranked[:limit]]
 
 
@@ -140,9 +141,11 @@ def _transcript_hits(conn: sqlite3.Connection, found: list[Phrase], params: dict
     ranks = dict(conn.execute(sql, params).fetchall())
     if not ranks:
         return []
+    order = {rowid: n for n, rowid in enumerate(ranks)}
+    page = sorted(_page(conn, list(ranks), params), key=lambda line: order[line[0]])
     return [(ranks[rowid], SearchHit(kind="transcript", lecture_id=lecture, media_path=path, start_ms=start,
                                      end_ms=end, text=text, snippet=snippet))
-            for rowid, lecture, path, start, end, text, snippet in _page(conn, list(ranks), params)]
+            for rowid, lecture, path, start, end, text, snippet in page]
 
 
 def _page(conn: sqlite3.Connection, ids: list[int], params: dict) -> list[tuple]:

@@ -189,14 +189,17 @@ def test_common_words_alone_give_the_newest_matching_lines(library, tmp_path):
                                          for n in range(100)], seed=4)
     hits = search(library.conn, "the", limit=10, common_lines=20)
     # All match, the page is full, and they are the last ten lines of the newest lecture
-    # with the word, newest last in time.
+    # with the word, newest first.
     assert [hit.lecture_id for hit in hits] == [newer.id] * 10
-    assert [hit.start_ms for hit in hits] == [n * 1000 for n in range(81, 100, 2)]
+    assert [hit.start_ms for hit in hits] == [n * 1000 for n in range(99, 80, -2)]
     assert all(split_marks(hit.snippet)[1] == [(0, 3)] for hit in hits)
     # Every word must still match; several common words together are still common.
     hits = search(library.conn, "the older line", limit=5, common_lines=20)
-    assert [hit.start_ms for hit in hits] == [n * 1000 for n in range(95, 100)]
+    assert [hit.start_ms for hit in hits] == [n * 1000 for n in range(99, 94, -1)]
     assert {hit.lecture_id for hit in hits} == {older.id}
+    # A page across lectures: the newer lecture's lines, then the older one's.
+    hits = search(library.conn, "line", limit=55, common_lines=20)
+    assert [hit.lecture_id for hit in hits] == [newer.id] * 50 + [older.id] * 5
     # Beyond the first page: everything, once, when a limit asks for it.
     assert len(search(library.conn, "the", limit=1000, common_lines=20)) == 150
     assert len(search(library.conn, "lin", limit=1000, common_lines=20)) == 150
