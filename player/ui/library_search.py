@@ -51,7 +51,7 @@ def _search(library_path: Path, query: str) -> tuple[str, list[SearchHit], dict[
     # Its own connection, in the worker thread: a common word can take a moment to rank.
     with Library.open(library_path, check_integrity=False) as library:
         hits = library.search(query)
-        titles = {lecture.id: lecture.title for lecture in library.lectures()}
+        titles = library.lecture_titles({hit.lecture_id for hit in hits})
     return query, hits, titles
 
 

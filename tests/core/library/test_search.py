@@ -241,3 +241,18 @@ def test_every_older_library_gets_the_prefix_index_with_every_line(tmp_path, ver
             assert [hit.start_ms for hit in library.search("atte") if hit.kind == "transcript"] == [2000, 5000]
             assert [hit.kind for hit in library.search("exa")] == ["tag"]       # notes and tags as before
             assert [hit.kind for hit in library.search("keep")] == ["note"]
+
+
+def test_lecture_titles_name_only_the_lectures_asked_for(tmp_path):
+    from player.core.library import Library
+    from player.core.transcript import Segment, Transcript
+
+    with Library.open(tmp_path / "library.sqlite") as library:
+        ids = []
+        for name in ("first", "second"):
+            media = tmp_path / f"{name}.mp3"
+            media.write_bytes(name.encode() * 100)
+            ids.append(library.import_lecture(media, Transcript([Segment(0, 1000, name)])).id)
+        assert library.lecture_titles() == {ids[0]: "first", ids[1]: "second"}
+        assert library.lecture_titles([ids[1], 2**70]) == {ids[1]: "second"}
+        assert library.lecture_titles([]) == {}
