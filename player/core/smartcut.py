@@ -372,11 +372,7 @@ def cut_frames(grid: Grid, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, i
         first = grid.frame_at(start_ms)
         count = round((planned + (end_ms - start_ms)) / frame_ms) - round(planned / frame_ms)
         planned += end_ms - start_ms
-        end = min(grid.frames, first + max(0, count))
-        if end > first:
-            result.append((first, end))
-        else:
-            result.append((first, first))
+        result.append((first, max(first, min(grid.frames, first + count))))   # an empty cut stays empty
     return result
 
 
