@@ -678,29 +678,44 @@ class ReelJob:
             if smartcut.display_rotation(info.probe_text) is not None and not plan.copied():
                 raise smartcut.Unsupported("the video has a display matrix and no copied frame to check it on")
             reel_ms = int(plan.frames * source.frame_seconds * 1000)
-            # 2. Copy the whole GOPs, re-encode the rest (two processes: the concat filter
-            # decodes one input at a time), cut and encode the sound: all at once.
-            commands = []
+            # 2. Copy the whole GOPs, re-encode the rest (several processes: the concat filter
+            # decodes one input at a time), cut and encode the sound: all at once, in waves of
+            # as many re-encoding processes as cores when a reel has very many cuts.
             groups = smartcut.encode_groups(source, plan, ENCODERS)
+            waves: list[list[tuple[int, list[str]]]] = []
             for group, share in enumerate(groups):
+                if group % ENCODERS == 0:
+                    waves.append([])
                 share_ms = int(sum(plan.encoded()[n].frames for n in share) * source.frame_seconds * 1000)
                 # One thread each for the decoders and the encoder: the processes share the cores.
-                commands.append((share_ms, smartcut.encode_command(ffmpeg, media, source, plan, share, group,
-                                                                   self.options.crf, work, progress=not commands,
-                                                                   threads=1 if len(groups) > 1 else 0)))
+                waves[-1].append((share_ms, smartcut.encode_command(ffmpeg, media, source, plan, share, group,
+                                                                    self.options.crf, work, progress=not waves[-1],
+                                                                    threads=1 if len(groups) > 1 else 0)))
+            if not waves:
+                waves.append([])
             if early is not None and source.spans(frames) != early_spans:
                 self._abandon(early)   # the packets tell another grid: cut the sound again
                 early = None
             if audio is not None and early is None:
-                commands.append((reel_ms, smartcut.audio_command(ffmpeg, media, source.spans(frames), audio, codec,
-                                                                 progress=not commands)))
-            if plan.copied():
-                copied_ms = int(sum(p.frames for p in plan.copied()) * source.frame_seconds * 1000)
-                commands.append((copied_ms, smartcut.copy_command(ffmpeg, media, source, plan, work,
-                                                                  progress=not commands)))
-            if commands:
-                (length, main), *alongside = commands
-                self._run(main, work, length, (0.1, 0.85), [command for _, command in alongside])
+                waves[0].append((reel_ms, smartcut.audio_command(ffmpeg, media, source.spans(frames), audio, codec,
+                                                                 progress=not waves[0])))
+            copied = list(range(len(plan.copied())))
+            for number, start in enumerate(range(0, len(copied), smartcut.MOST_INPUTS)):
+                batch = copied[start:start + smartcut.MOST_INPUTS]
+                wave = waves[min(number, len(waves) - 1)]
+                batch_ms = int(sum(plan.copied()[n].frames for n in batch) * source.frame_seconds * 1000)
+                wave.append((batch_ms, smartcut.copy_command(ffmpeg, media, source, plan, batch, work,
+                                                             progress=not wave)))
+            total = sum(length for wave in waves for length, _ in wave) or 1
+            done = 0
+            for wave in waves:
+                if not wave:
+                    continue
+                (length, main), *alongside = wave
+                weight = sum(each for each, _ in wave)
+                low, high = 0.1 + 0.75 * done / total, 0.1 + 0.75 * (done + weight) / total
+                self._run(main, work, length, (low, high), [command for _, command in alongside])
+                done += weight
             if early is not None:
                 self._wait(early, work)
             if plan.encoded():

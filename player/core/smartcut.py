@@ -473,9 +473,16 @@ def decode_start(source: SourceVideo, part: Part) -> int:
     return source.sync_keys[bisect_left(source.sync_keys, part.first + 1) - 1]
 
 
+# Inputs one ffmpeg opens at most: each holds the source's index and a decoder (about
+# 12 MB for an hour of 720p). A reel of many cuts runs its processes in waves.
+MOST_INPUTS = 40
+
+
 def encode_groups(source: SourceVideo, plan: Plan, groups: int) -> list[list[int]]:
-    """The re-encoded parts (their numbers among plan.encoded()) shared among `groups`
-    ffmpeg processes, about the same decoding and encoding work in each."""
+    """The re-encoded parts (their numbers among plan.encoded()) shared among at least
+    `groups` ffmpeg processes, more if one would open more than MOST_INPUTS inputs, about
+    the same decoding and encoding work in each."""
+    groups = max(groups, -(-len(plan.encoded()) // MOST_INPUTS))
     work = [0] * groups
     shares: list[list[int]] = [[] for _ in range(groups)]
     for number, part in enumerate(plan.encoded()):
@@ -556,20 +563,23 @@ def audio_command(ffmpeg: str, media: str, spans: Sequence[tuple[Fraction, Fract
     return args + ["-filter_complex", ";".join(graph), "-map", "[a]", *codec, "-f", "mp4", str(audio)]
 
 
-def copy_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, out_dir: Path,
+def copy_command(ffmpeg: str, media: str, source: SourceVideo, plan: Plan, numbers: Sequence[int], out_dir: Path,
                  progress: bool = True) -> list[str]:
-    """One ffmpeg: each copied range to out_dir/copied%04d.ts (parameter sets in-band at
-    every keyframe), and the hashes of the packets it copied to copied%04d.md5."""
+    """One ffmpeg: the copied ranges `numbers` (among plan.copied()) each to
+    out_dir/copied%04d.ts (parameter sets in-band at every keyframe), and the hashes of the
+    packets it copied to copied%04d.md5."""
     args = _head(ffmpeg, progress)
     outputs = []
     to_annexb = "h264_mp4toannexb" if source.codec == "h264" else "hevc_mp4toannexb"
-    for number, part in enumerate(plan.copied()):
+    copied = plan.copied()
+    for index, number in enumerate(numbers):
+        part = copied[number]
         # The copy starts at the first packet shown at or after `start`, a microsecond before
         # the keyframe (so rounding cannot skip it): wherever the demuxer's seek lands (some
         # land a keyframe or more early), what comes before is dropped.
         start = seconds_text(source.seconds(part.first) - Fraction(1, 1_000_000))
         args += ["-seek_timestamp", "1", *_VIDEO_ONLY, "-ss", start, "-i", media]
-        copy = ["-map", f"{number}:v:0", "-c:v", "copy", "-copypriorss", "0", "-frames:v", str(part.frames)]
+        copy = ["-map", f"{index}:v:0", "-c:v", "copy", "-copypriorss", "0", "-frames:v", str(part.frames)]
         outputs += [*copy, "-bsf:v", to_annexb, "-f", "mpegts", str(out_dir / f"copied{number:04d}.ts"),
                     *copy, "-bsf:v", f"filter_units=remove_types={_JOIN_NALS[source.codec]}",
                     "-f", "framemd5", str(out_dir / f"copied{number:04d}.md5")]

@@ -466,3 +466,17 @@ def test_new_pictures_of_another_size_fail_the_check():
     smartcut.compare_parameters(source, {"SPS": {"profile_idc": 100, "pic_width_in_mbs_minus1": 19}})
     with pytest.raises(Unsupported, match="pic_width_in_mbs_minus1 is 14, the source's 19"):
         smartcut.compare_parameters(source, {"SPS": {"profile_idc": 100, "pic_width_in_mbs_minus1": 14}})
+
+
+def test_a_reel_of_many_cuts_runs_its_processes_in_waves(tmp_path):
+    # 60 cuts, each a head, a copy and a tail: 120 parts to re-encode, more than
+    # MOST_INPUTS for two processes, and 60 copies, more than one process opens.
+    media = make_lecture(tmp_path / "long.mp4", 124, 1, x264())
+    cuts = [(50 * n + 10, 50 * n + 40) for n in range(60)]
+    plan_sizes = smartcut.plan_parts(source_of(3100, 25, reorder=2), cuts)
+    assert len(plan_sizes.encoded()) > 2 * smartcut.MOST_INPUTS and len(plan_sizes.copied()) > smartcut.MOST_INPUTS
+    out = tmp_path / "reel.mp4"
+    result, notices = reel_of(media, out, cuts)
+    assert (result.method, notices) == ("smart cut", [])
+    identical, _ = compare(media, out, cuts)
+    assert identical >= 60 * 5
