@@ -791,27 +791,34 @@ class ReelJob:
 
     def _fast(self, ffmpeg, info, video, part, tmp_dir):
         """Every cut copied by one ffmpeg (one input per cut, one segment and one packet list
-        per input), joined by the concat demuxer at the lengths the packet lists give, so
-        that the result and the chapters state the reel's real length: each cut starts at the
-        keyframe at or before its start, up to one keyframe interval early."""
+        per input; one ffmpeg per MOST_INPUTS cuts), joined by the concat demuxer at the
+        lengths the packet lists give, so that the result and the chapters state the reel's
+        real length: each cut starts at the keyframe at or before its start, up to one
+        keyframe interval early."""
         media = str(self.media_path.absolute())
         audio = info.has_audio
         # MPEG-TS keeps the picture's timestamps exact (90 kHz); Matroska (1 ms) holds any sound.
         fmt = "mpegts" if video and info.audio_codec in ("", "aac", "mp3") else "matroska"
         total_in = sum(cut.duration_ms for cut in self.cuts)
-        args = self._ffmpeg_head(ffmpeg)
-        outputs = []
-        segments, listings = [], []
-        for number, cut in enumerate(self.cuts):
-            segment = tmp_dir / f"segment{number:04d}.{'ts' if fmt == 'mpegts' else 'mkv'}"
-            listing = tmp_dir / f"segment{number:04d}.framecrc"
-            args += ["-ss", f"{cut.start_ms / 1000:.3f}", "-t", f"{cut.duration_ms / 1000:.3f}", "-i", media]
-            maps = (["-map", f"{number}:v:0"] if video else []) + (["-map", f"{number}:a:0"] if audio else [])
-            common = [*maps, "-c", "copy", "-avoid_negative_ts", "make_zero", "-map_chapters", "-1"]
-            outputs += [*common, "-f", fmt, str(segment), *common, "-f", "framecrc", str(listing)]
-            segments.append(segment)
-            listings.append(listing)
-        self._run(args + outputs, tmp_dir, total_in, (0.0, 0.6))
+        segments, listings, done = [], [], 0
+        # One ffmpeg per MOST_INPUTS cuts (each input holds the source's index).
+        for batch_start in range(0, len(self.cuts), smartcut.MOST_INPUTS):
+            batch = self.cuts[batch_start:batch_start + smartcut.MOST_INPUTS]
+            args, outputs = self._ffmpeg_head(ffmpeg), []
+            for index, cut in enumerate(batch):
+                number = batch_start + index
+                segment = tmp_dir / f"segment{number:04d}.{'ts' if fmt == 'mpegts' else 'mkv'}"
+                listing = tmp_dir / f"segment{number:04d}.framecrc"
+                args += ["-ss", f"{cut.start_ms / 1000:.3f}", "-t", f"{cut.duration_ms / 1000:.3f}", "-i", media]
+                maps = (["-map", f"{index}:v:0"] if video else []) + (["-map", f"{index}:a:0"] if audio else [])
+                common = [*maps, "-c", "copy", "-avoid_negative_ts", "make_zero", "-map_chapters", "-1"]
+                outputs += [*common, "-f", fmt, str(segment), *common, "-f", "framecrc", str(listing)]
+                segments.append(segment)
+                listings.append(listing)
+            length = sum(cut.duration_ms for cut in batch)
+            self._run(args + outputs, tmp_dir, length,
+                      (0.6 * done / total_in, 0.6 * (done + length) / total_in))
+            done += length
         durations = [_segment_seconds(smartcut.parse_framehash(_read_text(listing))) for listing in listings]
         script, position = ["ffconcat version 1.0"], Fraction(0)
         chapters = []
