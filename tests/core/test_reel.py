@@ -632,3 +632,14 @@ def test_a_progress_callback_that_raises_stops_ffmpeg_and_leaves_nothing(reel_me
     # Every ffmpeg then running (a smart cut runs several at once) was ended and reaped.
     assert processes and all(process.returncode is not None for process in processes)
     assert job._children == [] and list(out_dir.iterdir()) == []
+
+
+def test_a_fast_reel_of_many_cuts(reel_media, tmp_path):
+    # More cuts than one ffmpeg opens inputs for (smartcut.MOST_INPUTS): copied in batches.
+    from player.core.smartcut import MOST_INPUTS
+
+    cuts = [Cut(600 * n + 100, 600 * n + 400, f"cut {n}") for n in range(MOST_INPUTS + 5)]
+    out = tmp_path / "fast.mp4"
+    result = ReelJob(reel_media.video, cuts, out, ReelOptions(mode="fast")).run()
+    assert [title for _, _, title in read_chapters(out)] == [cut.title for cut in cuts]
+    assert abs(probe(out).duration_ms - result.duration_ms) <= 50
