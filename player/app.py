@@ -28,7 +28,8 @@ def prepare_qt_platform() -> None:
         os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 
-def run_app(media: str | None, transcript: str | None, library: str | None = None) -> int:
+def run_app(media: str | None, transcript: str | None, library: str | None = None,
+            encoding: str | None = None) -> int:
     prepare_qt_platform()
     from player.logs import setup_logging
 
@@ -56,6 +57,7 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
     except OSError:
         pass  # opening the library then fails with a message that names the file
     window = MainWindow(playback, QSettings(), notice, library_path=library_path)
+    window.set_transcript_encoding(encoding)   # None: guessed from each file's bytes
     window.show()
     if media and not transcript and is_transcript_path(media):
         window.open_dropped([media])  # a transcript or notes, as if dropped on the window

@@ -36,6 +36,9 @@ def _parser() -> OneLineParser:
     parser.add_argument("--transcript", metavar="FILE",
                         help="its transcript (default: the .srt/.vtt/.txt/.json beside the media)")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo lecture")
+    parser.add_argument("--encoding", metavar="NAME",
+                        help="read the transcript in this text encoding (cp1251, latin-1...) rather than the "
+                             "one guessed from its bytes")
     parser.add_argument("--library", metavar="FILE",
                         help="the library file (default: $TRANSCRIPT_PLAYER_LIBRARY, else the user data folder)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -48,6 +51,13 @@ def run(argv: list[str]) -> int:
     for label, path in (("media", media), ("transcript", args.transcript)):
         if path and not Path(path).is_file():
             raise Failed(f"no such {label} file: {path}")
+    if args.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise Failed(f"unknown encoding: {args.encoding}") from None
     from player.app import run_app
 
-    return run_app(media, args.transcript, args.library)
+    return run_app(media, args.transcript, args.library, encoding=args.encoding)

@@ -312,13 +312,15 @@ class LibraryWindow(QDialog):
         lecture = self.selected_lecture()
         if lecture is None:
             return
-        if not Path(lecture.path).is_file():
+        # Where it still is: another copy the library has seen when the stored path is gone.
+        path = Path(lecture.path) if Path(lecture.path).is_file() else self.library.preferred_path(lecture.id)
+        if path is None:
             if not self.scanning and self.confirm(
                     "Open lecture", f"“{lecture.title}” is no longer at its last known place:\n"
                                     f"{lecture.path}\n\nLook for it in a folder?"):
                 self.relink(lecture)
             return
-        self.open_requested.emit(lecture.path)
+        self.open_requested.emit(str(path))
 
     def remove_selected(self) -> None:
         lecture = self.selected_lecture()
