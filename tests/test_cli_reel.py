@@ -49,6 +49,7 @@ def test_reel_by_tag_with_chapters_and_sidecar(setup, tmp_path, capsys):
                                "--library", library)
     assert code == 0, stderr
     assert "wrote" in stdout and "2 cuts from 2 highlights" in stdout
+    assert "(smart cut)" in stdout   # the method the reel was made with
     assert "100.0 %" in stderr   # progress lines (not a terminal: one every 10 %)
     assert [(s, e, t) for s, e, t in read_chapters(out)] == [
         (0, 3000, "Definition of a limit"), (3000, 5000, "Worked example")]
@@ -112,3 +113,12 @@ def test_awkward_names_through_the_cli(setup, tmp_path, capsys):
                           "--library", library, "--quiet")
     assert code == 0, stderr
     assert probe(out).has_video
+
+
+def test_a_reel_that_cannot_be_smart_cut_says_why(setup, tmp_path, capsys):
+    video, _, library = setup
+    out = tmp_path / "cards.mp4"
+    code, stdout, stderr = run(capsys, video, "-o", out, "--tag", "exam", "--title-cards", "--library", library)
+    assert code == 0, stderr
+    assert "(re-encode)" in stdout
+    assert "reel: note:" in stderr and "title card" in stderr

@@ -96,7 +96,8 @@ def run(argv: list[str]) -> int:
                               title_cards=args.title_cards, sidecar=args.sidecar,
                               title=f"{lecture.title}: highlights"),
                   transcript=transcript, on_progress=progress, highlights={h.id: h for h in highlights},
-                  protected=protected, force=args.force)
+                  protected=protected, force=args.force,
+                  on_notice=None if args.quiet else lambda line: print(f"reel: note: {line}", file=sys.stderr))
     # Ctrl-C, `kill`, a closed terminal: each stops ffmpeg and leaves nothing behind.
     with cancelled_by_signals(job) as received:
         try:
@@ -119,5 +120,5 @@ def run(argv: list[str]) -> int:
     seconds = result.duration_ms / 1000
     extra = f", transcript in {result.sidecar}" if result.sidecar else ""
     print(f"wrote {result.output}: {len(cuts)} cuts from {len(highlights)} highlights, "
-          f"{int(seconds // 60)}:{seconds % 60:04.1f} long{extra}")
+          f"{int(seconds // 60)}:{seconds % 60:04.1f} long ({result.method}){extra}")
     return 0

@@ -18,9 +18,10 @@ from player.core.transcript import Transcript
 from player.ui.jobs import JobControl, LongJob
 from player.ui.plain_dialogs import ask_yes_no
 
-MODE_HELP = ("<b>Accurate</b> re-encodes: cuts land exactly where the highlights are. "
-             "<b>Fast</b> copies the streams: many times faster, but cuts snap to the nearest "
-             "keyframe, a few seconds off at most.")
+MODE_HELP = ("<b>Accurate</b>: cuts land exactly where the highlights are; only the frames "
+             "next to each cut are re-encoded when the video allows it, else the whole reel. "
+             "<b>Fast</b> copies the streams: many times faster, but each cut starts at the "
+             "keyframe before it, a few seconds early at most.")
 
 
 class ReelDialog(QDialog):
@@ -195,7 +196,8 @@ class ReelDialog(QDialog):
         self._job = None
         self.result_path = result.output
         self.progress.setValue(1000)
-        self.status.setText(f"Saved {result.output} ({format_clock(result.duration_ms)})")
+        how = f"; re-encoded whole: {result.fallback_reason}" if result.fallback_reason else f"; {result.method}"
+        self.status.setText(f"Saved {result.output} ({format_clock(result.duration_ms)}{how})")
         self.export_button.setEnabled(True)
         self.cancel_button.setText("Close")
         self.reel_saved.emit(result.output)
