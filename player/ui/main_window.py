@@ -768,7 +768,8 @@ class MainWindow(QMainWindow):
         self._srt_request = (request.srt_path, request.srt_replace) if request.srt_path else None
         self.transcription_bar.hide()
         self._show_transcript(Transcript([], title=self.transcript.title if self.transcript else None),
-                              "Transcribing: lines appear as they are heard")
+                              f"Transcribing on this computer with {Path(request.model).name}: "
+                              "lines appear as they are heard")
         self.transcriber.start(self.annotations.library_path, lecture.id, Path(self.media_path), request.model,
                                request.options, replace=replace, download=request.download)
 
@@ -808,6 +809,9 @@ class MainWindow(QMainWindow):
         self.transcription_bar.hide()
         lecture = self.annotations.lecture
         self._adopt_library_transcript(lecture)
+        if self.transcript is not None:
+            self.transcript_status.setText(f"{len(self.transcript):,} lines · {format_clock(self.transcript.end_ms)}"
+                                           f" · transcribed on this computer ({state.model})")
         said = f"Transcribed: {state.segment_count:,} lines, language {state.language or 'unknown'}"
         written = self._write_srt(lecture.id)
         self.statusBar().showMessage(said + (f"; saved {written.name}" if written else ""), 10000)

@@ -39,8 +39,8 @@ def _time_left(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 90:
-        return f" · about {max(1, round(seconds))} s left"
-    return f" · about {round(seconds / 60)} min left"
+        return f"{max(1, round(seconds))} s left"
+    return f"{round(seconds / 60)} min left"
 
 
 def options_of(state: TranscriptionState) -> TranscriptionOptions:
@@ -176,9 +176,8 @@ class TranscriptionBar(QWidget):
         self.label.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.setMaximumWidth(160)
-        self.progress.setMaximumHeight(12)
+        self.progress.setTextVisible(True)   # the time left, inside the bar
+        self.progress.setMaximumWidth(110)
         self.action_button = QPushButton("")
         self.action_button.setObjectName("transcriptionAction")
         self.action_button.clicked.connect(self.action_requested)
@@ -199,8 +198,9 @@ class TranscriptionBar(QWidget):
         self.cancel_button.hide()
         self.show()
 
-    def show_progress(self, text: str, fraction: float | None) -> None:
+    def show_progress(self, text: str, fraction: float | None, left: str = "") -> None:
         self.label.setText(text)
+        self.progress.setFormat(left)
         if fraction is None:
             self.progress.setRange(0, 0)   # busy, length unknown
         else:
@@ -266,7 +266,7 @@ class Transcriber(QObject):
     (TranscriptionState), `failed` (a sentence) or `cancelled`."""
 
     lines_added = Signal(object)
-    progress_changed = Signal(str, object)   # text, fraction or None
+    progress_changed = Signal(str, object, str)   # what is done, the fraction (None: unknown), the time left
     finished = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
@@ -300,13 +300,13 @@ class Transcriber(QObject):
         self._language = options.language
 
         def run() -> None:
-            self.progress_changed.emit(self._status(None), None)
+            self.progress_changed.emit(self._status(None), None, "")
             self.job.start(lambda control: _transcribe(control, library_path, lecture_id, media, model, options,
                                                        start_ms, replace))
 
         if download:
             size = REGISTRY[model].size_mb
-            self.progress_changed.emit(f"Downloading the model {model} ({size:,} MB)…", 0.0)
+            self.progress_changed.emit(f"Downloading the model {model} ({size:,} MB)…", 0.0, "")
             self.download.finished.connect(lambda _folder: run(), Qt.ConnectionType.SingleShotConnection)
             self.download.start(lambda control: self._fetch(control, model))
         else:
@@ -329,15 +329,15 @@ class Transcriber(QObject):
         done, total = value if isinstance(value, tuple) else (value, None)
         fraction = done / total if total else None
         self.progress_changed.emit(f"Downloading the model: {done / 1e6:,.0f}"
-                                   + (f" of {total / 1e6:,.0f} MB" if total else " MB"), fraction)
+                                   + (f" of {total / 1e6:,.0f} MB" if total else " MB"), fraction, "")
 
     def _status(self, progress) -> str:
-        where = format_clock(round(self._seconds * 1000))
-        left = _time_left(progress.seconds_left) if progress is not None else ""
-        heard = f" · {self._language}" if self._language else ""
         if progress is None and self._count == 0 and self._start_ms == 0:
             return "Transcribing: loading the model…"
-        return f"Transcribing: at {where}{left} · {_lines(self._count)}{heard}"
+        where = format_clock(round(self._seconds * 1000))
+        if progress is not None and progress.fraction:
+            where += f" of {format_clock(round(1000 * progress.seconds / progress.fraction))}"
+        return f"Transcribing {where} · {_lines(self._count)}"
 
     def _on_report(self, report) -> None:
         kind = report[0]
@@ -350,7 +350,7 @@ class Transcriber(QObject):
             return
         progress = report[1]
         self._seconds = progress.seconds
-        self.progress_changed.emit(self._status(progress), progress.fraction)
+        self.progress_changed.emit(self._status(progress), progress.fraction, _time_left(progress.seconds_left))
 
     def _on_finished(self, state: TranscriptionState) -> None:
         self.finished.emit(state)

@@ -355,7 +355,9 @@ class SegmentDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:  # noqa: N802
         editor = QLineEdit(parent)
         editor.setObjectName("lineEditor")
-        editor.setFrame(False)
+        # Plainly an editor: framed in the accent colour over the row it edits.
+        editor.setStyleSheet("QLineEdit#lineEditor { border: 2px solid palette(highlight); border-radius: 3px;"
+                             " padding: 1px 3px; background: palette(base); }")
         return editor
 
     def setEditorData(self, editor: QLineEdit, index: QModelIndex) -> None:  # noqa: N802
@@ -368,8 +370,8 @@ class SegmentDelegate(QStyledItemDelegate):
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
         rect = self.text_rect(option.rect)
-        height = max(editor.sizeHint().height(), QFontMetrics(self._view.font()).height() + 6)
-        editor.setGeometry(QRect(rect.left() - 3, rect.top() - 3, rect.width() + 6, height))
+        height = max(editor.sizeHint().height(), QFontMetrics(self._view.font()).height() + 8)
+        editor.setGeometry(QRect(rect.left() - 6, rect.top() - 4, rect.width() + 10, height))
 
     def segment_at(self, index: QModelIndex, rect: QRect, point: QPoint) -> int | None:
         """The fragment under a point of a paragraph row, for click-to-seek."""
