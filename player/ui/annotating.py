@@ -208,6 +208,10 @@ class AnnotatingActions(QObject):
         copy = menu.addAction("Copy the text")
         copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))   # shown; the view handles the key
         copy.triggered.connect(self._view.copy_selection)
+        menu.addSeparator()
+        for name in ("edit_line", "merge_line", "name_speaker"):   # corrections of the line clicked
+            if name in actions:
+                menu.addAction(actions[name])
         transcript = self._view.segment_model.transcript
         if transcript is not None and 0 <= segment < len(transcript):
             start = transcript[segment].start_ms

@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
         action("find_next", "Next match", ["F3"], lambda: self.visit_match(1), group="Transcript")
         action("find_previous", "Previous match", ["Shift+F3"], lambda: self.visit_match(-1), group="Transcript")
         view, corrections = lambda: self.transcript_view, lambda: self.corrections
-        action("edit_line", "&Edit the line's words", ["F2"], lambda: view().edit_line(), group="Transcript")
+        action("edit_line", "&Edit the line's words", ["F2"], self.edit_line, group="Transcript")
         action("split_line", "&Split the line at the cursor", ["Ctrl+Return"], self.split_line, group="Transcript")
         action("merge_line", "&Merge with the next line", ["Ctrl+M"],
                lambda: corrections().merge_with_next(view().selected_segment()), group="Transcript")
@@ -711,7 +711,10 @@ class MainWindow(QMainWindow):
             return   # its lines arrive as they are heard
         try:
             state = library.transcription_state(lecture.id)
-            stored = library.transcript(lecture.id) if state is not None else None
+            # A file's transcript just imported, never corrected, is the one shown: not read again.
+            same_as_shown = (state is not None and state.origin == "file" and not state.corrected
+                             and self.transcript is not None and state.segment_count == len(self.transcript))
+            stored = library.transcript(lecture.id) if state is not None and not same_as_shown else None
         except LibraryError as error:
             self.statusBar().showMessage(f"Library: {error}", 8000)
             return
@@ -874,6 +877,14 @@ class MainWindow(QMainWindow):
         if not self._notice_said:   # once: it stays true for every lecture
             self._notice_said = True
             self.statusBar().showMessage(message, 15000)
+
+    def edit_line(self) -> None:
+        """F2: the selected (or spoken) line's words in an editor in its row."""
+        view = self.transcript_view
+        if view.paragraph_mode:
+            self.statusBar().showMessage("Lines are edited one by one: read as lines first (Ctrl+P)", 5000)
+        elif self.transcript is not None:
+            view.edit_line(view.selected_segment())
 
     def split_line(self) -> None:
         """Ctrl+Return: split the line being edited at the cursor; with no editor open,

@@ -3,11 +3,13 @@ clip of the demo lecture (espeak-ng reading known text), real libVLC, a real lib
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
+from player.core.formats import load
 from player.core.library import Library
 from player.core.transcription import TranscriptionOptions
 from player.core.transcription.accuracy import word_error_rate
@@ -52,8 +54,10 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_lines_appear_as_heard_while_the_learner_highlights(qtbot, window, speech_video, library_path):
-    open_lecture(qtbot, window, speech_video)
+def test_lines_appear_as_heard_while_the_learner_highlights(qtbot, window, speech_video, library_path, tmp_path):
+    media = tmp_path / "lecture.mp4"
+    shutil.copy(speech_video, media)
+    open_lecture(qtbot, window, media)
     bar = window.transcription_bar
     assert bar.isVisible() and bar.action_button.text() == "Transcribe…"   # offered at once, not in the way
     made_while_running = []
@@ -65,7 +69,8 @@ def test_lines_appear_as_heard_while_the_learner_highlights(qtbot, window, speec
             made_while_running.append(window.transcriber.running)
 
     window.transcriber.lines_added.connect(highlight_the_first_line)
-    window.start_transcription(TranscribeRequest("tiny.en", False, ENGLISH))
+    srt = tmp_path / "lecture.srt"
+    window.start_transcription(TranscribeRequest("tiny.en", False, ENGLISH, srt_path=srt))
     assert bar.isVisible() and bar.cancel_button.isVisible()
     assert window.transcript is not None and len(window.transcript) == 0   # nothing heard yet
     model = window.transcript_view.segment_model
@@ -86,6 +91,8 @@ def test_lines_appear_as_heard_while_the_learner_highlights(qtbot, window, speec
         [(lines[0].start_ms, lines[0].end_ms, 2)]
     assert window.transcript_view.highlight_color(0) == 2
     assert not bar.isVisible()
+    assert [s.text for s in load(srt).segments] == [line.text for line in lines]   # the SRT asked for
+    assert window.statusBar().currentMessage().endswith("; saved lecture.srt")
 
 
 def test_cancel_keeps_the_lines_and_reopening_continues_without_duplicates(
