@@ -75,7 +75,9 @@ class Corrections(QObject):
             self._ids = [line.id for line in annotations.library.transcript_lines(annotations.lecture.id)]
         transcript = self._view.segment_model.transcript
         if transcript is None or len(self._ids) != len(transcript) or not 0 <= segment < len(self._ids):
-            self._status("The transcript shown is not the library's: corrections wait until it is", 6000)
+            # Lines saved but not shown yet (a transcription's next ones): read again next time.
+            self._ids = None
+            self._status("The transcript shown is not the library's yet: try again in a moment", 6000)
             return None
         return self._ids[segment]
 
@@ -199,5 +201,11 @@ class Corrections(QObject):
         else:
             transcript = annotations.library.transcript(edit.lecture_id)
             self._ids = None
+            bar = self._view.verticalScrollBar()
+            where, following = bar.value(), self._view.following
             self._view.set_transcript(transcript)
+            if not following:   # the learner stays where they were reading
+                self._view.pause_following()
+                self._view.doItemsLayout()
+                bar.setValue(where)
         self._shown(transcript)

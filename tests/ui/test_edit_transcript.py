@@ -161,3 +161,16 @@ def test_the_corrected_transcript_is_shown_when_the_lecture_is_opened_again(qtbo
     qtbot.waitUntil(lambda: window.transcript is not None and window.transcript[0].text == "First line, corrected.",
                     timeout=10_000)
     assert "with your corrections" in window.transcript_status.text()
+
+
+def test_shift_every_line_by_an_offset_and_undo(qtbot, lecture):
+    window, _model, _resets = lecture
+    answer = ModalAnswer(QInputDialog, lambda dialog: (dialog.setDoubleValue(1.5), dialog.accept()))
+    window.actions_by_name["shift_all"].trigger()
+    assert answer.dialogs
+    assert [segment.start_ms for segment in window.transcript.segments] == [1500, 3500, 5500, 7500]
+    with Library.open(window.annotations.library_path) as library:
+        assert [line.start_ms for line in library.transcript_lines(window.annotations.lecture.id)] == \
+            [1500, 3500, 5500, 7500]
+    window.actions_by_name["undo"].trigger()
+    assert [segment.start_ms for segment in window.transcript.segments] == [0, 2000, 4000, 6000]
