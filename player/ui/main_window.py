@@ -440,8 +440,10 @@ class MainWindow(QMainWindow):
     def _clear_lecture_text(self) -> None:
         """A new lecture starts with no transcript or notes of the one before."""
         if self.transcriber.running:
-            # Its lines so far are saved: reopening that lecture offers to continue.
+            # Its lines so far are saved: reopening that lecture offers to continue. What it
+            # still reports belongs to the lecture before: not shown.
             self.transcriber.cancel()
+            self.transcriber.lecture_id = None
         self.transcription_bar.hide()
         self.corrections.forget_lines()
         self.transcript = None
@@ -463,6 +465,10 @@ class MainWindow(QMainWindow):
         self._load_options = LoadOptions(encoding=encoding)
 
     def open_transcript(self, path: str, options: LoadOptions | None = None) -> None:
+        if self.transcriber.running and self._transcribing_this():
+            self.statusBar().showMessage("The lecture is being transcribed: cancel that first to open a "
+                                         "transcript file for it", 8000)
+            return
         options = self._load_options if options is None else options
         self.transcript_path = path = os.path.abspath(path)
         self.transcript_status.setText(f"Reading {Path(path).name}…")

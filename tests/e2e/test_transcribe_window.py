@@ -191,3 +191,22 @@ def test_closing_the_window_stops_the_transcription_and_keeps_what_was_heard(
     assert wait_for_long_jobs(0)   # the job's thread has ended
     lines, state = library_lines(library_path, lecture_id)
     assert len(lines) == 1 and state.in_progress   # what was heard is kept, to continue from
+
+
+def test_opening_another_lecture_stops_the_transcription_and_shows_its_own_transcript(
+        qtbot, window, speech_video, video_mp4, tmp_path, library_path):
+    from tests.conftest import TONE_CUES, write_srt
+
+    open_lecture(qtbot, window, speech_video)
+    transcribed_id = window.annotations.lecture.id
+    window.start_transcription(TranscribeRequest("tiny.en", False, ENGLISH))
+    other = tmp_path / "other.mp4"
+    shutil.copy(video_mp4, other)
+    write_srt(tmp_path / "other.srt", TONE_CUES[:5])
+    window.open_media(str(other), autoplay=False)   # while the first is being transcribed
+    qtbot.waitUntil(lambda: not window.transcriber.running, timeout=60_000)
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None
+                    and window.annotations.lecture.id != transcribed_id, timeout=10_000)
+    assert [s.text for s in window.transcript.segments] == [cue[2] for cue in TONE_CUES[:5]]
+    _lines, state = library_lines(library_path, transcribed_id)
+    assert state is None or state.in_progress   # stopped, never finished behind the learner's back

@@ -76,7 +76,7 @@ def test_split_at_the_cursor_and_merge_each_one_step(qtbot, lecture):
     view.edit_line(2)
     editor = view.line_editor()
     editor.setCursorPosition(len("Third line,"))
-    window.actions_by_name["split_line"].trigger()   # Ctrl+Return
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)   # Split: Ctrl+Return
     split = ["First line of the talk.", "Second line here.", "Third line,", "which is long enough to split.",
              "Fourth line."]
     assert shown(model) == split == stored(window)
