@@ -210,3 +210,32 @@ def test_opening_another_lecture_stops_the_transcription_and_shows_its_own_trans
     assert [s.text for s in window.transcript.segments] == [cue[2] for cue in TONE_CUES[:5]]
     _lines, state = library_lines(library_path, transcribed_id)
     assert state is None or state.in_progress   # stopped, never finished behind the learner's back
+
+
+def test_a_model_not_on_this_machine_is_downloaded_with_progress_then_used(
+        qtbot, window, speech_video, tmp_path, library_path, monkeypatch):
+    """A local server stands for the model hub (it serves the shipped model's files under
+    base.en's name): the download's progress shows in the bar, then the lecture is transcribed."""
+    from player.core.transcription import REGISTRY
+    from player.core.transcription.models import shipped_models
+    from tests.core.transcription.test_models import Server, _publish
+
+    root, models = tmp_path / "hub", tmp_path / "models"
+    _publish(shipped_models()["tiny.en"], root, REGISTRY["base.en"].repo)
+    monkeypatch.setenv("TRANSCRIPT_PLAYER_MODELS", str(models))
+    open_lecture(qtbot, window, speech_video)
+    shown = []
+    window.transcriber.progress_changed.connect(lambda text, _fraction, _left: shown.append(text))
+    done = []
+    window.transcriber.finished.connect(done.append)
+    with Server(root) as hub:
+        monkeypatch.setenv("TRANSCRIPT_PLAYER_MODEL_URL", hub.url)
+        window.start_transcription(TranscribeRequest("base.en", True, ENGLISH))
+        qtbot.waitUntil(lambda: bool(done), timeout=120_000)
+
+    downloading = [text for text in shown if text.startswith("Downloading the model")]
+    transcribing = [text for text in shown if text.startswith("Transcribing")]
+    assert downloading and transcribing and shown.index(downloading[-1]) < shown.index(transcribing[0])
+    assert (models / "base.en" / "model.bin").is_file()
+    lines, state = library_lines(library_path, window.annotations.lecture.id)
+    assert state.model == "base.en" and state.status == "complete" and lines

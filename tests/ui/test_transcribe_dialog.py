@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from player.core.transcription import REGISTRY, installed_models
 from player.ui.transcribing import TranscribeDialog
@@ -91,3 +91,25 @@ def test_a_transcript_the_library_knows_is_never_offered_for_replacing(qtbot, me
     assert answer.dialogs[0].text() == (f"{srt}: this is the transcript of talk; it is never overwritten: "
                                         "choose another name")
     assert dialog.request is None
+
+
+def test_file_transcribe_offers_the_dialog_and_says_what_it_replaces(qtbot, window, tmp_path, video_mp4):
+    from tests.conftest import TONE_CUES, write_srt
+
+    media = tmp_path / "talk.mp4"
+    media.write_bytes(video_mp4.read_bytes())
+    write_srt(tmp_path / "talk.srt", TONE_CUES[:3])
+    window.open_media(str(media), autoplay=False)
+    qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=10_000)
+    assert not window.transcription_bar.isVisible()   # it has a transcript: nothing offered
+
+    def look_and_cancel(dialog) -> None:
+        seen.append([label.text() for label in dialog.findChildren(QLabel)])
+        dialog.reject()
+
+    seen: list[list[str]] = []
+    answer = ModalAnswer(TranscribeDialog, look_and_cancel)
+    window.actions_by_name["transcribe"].trigger()   # File ▸ Transcribe… (Ctrl+Shift+T)
+    assert answer.dialogs
+    assert "This replaces the lecture's transcript (read from a file); highlights stay." in seen[0]
+    assert not window.transcriber.running and len(window.transcript) == 3
