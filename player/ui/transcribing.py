@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget)
@@ -275,7 +273,7 @@ class Transcriber(QObject):
         super().__init__(parent)
         self.job = LongJob(self)
         self.job.progress.connect(self._on_report)
-        self.job.finished.connect(self._on_finished)
+        self.job.finished.connect(self.finished)
         self.job.failed.connect(self._on_failed)
         self.job.cancelled.connect(self.cancelled)
         self.download = LongJob(self)
@@ -283,11 +281,10 @@ class Transcriber(QObject):
         self.download.failed.connect(lambda error: self.failed.emit(str(error)))
         self.download.cancelled.connect(self.cancelled)
         self.lecture_id: int | None = None
-        self._run: Callable[[], None] | None = None
         self._start_ms = 0
         self._count = 0
         self._seconds = 0.0
-        self._language: str | None = None
+        self._language: str | None = None   # heard (detected), to show
 
     @property
     def running(self) -> bool:
@@ -297,7 +294,8 @@ class Transcriber(QObject):
               *, start_ms: int = 0, lines_kept: int = 0, replace: bool = False, download: bool = False) -> None:
         self.lecture_id = lecture_id
         self._start_ms, self._count, self._seconds = start_ms, lines_kept, start_ms / 1000
-        self._language = options.language
+        self._language = None
+        self._detecting = options.language is None
 
         def run() -> None:
             self.progress_changed.emit(self._status(None), None, "")
@@ -337,7 +335,8 @@ class Transcriber(QObject):
         where = format_clock(round(self._seconds * 1000))
         if progress is not None and progress.fraction:
             where += f" of {format_clock(round(1000 * progress.seconds / progress.fraction))}"
-        return f"Transcribing {where} · {_lines(self._count)}"
+        heard = f" · language heard: {self._language}" if self._language else ""
+        return f"Transcribing {where} · {_lines(self._count)}{heard}"
 
     def _on_report(self, report) -> None:
         kind = report[0]
@@ -346,14 +345,12 @@ class Transcriber(QObject):
             self.lines_added.emit(list(report[1]))
             return
         if kind == "language":
-            self._language = report[1]
+            if self._detecting:   # a language chosen is not news
+                self._language = report[1]
             return
         progress = report[1]
         self._seconds = progress.seconds
         self.progress_changed.emit(self._status(progress), progress.fraction, _time_left(progress.seconds_left))
-
-    def _on_finished(self, state: TranscriptionState) -> None:
-        self.finished.emit(state)
 
     def _on_failed(self, error: Exception) -> None:
         if isinstance(error, TranscriptionCancelled):
