@@ -750,8 +750,12 @@ class MainWindow(QMainWindow):
     def choose_transcription(self) -> None:
         """File ▸ Transcribe…: the dialog, then the run."""
         library, lecture = self.annotations.library, self.annotations.lecture
-        if self.media_path is None or library is None or lecture is None:
+        if self.media_path is None:
             self.statusBar().showMessage("Open a lecture first: its sound is what is transcribed", 5000)
+            return
+        if library is None or lecture is None:
+            self.statusBar().showMessage("Transcribing needs the library, which keeps each line as it is heard: "
+                                         + (self.annotations.open_error or "the lecture is still being opened"), 8000)
             return
         if self.transcriber.running:
             self.statusBar().showMessage("The lecture is being transcribed already", 5000)
