@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         action("find_previous", "Previous match", ["Shift+F3"], lambda: self.visit_match(-1), group="Transcript")
         view, corrections = lambda: self.transcript_view, lambda: self.corrections
         action("edit_line", "&Edit the line's words", ["F2"], self.edit_line, group="Transcript")
-        action("split_line", "&Split the line at the cursor", ["Ctrl+Return"], self.split_line, group="Transcript")
+        action("split_line", "&Split the line at the cursor", ["Ctrl+Return", "Ctrl+Enter"], self.split_line, group="Transcript")
         action("merge_line", "&Merge with the next line", ["Ctrl+M"],
                lambda: corrections().merge_with_next(view().selected_segment()), group="Transcript")
         for name, text, keys, which, delta in (
