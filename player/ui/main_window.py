@@ -215,7 +215,8 @@ class MainWindow(QMainWindow):
         action("find_previous", "Previous match", ["Shift+F3"], lambda: self.visit_match(-1), group="Transcript")
         view, corrections = lambda: self.transcript_view, lambda: self.corrections
         action("edit_line", "&Edit the line's words", ["F2"], self.edit_line, group="Transcript")
-        action("split_line", "&Split the line at the cursor", ["Ctrl+Return", "Ctrl+Enter"], self.split_line, group="Transcript")
+        action("split_line", "&Split the line at the cursor", ["Ctrl+Return", "Ctrl+Enter"], self.split_line,
+               group="Transcript")
         action("merge_line", "&Merge with the next line", ["Ctrl+M"],
                lambda: corrections().merge_with_next(view().selected_segment()), group="Transcript")
         for name, text, keys, which, delta in (
@@ -385,7 +386,7 @@ class MainWindow(QMainWindow):
         transcriber.failed.connect(self._on_transcription_failed)
         transcriber.cancelled.connect(self._on_transcription_stopped)
         self.transcription_bar.action_requested.connect(self._on_transcription_offer)
-        self.transcription_bar.cancel_requested.connect(transcriber.cancel)
+        self.transcription_bar.cancel_requested.connect(self.pause_transcription)
         self.find_bar.query_changed.connect(self.find_in_transcript)
         self.find_bar.step_requested.connect(self.visit_match)
         self.find_bar.closed.connect(self.close_find_bar)
@@ -733,11 +734,31 @@ class MainWindow(QMainWindow):
         self.transcription_bar.hide()
         if state is not None and state.in_progress:
             where = format_clock(state.done_until_ms)
-            self.transcription_bar.offer(f"Transcription stopped at {where}: the {state.segment_count:,} lines "
+            if not self._transcription_paused(lecture.id) and self.media_path is not None:
+                # Stopped by a crash, a kill or closing the window, not by the learner: go on.
+                self.continue_transcription()
+                self.statusBar().showMessage(f"Continuing the transcription that stopped at {where}: the "
+                                             f"{state.segment_count:,} lines heard so far are here", 8000)
+                return
+            self.transcription_bar.offer(f"Transcription paused at {where}: the {state.segment_count:,} lines "
                                          "heard so far are here.", f"Continue transcribing from {where}")
         elif state is None and self.transcript is None:
             self.transcription_bar.offer("No transcript yet: this computer can make one (nothing leaves it). "
                                          "You can watch meanwhile.", "Transcribe…")
+
+    def _paused_key(self, lecture_id: int) -> str:
+        return f"transcription_paused/{self.annotations.library_path}/{lecture_id}"
+
+    def _transcription_paused(self, lecture_id: int) -> bool:
+        return self.settings.value(self._paused_key(lecture_id), False, type=bool)
+
+    def pause_transcription(self) -> None:
+        """The learner's Cancel: the lines so far are kept, and reopening the lecture offers
+        to continue rather than going on by itself (as it does after a crash or a close)."""
+        lecture = self.annotations.lecture
+        if lecture is not None:
+            self.settings.setValue(self._paused_key(lecture.id), True)
+        self.transcriber.cancel()
 
     def _on_transcription_offer(self) -> None:
         lecture = self.annotations.lecture
@@ -778,6 +799,7 @@ class MainWindow(QMainWindow):
     def start_transcription(self, request, replace: bool = False) -> None:
         """Transcribe the open lecture as `request` (a TranscribeRequest) asks."""
         lecture = self.annotations.lecture
+        self.settings.remove(self._paused_key(lecture.id))
         self._srt_request = (request.srt_path, request.srt_replace) if request.srt_path else None
         self.transcription_bar.hide()
         self._show_transcript(Transcript([], title=self.transcript.title if self.transcript else None),
@@ -794,6 +816,7 @@ class MainWindow(QMainWindow):
         if state is None or not state.in_progress or self.transcriber.running:
             return
         self._srt_request = None
+        self.settings.remove(self._paused_key(lecture.id))
         self.transcription_bar.hide()
         self.statusBar().showMessage(f"Continuing from {format_clock(state.done_until_ms)}", 5000)
         self.transcriber.start(self.annotations.library_path, lecture.id, Path(self.media_path),

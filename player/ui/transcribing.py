@@ -175,7 +175,7 @@ class TranscriptionBar(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)   # the time left, inside the bar
-        self.progress.setMaximumWidth(110)
+        self.progress.setFixedWidth(150)   # room for "12 min left" inside the bar
         self.action_button = QPushButton("")
         self.action_button.setObjectName("transcriptionAction")
         self.action_button.clicked.connect(self.action_requested)

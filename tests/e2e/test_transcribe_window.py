@@ -97,22 +97,30 @@ def test_lines_appear_as_heard_while_the_learner_highlights(qtbot, window, speec
 
 def test_cancel_keeps_the_lines_and_reopening_continues_without_duplicates(
         qtbot, window, speech_video, video_mp4, library_path):
+    import threading
+
     open_lecture(qtbot, window, speech_video)
     lecture_id = window.annotations.lecture.id
     stopped = []
     window.transcriber.cancelled.connect(lambda: stopped.append(True))
+    first_line, cancelled = threading.Event(), threading.Event()
 
-    def cancel_after_the_first_line(_run, report) -> None:
-        # On the job's own thread, as the first line is saved: the cancel is there before
-        # the next line is read, however fast the machine.
-        if report[0] == "lines":
-            window.transcriber.cancel()
+    def hold_after_the_first_line(_run, report) -> None:
+        # On the job's own thread, as the first line is saved: it waits there until the
+        # learner has pressed Cancel, so the cancel comes before the next line is read,
+        # however fast the machine.
+        if report[0] == "lines" and not first_line.is_set():
+            first_line.set()
+            cancelled.wait(60)
 
     relay = window.transcriber.job._relay
-    relay.progress.connect(cancel_after_the_first_line, Qt.ConnectionType.DirectConnection)
+    relay.progress.connect(hold_after_the_first_line, Qt.ConnectionType.DirectConnection)
     window.start_transcription(TranscribeRequest("tiny.en", False, ENGLISH))
+    qtbot.waitUntil(first_line.is_set, timeout=120_000)
+    qtbot.mouseClick(window.transcription_bar.cancel_button, Qt.MouseButton.LeftButton)   # the learner's Cancel
+    cancelled.set()
     qtbot.waitUntil(lambda: bool(stopped), timeout=120_000)
-    relay.progress.disconnect(cancel_after_the_first_line)
+    relay.progress.disconnect(hold_after_the_first_line)
 
     kept, state = library_lines(library_path, lecture_id)
     assert state.in_progress and len(kept) == 1 and state.done_until_ms >= kept[0].end_ms
@@ -191,6 +199,23 @@ def test_closing_the_window_stops_the_transcription_and_keeps_what_was_heard(
     assert wait_for_long_jobs(0)   # the job's thread has ended
     lines, state = library_lines(library_path, lecture_id)
     assert len(lines) == 1 and state.in_progress   # what was heard is kept, to continue from
+
+    # Reopened, the app goes on by itself: it was closed, not cancelled by the learner.
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    reopened = MainWindow(VlcPlayback(), window.settings, library_path=library_path)
+    qtbot.addWidget(reopened)
+    reopened.show()
+    done = []
+    reopened.transcriber.finished.connect(done.append)
+    reopened.open_media(str(speech_video), autoplay=False)
+    qtbot.waitUntil(lambda: bool(done), timeout=120_000)
+    lines, state = library_lines(library_path, lecture_id)
+    assert state.status == "complete" and len(lines) > 1
+    assert all(a.end_ms <= b.start_ms for a, b in zip(lines, lines[1:]))   # nothing heard twice
+    assert word_error_rate(CLIP_TEXT, " ".join(line.text for line in lines)) < 0.35
+    assert not reopened.transcription_bar.action_button.isVisible()   # nothing to press
 
 
 def test_opening_another_lecture_stops_the_transcription_and_shows_its_own_transcript(
