@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, Q
                                QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from player.core.formats import ChoiceNeeded, LoadOptions, TranscriptError, encoding_note, load
+from player.core.formats.encoding import GUESSED_ENCODINGS
 from player.core.library import LibraryError
 from player.core.media import find_sibling_transcript, is_media_file, looks_audio_only
 from player.core.media_fit import transcript_overrun
@@ -48,6 +49,7 @@ MAX_RECENT = 10
 CLOSE_WAIT_MS = 10_000
 MEDIA_FILTER = ("Lectures (*.mp4 *.m4v *.mkv *.webm *.mov *.avi *.mp3 *.m4a *.wav *.ogg *.flac *.opus);;"
                 "All files (*)")
+AUTO_ENCODING = "Detect automatically"
 NO_TRANSCRIPT = "No transcript: File ▸ Open transcript (Ctrl+Shift+O), or drop one here"
 TRANSCRIPT_FILTER = ("Transcripts (*.srt *.vtt *.txt *.json *.jsonl *.csv *.tsv *.sbv *.ass *.ssa *.ttml *.dfxp *.xml "
                      "*.eaf *.TextGrid);;All files (*)")
@@ -157,6 +159,8 @@ class MainWindow(QMainWindow):
         action("open_media", "Open &media…", ["Ctrl+O"], self.choose_media, SP.SP_DialogOpenButton, group="File")
         action("open_transcript", "Open &transcript…", ["Ctrl+Shift+O"], self.choose_transcript, group="File")
         action("open_notes", "Open lecture &notes…", [], self.choose_notes, group="File")
+        action("reopen_encoding", "Reopen transcript &with encoding…", [], lambda: self.reopen_with_encoding(),
+               group="File")
         action("transcribe", "Trans&cribe…", ["Ctrl+Shift+T"], self.choose_transcription, group="File")
         action("export_transcript", "&Export transcript…", ["Ctrl+E"],
                lambda: self.library_actions.export_transcript(), group="File")
@@ -314,6 +318,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(acts["open_media"])
         file_menu.addAction(acts["open_transcript"])
         file_menu.addAction(acts["open_notes"])
+        file_menu.addAction(acts["reopen_encoding"])
         file_menu.addAction(acts["transcribe"])
         file_menu.addAction(acts["export_transcript"])
         file_menu.addAction(acts["export_highlights"])
@@ -494,6 +499,23 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open a transcript", self._last_folder(), TRANSCRIPT_FILTER)
         if path:
             self.open_transcript(path)
+
+    def reopen_with_encoding(self, encoding: str | None = None) -> None:
+        """File ▸ Reopen transcript with encoding…: when the guess read a file wrong
+        (mojibake), read it again in the encoding the learner names."""
+        if not self.transcript_path or not Path(self.transcript_path).is_file():
+            self.statusBar().showMessage("No transcript file is open to read again", 5000)
+            return
+        if encoding is None:
+            choices = [AUTO_ENCODING, "utf-8", "utf-16", *GUESSED_ENCODINGS]
+            current = self.transcript.encoding if self.transcript is not None else None
+            index = ask_item(self, "Reopen with encoding", f"Read {Path(self.transcript_path).name} as:",
+                             choices, choices.index(current) if current in choices else 0)
+            if index is None:
+                return
+            encoding = choices[index]
+        self.open_transcript(self.transcript_path,
+                             LoadOptions(encoding=None if encoding == AUTO_ENCODING else encoding))
 
     def _last_folder(self) -> str:
         return str(Path(self.media_path).parent) if self.media_path else str(Path.home())

@@ -134,3 +134,29 @@ def test_the_lectures_window_opens_a_copy_that_is_still_there(qtbot, window, tmp
     lectures.table.selectRow(0)
     lectures.open_selected()
     assert opened == [other]
+
+
+def test_a_transcript_read_in_the_wrong_encoding_is_reopened_in_the_one_chosen(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QInputDialog
+
+    from player.core.formats import LoadOptions
+    from tests.conftest import ModalAnswer
+
+    # Greek bytes that a guess reads as something else: the learner names the encoding.
+    srt = tmp_path / "μάθημα.srt"
+    text = "Καλημέρα σε όλους"
+    srt.write_bytes(f"1\n00:00:01,000 --> 00:00:04,000\n{text}\n".encode("cp1253"))
+    window.open_transcript(str(srt), LoadOptions(encoding="cp1251"))   # read wrong on purpose
+    qtbot.waitUntil(lambda: window.transcript is not None and window.transcript.encoding == "cp1251",
+                    timeout=10_000)
+    assert window.transcript[0].text != text
+
+    def choose_greek(dialog: QInputDialog) -> None:
+        dialog.setTextValue("cp1253")
+        dialog.accept()
+
+    answer = ModalAnswer(QInputDialog, choose_greek)
+    window.actions_by_name["reopen_encoding"].trigger()   # File ▸ Reopen transcript with encoding…
+    assert answer.dialogs   # it asked
+    qtbot.waitUntil(lambda: window.transcript.encoding == "cp1253", timeout=10_000)
+    assert window.transcript[0].text == text and not window.transcript.encoding_guessed
