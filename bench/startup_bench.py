@@ -1,0 +1,297 @@
+"""Launch to transcript loaded, measured from outside the process, against Gaupol in the same run.
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m bench.startup_bench [--runs 5]
+
+Prerequisites: a display, xdotool (Debian `xdotool`), and for the anchor Gaupol (`apt-get install -y gaupol`;
+without it the table says so and the run goes on).
+
+"Loaded" is seen from outside: the window's title becomes "<transcript name> — Transcript Player" (Gaupol:
+its title names the file). The app sets that title in the same call that hands the rows to the view, so the
+figure is launch to window titled with the model set; the rows are painted on the next turn of the event loop
+(the in-process phases below show how long that turn takes). The X window list is polled every 10 ms with
+xdotool, so figures carry up to ~15 ms of polling error (the same for both apps).
+
+Every run uses a throw-away library, settings and data folder, so the learner's own are never touched.
+Peak RSS is VmHWM from /proc/PID/status, read after the window is titled and the rows had a second to lay out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "tests" / "data" / "seeds" / "003_98d2fe73ddf5816f.txt"
+POLL_S = 0.010
+SETTLE_S = 1.0
+
+
+# --- inputs -------------------------------------------------------------------------------
+def make_srts(folder: Path) -> list[tuple[str, Path, int]]:
+    """The seed converted to SRT, then 10,000 and 100,000 lines made from its text."""
+    from player.core.formats import load
+    from player.core.formats.writers import to_srt
+    from player.core.transcript import Segment, Transcript
+
+    seed = load(str(SEED))
+    # Named by what they are, so the window titles are distinct and easy to match.
+    files = [("seed", folder / f"{SEED.stem}.srt", seed)]
+    texts = [segment.text for segment in seed.segments] or ["line"]
+    for count in (10_000, 100_000):
+        segments = [Segment(start_ms=i * 3000, end_ms=i * 3000 + 2500, text=texts[i % len(texts)])
+                    for i in range(count)]
+        files.append((f"{count:,}", folder / f"generated_{count}_lines.srt", Transcript(segments)))
+    rows = []
+    for label, path, transcript in files:
+        path.write_text(to_srt(transcript), encoding="utf-8")
+        rows.append((label, path, len(transcript.segments)))
+    return rows
+
+
+# --- launching and watching from outside --------------------------------------------------
+def window_titled(pattern: str) -> bool:
+    found = subprocess.run(["xdotool", "search", "--name", pattern], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(match.group(1)) / 1024 if match else None
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)   # its own process group: Gaupol may start helpers
+    process.wait()
+
+
+def launch_once(command: list[str], pattern: str, env: dict, timeout_s: float,
+                measure_rss: bool) -> tuple[float | None, float | None, str]:
+    """Seconds from spawn to a window whose name matches pattern (None on timeout or exit), peak RSS."""
+    began = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        while True:
+            if window_titled(pattern):
+                elapsed = time.perf_counter() - began
+                rss = None
+                if measure_rss:
+                    time.sleep(SETTLE_S)
+                    rss = peak_rss_mb(process.pid)
+                return elapsed, rss, ""
+            if process.poll() is not None:
+                tail = (process.stderr.read() or b"").decode(errors="replace").strip().splitlines()[-2:]
+                return None, None, "exited: " + " | ".join(tail)
+            if time.perf_counter() - began > timeout_s:
+                return None, None, f"not open after {timeout_s:.0f} s"
+            time.sleep(POLL_S)
+    finally:
+        stop(process)
+
+
+def isolated_env(home: Path) -> dict:
+    env = dict(os.environ)
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        (home / name).mkdir(parents=True, exist_ok=True)
+        env[name] = str(home / name)
+    env["HOME"] = str(home)
+    return env
+
+
+def ours_command(path: Path, library: Path) -> list[str]:
+    return [sys.executable, "-m", "player", "--transcript", str(path), "--library", str(library)]
+
+
+def measure(command: list[str], pattern: str, env: dict, runs: int, timeout_s: float,
+            measure_rss: bool) -> dict:
+    times, rss, notes = [], [], []
+    for _ in range(runs):
+        elapsed, peak, note = launch_once(command, pattern, env, timeout_s, measure_rss)
+        if elapsed is None:
+            notes.append(note)
+            break   # a timeout repeats: one is enough to say so
+        times.append(elapsed)
+        if peak is not None:
+            rss.append(peak)
+    return {"times": times, "rss": rss, "note": notes[0] if notes else ""}
+
+
+# --- where the time goes (inside the process) ---------------------------------------------
+def importtime(path: Path, library: Path, env: dict) -> list[tuple[int, int, str]]:
+    """Runs the app under -X importtime until its window is titled; (cumulative us, self us, module)."""
+    command = [sys.executable, "-X", "importtime", *ours_command(path, library)[1:]]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                                   start_new_session=True)
+        began = time.perf_counter()
+        while not window_titled(re.escape(path.stem) + " — ") and process.poll() is None \
+                and time.perf_counter() - began < 60:
+            time.sleep(POLL_S)
+        stop(process)
+        log.seek(0)
+        text = log.read().decode(errors="replace")
+    rows = []
+    for line in text.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (.*)$", line)
+        if match:
+            rows.append((int(match.group(2)), int(match.group(1)), match.group(3).rstrip()))
+    return rows
+
+
+def phases_child(path: str, library: str) -> None:
+    """Mirrors player.app.run_app step by step (kept in step with it by hand), printing each step's
+    end in ms since the interpreter started, then a cProfile of the whole start-up to the rows painted."""
+    import cProfile
+    import pstats
+
+    began = time.perf_counter()
+    marks: list[tuple[str, float]] = []
+
+    def mark(name: str) -> None:
+        marks.append((name, (time.perf_counter() - began) * 1000))
+
+    profile = cProfile.Profile()
+    profile.enable()
+    from player.app import APP_NAME, prepare_qt_platform
+    from player.logs import setup_logging
+
+    prepare_qt_platform()
+    setup_logging()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+    mark("import PySide6")
+    from player.playback import create_playback
+    from player.ui.about import app_icon
+    from player.ui.main_window import MainWindow
+    mark("import player (ui, playback)")
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    mark("QApplication")
+    playback, _notice = create_playback()
+    mark("create_playback (libVLC instance)")
+    window = MainWindow(playback, QSettings(), _notice, library_path=Path(library))
+    mark("MainWindow() (library open)")
+    window.show()
+    app.processEvents()
+    mark("window shown (first event turn)")
+    window.open_transcript(path)
+    while window.transcript is None and time.perf_counter() - began < 120:
+        app.processEvents()
+        time.sleep(0.001)
+    mark("transcript parsed and set (title set)")
+    app.processEvents()
+    mark("next event turn (rows painted)")
+    view = window.transcript_view
+    model = view.model()
+    while not view.visualRect(model.index(model.rowCount() - 1)).isValid() and time.perf_counter() - began < 120:
+        app.processEvents()
+        time.sleep(0.001)
+    mark("every row laid out")
+    profile.disable()
+    for name, at in marks:
+        print(f"MARK {at:.1f} {name}")
+    stats = pstats.Stats(profile, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(25)
+    window.close()
+
+
+# --- report -------------------------------------------------------------------------------
+def fmt_s(values: list[float], note: str) -> str:
+    if not values:
+        return note or "-"
+    return f"{statistics.median(values):.2f} (min {min(values):.2f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.startup_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a launch counts as not open")
+    parser.add_argument("--no-breakdown", action="store_true", help="skip the importtime and cProfile breakdown")
+    parser.add_argument("--phases", nargs=2, metavar=("SRT", "LIBRARY"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phases:
+        phases_child(*args.phases)
+        return 0
+    if not os.environ.get("DISPLAY"):
+        print("needs a display: run it under xvfb-run", file=sys.stderr)
+        return 2
+    if not shutil.which("xdotool"):
+        print("needs xdotool (Debian package xdotool) to watch the window list", file=sys.stderr)
+        return 2
+    gaupol = shutil.which("gaupol")
+    with tempfile.TemporaryDirectory(prefix="startup_bench_") as temp:
+        folder = Path(temp)
+        env = isolated_env(folder / "home")
+        library = folder / "library.sqlite"
+        inputs = make_srts(folder)
+        # One launch to create the library and warm the page cache, as a learner's second start would be.
+        launch_once(ours_command(inputs[0][1], library), re.escape(inputs[0][1].stem) + " — ", env,
+                    args.timeout, False)
+        table = []
+        for label, path, lines in inputs:
+            pattern = re.escape(path.stem)
+            ours = measure(ours_command(path, library), pattern + " — ", env, args.runs, args.timeout, True)
+            if gaupol:
+                theirs = measure([gaupol, str(path)], pattern, env, args.runs, args.timeout, False)
+            else:
+                theirs = {"times": [], "rss": [], "note": "gaupol not installed (apt-get install -y gaupol)"}
+            table.append((f"{label} ({lines:,} lines)", ours, theirs))
+            print(f"measured {label}", file=sys.stderr, flush=True)
+
+        print(f"\nLaunch to window titled with the transcript (model set; rows paint on the next event turn), "
+              f"seconds, median (min) of {args.runs}:")
+        header = ("transcript", "ours", "Gaupol", "ratio ours/Gaupol", "ours peak RSS")
+        lines_out = []
+        for label, ours, theirs in table:
+            ratio = (f"{statistics.median(ours['times']) / statistics.median(theirs['times']):.2f}"
+                     if ours["times"] and theirs["times"] else "-")
+            rss = f"{statistics.median(ours['rss']):.0f} MB" if ours["rss"] else "-"
+            lines_out.append((label, fmt_s(ours["times"], ours["note"]), fmt_s(theirs["times"], theirs["note"]),
+                              ratio, rss))
+        widths = [max(len(r[i]) for r in [header, *lines_out]) for i in range(len(header))]
+        for r in [header, tuple("-" * w for w in widths), *lines_out]:
+            print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)))
+
+        if args.no_breakdown:
+            return 0
+        seed_path = inputs[0][1]
+        print("\n-X importtime, seed transcript, top 10 by cumulative time (nesting shown by indent):")
+        rows = sorted(importtime(seed_path, library, env), reverse=True)[:10]
+        for cumulative, own, module in rows:
+            print(f"  {cumulative / 1000:8.1f} ms cumulative  {own / 1000:7.1f} ms self  {module}")
+        for label, path, _lines in (inputs[0], inputs[-1]):
+            print(f"\nIn-process phases and cProfile, {label} ({path.name}):")
+            child = subprocess.run([sys.executable, "-m", "bench.startup_bench", "--phases", str(path),
+                                    str(library)], env=env, capture_output=True, text=True, timeout=300)
+            previous = 0.0
+            profile_lines = []
+            for line in child.stdout.splitlines():
+                if line.startswith("MARK "):
+                    _, at, name = line.split(" ", 2)
+                    print(f"  {float(at):8.1f} ms  (+{float(at) - previous:7.1f})  {name}")
+                    previous = float(at)
+                else:
+                    profile_lines.append(line)
+            if child.returncode != 0:
+                print("  failed: " + " | ".join(child.stderr.strip().splitlines()[-3:]))
+            print("\n".join("    " + line for line in profile_lines if line.strip()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
