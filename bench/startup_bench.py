@@ -49,7 +49,7 @@ def make_srts(folder: Path) -> list[tuple[str, Path, int]]:
     for count in (10_000, 100_000):
         segments = [Segment(start_ms=i * 3000, end_ms=i * 3000 + 2500, text=texts[i % len(texts)])
                     for i in range(count)]
-        files.append((f"{count:,}", folder / f"generated_{count}_lines.srt", Transcript(segments)))
+        files.append(("generated", folder / f"generated_{count}_lines.srt", Transcript(segments)))
     rows = []
     for label, path, transcript in files:
         path.write_text(to_srt(transcript), encoding="utf-8")
@@ -109,6 +109,10 @@ def isolated_env(home: Path) -> dict:
         (home / name).mkdir(parents=True, exist_ok=True)
         env[name] = str(home / name)
     env["HOME"] = str(home)
+    # Bytecode as an installed app has it (this environment sets PYTHONDONTWRITEBYTECODE, which would
+    # compile every player module from source on each launch), cached outside the working tree.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     return env
 
 
@@ -199,14 +203,14 @@ def phases_child(path: str, library: str) -> None:
     view = window.transcript_view
     model = view.model()
     while not view.visualRect(model.index(model.rowCount() - 1)).isValid() and time.perf_counter() - began < 120:
-        app.processEvents()
-        time.sleep(0.001)
+        app.processEvents()   # no sleep: the view lays rows out in batches from zero-delay timers
     mark("every row laid out")
     profile.disable()
     for name, at in marks:
         print(f"MARK {at:.1f} {name}")
     stats = pstats.Stats(profile, stream=sys.stdout)
     stats.sort_stats("cumulative").print_stats(25)
+    stats.print_callees(r"main_window.py:\d+\(__init__\)")
     window.close()
 
 
@@ -250,8 +254,8 @@ def main(argv: list[str] | None = None) -> int:
                 theirs = measure([gaupol, str(path)], pattern, env, args.runs, args.timeout, False)
             else:
                 theirs = {"times": [], "rss": [], "note": "gaupol not installed (apt-get install -y gaupol)"}
-            table.append((f"{label} ({lines:,} lines)", ours, theirs))
-            print(f"measured {label}", file=sys.stderr, flush=True)
+            table.append((f"{label}, {lines:,} lines", ours, theirs))
+            print(f"measured {path.name}", file=sys.stderr, flush=True)
 
         print(f"\nLaunch to window titled with the transcript (model set; rows paint on the next event turn), "
               f"seconds, median (min) of {args.runs}:")
@@ -274,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = sorted(importtime(seed_path, library, env), reverse=True)[:10]
         for cumulative, own, module in rows:
             print(f"  {cumulative / 1000:8.1f} ms cumulative  {own / 1000:7.1f} ms self  {module}")
+        print("\n-X importtime, top 10 by self time:")
+        for cumulative, own, module in sorted(rows_all := importtime(seed_path, library, env),
+                                              key=lambda r: r[1], reverse=True)[:10]:
+            print(f"  {own / 1000:8.1f} ms self  {cumulative / 1000:8.1f} ms cumulative  {module.strip()}")
+        print(f"  ({len(rows_all)} modules imported before the window is titled)")
         for label, path, _lines in (inputs[0], inputs[-1]):
             print(f"\nIn-process phases and cProfile, {label} ({path.name}):")
             child = subprocess.run([sys.executable, "-m", "bench.startup_bench", "--phases", str(path),
