@@ -156,9 +156,10 @@ def importtime(path: Path, library: Path, env: dict) -> list[tuple[int, int, str
     return rows
 
 
-def phases_child(path: str, library: str) -> None:
-    """Mirrors player.app.run_app step by step (kept in step with it by hand), printing each step's
-    end in ms since the interpreter started, then a cProfile of the whole start-up to the rows painted."""
+def phases_child(path: str, library: str, profiled: bool) -> None:
+    """Mirrors player.app.run_app step by step (kept in step with it by hand), printing when each step
+    ended; profiled: instead a cProfile of the whole start-up to every row laid out (it slows
+    Python-heavy steps such as the row layout several-fold, so its marks are not printed)."""
     import cProfile
     import pstats
 
@@ -169,7 +170,8 @@ def phases_child(path: str, library: str) -> None:
         marks.append((name, (time.perf_counter() - began) * 1000))
 
     profile = cProfile.Profile()
-    profile.enable()
+    if profiled:
+        profile.enable()
     from player.app import APP_NAME, prepare_qt_platform
     from player.logs import setup_logging
 
@@ -205,12 +207,14 @@ def phases_child(path: str, library: str) -> None:
     while not view.visualRect(model.index(model.rowCount() - 1)).isValid() and time.perf_counter() - began < 120:
         app.processEvents()   # no sleep: the view lays rows out in batches from zero-delay timers
     mark("every row laid out")
-    profile.disable()
-    for name, at in marks:
-        print(f"MARK {at:.1f} {name}")
-    stats = pstats.Stats(profile, stream=sys.stdout)
-    stats.sort_stats("cumulative").print_stats(25)
-    stats.print_callees(r"main_window.py:\d+\(__init__\)")
+    if not profiled:
+        for name, at in marks:
+            print(f"MARK {at:.1f} {name}")
+    else:
+        profile.disable()
+        stats = pstats.Stats(profile, stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(r"^(?!<frozen)", 20)
+        stats.print_callees(r"main_window.py:\d+\(__init__\)")
     window.close()
 
 
@@ -226,10 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a launch counts as not open")
     parser.add_argument("--no-breakdown", action="store_true", help="skip the importtime and cProfile breakdown")
-    parser.add_argument("--phases", nargs=2, metavar=("SRT", "LIBRARY"), help=argparse.SUPPRESS)
+    parser.add_argument("--phases", nargs=3, metavar=("SRT", "LIBRARY", "plain|profile"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phases:
-        phases_child(*args.phases)
+        phases_child(args.phases[0], args.phases[1], args.phases[2] == "profile")
         return 0
     if not os.environ.get("DISPLAY"):
         print("needs a display: run it under xvfb-run", file=sys.stderr)
@@ -278,15 +282,23 @@ def main(argv: list[str] | None = None) -> int:
         rows = sorted(importtime(seed_path, library, env), reverse=True)[:10]
         for cumulative, own, module in rows:
             print(f"  {cumulative / 1000:8.1f} ms cumulative  {own / 1000:7.1f} ms self  {module}")
+        bare = []
+        for _ in range(args.runs):
+            began = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+            bare.append(time.perf_counter() - began)
+        print(f"\nInterpreter start-up alone (python -c pass): {statistics.median(bare) * 1000:.0f} ms median")
         print("\n-X importtime, top 10 by self time:")
         for cumulative, own, module in sorted(rows_all := importtime(seed_path, library, env),
                                               key=lambda r: r[1], reverse=True)[:10]:
             print(f"  {own / 1000:8.1f} ms self  {cumulative / 1000:8.1f} ms cumulative  {module.strip()}")
         print(f"  ({len(rows_all)} modules imported before the window is titled)")
-        for label, path, _lines in (inputs[0], inputs[-1]):
-            print(f"\nIn-process phases and cProfile, {label} ({path.name}):")
+        for (label, path, _lines), mode in ((inputs[0], "plain"), (inputs[-1], "plain"), (inputs[0], "profile"),
+                                            (inputs[-1], "profile")):
+            what = "phases, ms after the interpreter is up" if mode == "plain" else "cProfile to every row laid out"
+            print(f"\nIn-process {what}: {label} ({path.name}):")
             child = subprocess.run([sys.executable, "-m", "bench.startup_bench", "--phases", str(path),
-                                    str(library)], env=env, capture_output=True, text=True, timeout=300)
+                                    str(library), mode], env=env, capture_output=True, text=True, timeout=300)
             previous = 0.0
             profile_lines = []
             for line in child.stdout.splitlines():
