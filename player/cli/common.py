@@ -303,6 +303,16 @@ def cancelled_by_signals(job):
             signal.signal(number, handler)
 
 
+def stopped(received: list[int], what: str, prog: str) -> int:
+    """The one line and exit status of a job that was cancelled: 128 + the signal's number
+    when a signal stopped it (as a shell reports it), else 2. `what` says what was kept,
+    e.g. ": no file was written"."""
+    if received:
+        fail(f"stopped by {signal.Signals(received[0]).name}{what}", prog)
+        return 128 + received[0]
+    return fail(f"cancelled{what}", prog)
+
+
 # ----- every failure as one line -----------------------------------------------------------
 
 

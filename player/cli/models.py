@@ -3,11 +3,10 @@ has for transcription, and the ones it can download (player.core.transcription.m
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
 
-from player.cli.common import PROG, OneLineParser, Progress, cancelled_by_signals, fail
+from player.cli.common import PROG, OneLineParser, Progress, cancelled_by_signals, stopped
 
 MODELS = f"{PROG} models"
 
@@ -81,10 +80,7 @@ def _download(args) -> int:
         try:
             path = download.run()
         except TranscriptionCancelled:
-            if received:
-                fail(f"stopped by {signal.Signals(received[0]).name}: nothing was kept", MODELS)
-                return 128 + received[0]
-            return fail("cancelled: nothing was kept", MODELS)
+            return stopped(received, ": nothing was kept", MODELS)
         finally:
             if progress is not None:
                 progress.done()

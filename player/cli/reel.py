@@ -4,13 +4,12 @@ file with a chapter per cut, progress on stderr. The work is player.core.reel; t
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
 
 from player.cli.common import (PROG, Failed, OneLineParser, Progress, cancelled_by_signals, check_outputs, color,
                                fail, force_option, highlight_id, lecture_for, library_option, media_file,
-                               open_library, pad_seconds, protected_files)
+                               open_library, pad_seconds, protected_files, stopped)
 
 REEL = f"{PROG} reel"
 
@@ -103,10 +102,7 @@ def run(argv: list[str]) -> int:
         try:
             result = job.run()
         except ReelCancelled:
-            if received:
-                fail(f"stopped by {signal.Signals(received[0]).name}: no file was written", REEL)
-                return 128 + received[0]
-            return fail("cancelled: no file was written", REEL)
+            return stopped(received, ": no file was written", REEL)
         except ReelError as error:
             # One line (ffmpeg's own last lines only with --verbose): the first says what happened.
             headline, _, details = str(error).partition("\n")

@@ -9,12 +9,11 @@ import argparse
 import dataclasses
 import json
 import re
-import signal
 import sys
 from pathlib import Path
 
 from player.cli.common import (PROG, Failed, OneLineParser, Progress, cancelled_by_signals, check_outputs, fail,
-                               force_option, library_option, media_file, open_library, protected_files)
+                               force_option, library_option, media_file, open_library, protected_files, stopped)
 
 TRANSCRIBE = f"{PROG} transcribe"
 # What -o writes, by the file's extension.
@@ -231,10 +230,7 @@ class _Transcription:
         state = self.library.transcription_state(self.lecture.id) if kept else None
         where = (f" at {_clock(state.done_until_ms)}: {_lines(state.segment_count)} kept in the library; run the "
                  "same command to continue" if state is not None else ": nothing was saved")
-        if received:
-            fail(f"stopped by {signal.Signals(received[0]).name}{where}", TRANSCRIBE)
-            return 128 + received[0]
-        return fail(f"cancelled{where}", TRANSCRIBE)
+        return stopped(received, where, TRANSCRIBE)
 
 
 def _already_done(library, lecture, state, output, protected, force) -> int:
