@@ -25,6 +25,10 @@ class PlaybackState(enum.Enum):
     ERROR = "error"
 
 
+# Paused this close to the end, Play starts again from the beginning.
+AT_THE_END_MS = 250
+
+
 class Playback(QObject):
     """Play, pause, seek, rate, volume; time, duration and state; errors as signals.
 
@@ -65,7 +69,11 @@ class Playback(QObject):
         self._load(path)
 
     def play(self) -> None:
-        if self._state is PlaybackState.ENDED:
+        # Play at the end (ended, or paused in its last moment, where libVLC would end at
+        # once and a second press would be needed) plays the lecture again from the start.
+        if self._state is PlaybackState.ENDED or (
+                self._state is PlaybackState.PAUSED and self._duration_ms > 0
+                and self.time_ms() >= self._duration_ms - AT_THE_END_MS):
             self.seek(0)
         if self.media_path and self._state is not PlaybackState.ERROR:
             self._play()

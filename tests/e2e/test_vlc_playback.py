@@ -102,6 +102,23 @@ def test_ended_then_play_starts_again(qtbot, vlc_playback, tone_mp3):
     qtbot.waitUntil(lambda: vlc_playback._reported_time_ms() > first, timeout=5000)  # and it plays on
 
 
+def test_play_while_paused_at_the_very_end_starts_again(qtbot, vlc_playback, tone_mp3):
+    vlc_playback.load(str(tone_mp3))
+    vlc_playback.play()
+    wait_playing(qtbot, vlc_playback)
+    vlc_playback.pause()
+    qtbot.waitUntil(lambda: vlc_playback.state is PlaybackState.PAUSED, timeout=5000)
+    vlc_playback.seek(19_990)   # the last moment: libVLC alone would end at once
+    qtbot.waitUntil(lambda: vlc_playback._reported_time_ms() >= 19_900, timeout=5000)
+    vlc_playback.toggle_play()   # Space
+    assert vlc_playback.time_ms() == 0   # from the start
+    wait_playing(qtbot, vlc_playback)
+    qtbot.waitUntil(lambda: 0 < vlc_playback._reported_time_ms() < 19_500, timeout=5000)
+    first = vlc_playback._reported_time_ms()
+    qtbot.waitUntil(lambda: vlc_playback._reported_time_ms() > first, timeout=5000)   # and it plays on
+    assert vlc_playback.state is PlaybackState.PLAYING
+
+
 def test_qt_multimedia_fallback_plays(qtbot, tone_mp3):
     from player.playback.qtmedia import QtMediaPlayback
 
