@@ -42,7 +42,7 @@ def wait_for(condition, process: subprocess.Popen, what: str) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc to find the worker")
 def test_killed_then_stopped_then_finished_gives_the_whole_lecture_once(tmp_path):
-    media = tmp_path / "demo lecture to resume.mp4"
+    media = tmp_path / f"demo lecture to resume {tmp_path.name}.mp4"   # its own name: found in /proc by it
     media.write_bytes((DEMO_DIR / "lecture.mp4").read_bytes())
     library = tmp_path / "library.sqlite"
 
@@ -62,7 +62,13 @@ def test_killed_then_stopped_then_finished_gives_the_whole_lecture_once(tmp_path
     with Library.open(library) as opened:
         kept = opened.transcript_lines(killed.lecture_id)
     assert killed.done_until_ms >= kept[-1].end_ms
-    assert processes_mentioning(media.name) == []   # the worker and its ffmpeg died with it
+    # The worker and its ffmpeg die with it: the kernel kills them as their parent goes, a
+    # moment after first.wait() returns, so wait for that state (a few hundred polls at most).
+    for _ in range(500):
+        if not processes_mentioning(media.name):
+            break
+        time.sleep(0.02)
+    assert processes_mentioning(media.name) == []
 
     # 2. Continued, then stopped with Ctrl-C once it is at work: one line, exit 130.
     log = tmp_path / "second.log"
