@@ -167,3 +167,22 @@ class ModalAnswer:
             self._timer.stop()
             self.dialogs.append(dialog)
             self._answer(dialog)
+
+
+def assert_one_line_error(result, *words) -> None:
+    """A command that failed as a user must see it: exit 2 and one line on stderr (no
+    traceback) holding each of `words`. `result` is a CompletedProcess or (code, stderr)."""
+    code, err = (result.returncode, result.stderr) if hasattr(result, "returncode") else result
+    assert code == 2, (code, err)
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    for word in words:
+        assert word in err, err
+
+
+def open_playing_lecture(qtbot, window, media) -> None:
+    """Open `media` in the window, wait for its transcript, lecture and playback, then pause."""
+    window.open_media(str(media))
+    qtbot.waitUntil(lambda: window.transcript is not None and window.annotations.lecture is not None,
+                    timeout=10_000)
+    wait_playing(qtbot, window.playback)
+    window.playback.pause()

@@ -10,18 +10,12 @@ import sys
 import pytest
 
 from player.core.library import Library
+from tests.conftest import assert_one_line_error
 
 
 def run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "player", *map(str, args)], capture_output=True, text=True,
                           timeout=120, cwd=cwd)
-
-
-def assert_one_line_error(result, *words):
-    assert result.returncode == 2, result
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
-    for word in words:
-        assert word in result.stderr, result.stderr
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from player.cli import main
 from player.core.library import Library
 from player.core.transcript import Segment, Transcript
+from tests.conftest import assert_one_line_error
 
 YOUTUBE = "https://www.youtube.com/watch?v=abc123XYZ_-"
 
@@ -40,13 +41,6 @@ def export(capsys, *args):
     code = main(["export", *map(str, args)])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def assert_one_line_error(code, err, *words):
-    assert code == 2, err
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    for word in words:
-        assert word in err, err
 
 
 @pytest.mark.parametrize("format", ["md", "csv", "json", "srt", "vtt", "apkg"])
@@ -77,14 +71,14 @@ def test_format_from_the_extension_and_filters(capsys, library_file, tone_mp3, o
 def test_nothing_to_export(capsys, library_file, tone_mp3, out_dir):
     code, _stdout, err = export(capsys, tone_mp3, "--format", "md", "-o", out_dir / "x.md", "--tag", "nope",
                                 "--library", library_file)
-    assert_one_line_error(code, err, "nothing to export", "nope")
+    assert_one_line_error((code, err), "nothing to export", "nope")
     assert list(out_dir.iterdir()) == []
 
 
 def test_media_not_in_the_library(capsys, library_file, video_mp4, out_dir):
     code, _stdout, err = export(capsys, video_mp4, "--format", "md", "-o", out_dir / "x.md",
                                 "--library", library_file)
-    assert_one_line_error(code, err, "import it first")
+    assert_one_line_error((code, err), "import it first")
     assert list(out_dir.iterdir()) == []
 
 
@@ -108,7 +102,7 @@ def test_output_that_cannot_be_written(capsys, library_file, tone_mp3, out_dir, 
         code, _stdout, err = export(capsys, tone_mp3, "--format", "md", "-o", out, "--library", library_file)
     finally:
         out_dir.chmod(0o755)
-    assert_one_line_error(code, err, says)
+    assert_one_line_error((code, err), says)
     assert list(out_dir.iterdir()) == []
 
 
@@ -119,13 +113,13 @@ def test_a_failed_anki_export_leaves_no_file(capsys, tmp_path, not_media, out_di
         library.add_highlight(lecture.id, 0, 1000, 1, [], "a note")
     code, _stdout, err = export(capsys, not_media, "--format", "apkg", "-o", out_dir / "deck.apkg",
                                 "--library", library_path)
-    assert_one_line_error(code, err, "cannot cut the audio")
+    assert_one_line_error((code, err), "cannot cut the audio")
     assert list(out_dir.iterdir()) == []
 
 
 def test_unknown_extension_and_bad_colour_are_usage_errors(capsys, library_file, tone_mp3, out_dir):
     code, _stdout, err = export(capsys, tone_mp3, "-o", out_dir / "x.docx", "--library", library_file)
-    assert_one_line_error(code, err, "--format")
+    assert_one_line_error((code, err), "--format")
     with pytest.raises(SystemExit) as exit_info:
         main(["export", str(tone_mp3), "-o", str(out_dir / "x.md"), "--color", "9"])
     assert exit_info.value.code == 2 and capsys.readouterr().err.count("\n") == 1

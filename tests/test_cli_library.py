@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from player.cli import SUBCOMMANDS
-from tests.conftest import WHISPER_SEED
+from tests.conftest import WHISPER_SEED, assert_one_line_error
 
 
 def run(*args, env=None):
@@ -21,13 +21,6 @@ def run(*args, env=None):
 
 def json_lines(text):
     return [json.loads(line) for line in text.splitlines()]
-
-
-def assert_one_line_error(result, *words):
-    assert result.returncode == 2, result
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
-    for word in words:
-        assert word in result.stderr
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from player.core.formats import load
 from player.core.library import Library
 from player.core.transcription.accuracy import word_error_rate
-from tests.conftest import write_srt
+from tests.conftest import assert_one_line_error, write_srt
 from tests.core.transcription.conftest import CLIP_TEXT, silent_video, speech_clip  # noqa: F401 - fixtures
 from tests.core.transcription.test_models import Server
 
@@ -22,12 +22,6 @@ PROG = "transcript-player transcribe"
 def cli(*args, env=None, timeout=120):
     return subprocess.run([sys.executable, "-m", "player", *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})})
-
-
-def assert_one_line_error(result, text):
-    assert result.returncode == 2, result
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
-    assert text in result.stderr, result.stderr
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import shutil
 
 from PySide6.QtCore import Qt
 
-from tests.conftest import TONE_CUES, wait_playing, write_srt
+from tests.conftest import TONE_CUES, open_playing_lecture, wait_playing, write_srt
 
 
 def tone_lecture(tmp_path, tone_mp3, name="tone lecture"):
@@ -18,16 +18,8 @@ def tone_lecture(tmp_path, tone_mp3, name="tone lecture"):
     return media
 
 
-def open_lecture(qtbot, window, media):
-    window.open_media(str(media))
-    qtbot.waitUntil(lambda: window.transcript is not None and window.annotations.lecture is not None,
-                    timeout=10_000)
-    wait_playing(qtbot, window.playback)
-    window.playback.pause()
-
-
 def test_the_highlights_tab_exports_what_it_shows(qtbot, window, tmp_path, tone_mp3):
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     annotations = window.annotations
     annotations.add_highlight(2_000, 4_000, 1)
     annotations.add_highlight(8_000, 10_000, 2)
@@ -54,7 +46,7 @@ def test_a_right_click_on_a_line_opens_its_menu(qtbot, window, tmp_path, tone_mp
     from PySide6.QtGui import QContextMenuEvent
     from PySide6.QtWidgets import QApplication
 
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     view = window.transcript_view
     centre = view.visualRect(view.model().index(3)).center()
     qtbot.mousePress(view.viewport(), Qt.MouseButton.RightButton, pos=centre)   # selects the line
@@ -82,7 +74,7 @@ def test_the_line_menu_highlights_notes_copies_and_plays(qtbot, window, tmp_path
 
     from tests.conftest import ModalAnswer
 
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     view = window.transcript_view
     view.setFocus()
     view.selectionModel().select(view.model().index(3), view.selectionModel().SelectionFlag.ClearAndSelect)
@@ -118,7 +110,7 @@ def test_the_hint_for_h_n_t_shows_until_it_is_closed(qtbot, window, settings, li
 
     hint = window.annotate_hint
     assert not hint.isVisible()   # no transcript yet: nothing to annotate
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     assert hint.isVisible()
     view = window.transcript_view
     view.selectionModel().select(view.model().index(1), view.selectionModel().SelectionFlag.ClearAndSelect)
@@ -131,7 +123,7 @@ def test_the_hint_for_h_n_t_shows_until_it_is_closed(qtbot, window, settings, li
     again = MainWindow(VlcPlayback(), settings, library_path=library_path)   # the same settings
     qtbot.addWidget(again)
     again.show()
-    open_lecture(qtbot, again, tmp_path / "tone lecture.mp3")
+    open_playing_lecture(qtbot, again, tmp_path / "tone lecture.mp3")
     assert not again.annotate_hint.isVisible()
 
 
@@ -159,7 +151,7 @@ def no_dialog_opens():
 def test_typing_in_text_fields_never_fires_single_key_shortcuts(qtbot, window, tmp_path, tone_mp3):
     from PySide6.QtWidgets import QApplication
 
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     view = window.transcript_view
     view.selectionModel().select(view.model().index(2), view.selectionModel().SelectionFlag.ClearAndSelect)
     stray = no_dialog_opens()
@@ -215,7 +207,7 @@ def test_a_dialog_gives_the_keyboard_back_where_it_was(qtbot, window, tmp_path, 
 
     from tests.conftest import ModalAnswer
 
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     view = window.transcript_view
     view.setFocus()
     view.selectionModel().select(view.model().index(2), view.selectionModel().SelectionFlag.ClearAndSelect)
@@ -254,7 +246,7 @@ def test_the_library_names_a_lecture_by_its_title_everywhere(qtbot, window, tmp_
     from player.ui.plain_dialogs import shown_menu_text
 
     media = titled_lecture(tmp_path, tone_mp3)
-    open_lecture(qtbot, window, media)
+    open_playing_lecture(qtbot, window, media)
     qtbot.waitUntil(lambda: window.title_label.text() == TITLE)
     qtbot.waitUntil(lambda: window.annotations.lecture.title == TITLE)
     with Library.open(library_path) as library:
@@ -290,7 +282,7 @@ def test_a_transcript_opened_alone_names_the_window(qtbot, window, tmp_path):
 def test_the_paragraphs_button_keeps_one_label_and_shows_its_state(qtbot, window, tmp_path, tone_mp3):
     from PySide6.QtWidgets import QToolButton
 
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     button = window.findChild(QToolButton, "paragraphsButton")
     assert button.text() == "¶ Paragraphs" and button.isCheckable() and not button.isChecked()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -310,7 +302,7 @@ def test_the_status_bar_is_there_from_the_start(qtbot, window):
 
 
 def test_undo_and_redo_say_what_they_did(qtbot, window, tmp_path, tone_mp3):
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     view = window.transcript_view
     view.setFocus()
     view.selectionModel().select(view.model().index(2), view.selectionModel().SelectionFlag.ClearAndSelect)
@@ -326,7 +318,7 @@ def test_undo_and_redo_say_what_they_did(qtbot, window, tmp_path, tone_mp3):
 
 def test_library_and_search_windows_close_once_they_open_a_lecture(qtbot, window, tmp_path, tone_mp3, video_mp4):
     media = tone_lecture(tmp_path, tone_mp3)
-    open_lecture(qtbot, window, media)
+    open_playing_lecture(qtbot, window, media)
     window.open_media(str(video_mp4))   # another lecture (other content) is open now
     qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=10_000)
 
@@ -368,7 +360,7 @@ def test_a_title_learnt_while_the_next_lecture_opens_never_renames_the_one_befor
         qtbot, window, tmp_path, tone_mp3, video_mp4, library_path):
     from player.core.library import Library
 
-    open_lecture(qtbot, window, titled_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, titled_lecture(tmp_path, tone_mp3))
     qtbot.waitUntil(lambda: window.annotations.lecture.title == TITLE)
     before = window.annotations.lecture.id
     following = tmp_path / "next.mp4"

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox
 
 from player.core.library import Library
 from player.ui.plain_dialogs import shown_menu_text
-from tests.conftest import SEEDS, TONE_CUES, ModalAnswer, wait_playing, write_srt
+from tests.conftest import ModalAnswer, SEEDS, TONE_CUES, open_playing_lecture, write_srt
 
 
 def tone_lecture(tmp_path, tone_mp3):
@@ -21,14 +21,6 @@ def tone_lecture(tmp_path, tone_mp3):
     shutil.copy(tone_mp3, media)
     write_srt(tmp_path / "tone lecture.srt", TONE_CUES)
     return media
-
-
-def open_lecture(qtbot, window, media):
-    window.open_media(str(media))
-    qtbot.waitUntil(lambda: window.transcript is not None and window.annotations.lecture is not None,
-                    timeout=10_000)
-    wait_playing(qtbot, window.playback)
-    window.playback.pause()
 
 
 def highlight_lines(qtbot, window, rows):
@@ -44,7 +36,7 @@ def highlight_lines(qtbot, window, rows):
 def test_undo_after_the_lecture_was_removed_says_so_and_the_stack_goes_on(qtbot, window, tmp_path, tone_mp3,
                                                                           library_path):
     media = tone_lecture(tmp_path, tone_mp3)
-    open_lecture(qtbot, window, media)
+    open_playing_lecture(qtbot, window, media)
     highlight_lines(qtbot, window, [2, 3])
     assert len(window.annotations.highlights) == 1
 
@@ -65,7 +57,7 @@ def test_undo_after_the_lecture_was_removed_says_so_and_the_stack_goes_on(qtbot,
     assert not window.actions_by_name["undo"].isEnabled() and not window.actions_by_name["redo"].isEnabled()
 
     # The lecture opened again is a new lecture; undo and redo work on it as ever.
-    open_lecture(qtbot, window, media)
+    open_playing_lecture(qtbot, window, media)
     highlight_lines(qtbot, window, [4])
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     with Library.open(library_path) as library:
@@ -92,7 +84,7 @@ HOSTILE_NOTE = "<b>bold</b><img src=x>\n\tand  a second line & &amp;"
 
 
 def test_a_note_shows_literally_in_the_highlights_tooltip(qtbot, window, tmp_path, tone_mp3):
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     window.annotations.add_highlight(2_000, 4_000, 1)
     window.annotations.set_note(window.annotations.highlights[0].id, HOSTILE_NOTE)
     item = window.highlights_panel.tree.topLevelItem(0)
@@ -142,7 +134,7 @@ def take_message(qtbot) -> str:
 def test_an_export_onto_the_lectures_own_files_is_refused(qtbot, window, tmp_path, tone_mp3, library_path):
     media = tone_lecture(tmp_path, tone_mp3)
     transcript = media.with_suffix(".srt")
-    open_lecture(qtbot, window, media)
+    open_playing_lecture(qtbot, window, media)
     window.annotations.add_highlight(2_000, 4_000, 1)
     before = {path: path.read_bytes() for path in (media, transcript, library_path)}
 
@@ -160,7 +152,7 @@ def test_an_export_onto_the_lectures_own_files_is_refused(qtbot, window, tmp_pat
 
 
 def test_an_existing_file_is_replaced_only_when_the_learner_said_so(qtbot, window, tmp_path, tone_mp3):
-    open_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
+    open_playing_lecture(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     window.annotations.add_highlight(2_000, 4_000, 1)
     asked = []
     window.library_actions.confirm = lambda title, text: asked.append(text) or False
@@ -188,7 +180,7 @@ def make_reel(qtbot, dialog, output, sidecar: bool):
 def test_a_reel_never_replaces_the_lectures_files_and_asks_about_its_subtitles(qtbot, window, tmp_path, tone_mp3):
     media = tone_lecture(tmp_path, tone_mp3)
     transcript = media.with_suffix(".srt")
-    open_lecture(qtbot, window, media)
+    open_playing_lecture(qtbot, window, media)
     window.annotations.add_highlight(2_000, 4_000, 1)
     before = {path: path.read_bytes() for path in (media, transcript)}
     window.actions_by_name["export_reel"].trigger()
