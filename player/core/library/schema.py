@@ -231,6 +231,46 @@ def _v6(db: Database) -> None:
     db.execute("INSERT INTO segments_fts (segments_fts) VALUES ('rebuild')")
 
 
+
+@step("study a lecture: a second transcript beside the main one, dictation scores, speed")
+def _v7(db: Database) -> None:
+    # A second transcript (a translation, human captions beside automatic ones) belongs to
+    # the lecture, one per lecture; its lines are kept as read and aligned when shown.
+    # Not searched: the main transcript is what the learner searches.
+    db.execute("""CREATE TABLE second_transcripts (
+        id INTEGER PRIMARY KEY,
+        media_id INTEGER NOT NULL UNIQUE REFERENCES media(id) ON DELETE CASCADE,
+        source TEXT,                          -- the file it was read from
+        title TEXT,
+        imported_at TEXT NOT NULL
+    )""")
+    db.execute("""CREATE TABLE second_segments (
+        id INTEGER PRIMARY KEY,
+        second_transcript_id INTEGER NOT NULL REFERENCES second_transcripts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,            -- 0-based order (= time order)
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        text TEXT NOT NULL
+    )""")
+    db.execute("CREATE INDEX second_segments_in_order ON second_segments(second_transcript_id, position)")
+    # One row per line the learner typed in dictation: the lecture's score is their sum.
+    db.execute("""CREATE TABLE dictation_attempts (
+        id INTEGER PRIMARY KEY,
+        media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,
+        start_ms INTEGER NOT NULL,            -- the line dictated
+        end_ms INTEGER NOT NULL,
+        expected TEXT NOT NULL,
+        typed TEXT NOT NULL,
+        words_right INTEGER NOT NULL CHECK (words_right >= 0),
+        words_total INTEGER NOT NULL CHECK (words_total >= words_right),
+        attempted_at TEXT NOT NULL
+    )""")
+    db.execute("CREATE INDEX dictation_attempts_by_media ON dictation_attempts(media_id, start_ms)")
+    # The speed the learner last played the lecture at (position is last_position_ms).
+    db.execute("ALTER TABLE media ADD COLUMN last_rate REAL NOT NULL DEFAULT 1.0 "
+               "CHECK (last_rate > 0 AND last_rate <= 4)")
+
+
 LATEST = len(STEPS)
 
 

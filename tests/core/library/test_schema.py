@@ -15,6 +15,7 @@ from tests.conftest import SEEDS
 from tests.core.library.conftest import make_media, sample_transcript
 
 TABLES = {"media", "transcripts", "segments", "highlights", "tags", "highlight_tags", "notes",
+          "second_transcripts", "second_segments", "dictation_attempts",
           "segments_fts", "notes_fts", "tags_fts", "lecture_notes", "lecture_note_items",
           "lecture_note_items_fts", "media_paths", "original_segments"}
 
