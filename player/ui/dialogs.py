@@ -20,7 +20,7 @@ EXTRA_SHORTCUTS = (
     ("Transcript", "Highlight, note, tag, copy, play a line", "Right-click"),
 )
 # What a learner reaches for first comes first; a group not named here goes last.
-GROUP_ORDER = ("Playback", "Transcript", "Annotate", "View", "Library", "File", "Help")
+GROUP_ORDER = ("Playback", "Transcript", "Annotate", "Study", "View", "Library", "File", "Help")
 COLUMNS = 2
 
 

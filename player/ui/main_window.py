@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
             open_media=self.open_media, seek_and_play=self.seek_and_play, dialog_parent=self)
         self._init_menus()
         self._connect_signals()
+        self._init_study_tools()
         self.setAcceptDrops(True)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
@@ -135,26 +136,29 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(" ".join(filter(None, (notice, self.annotations.open_error))))
 
     # --- construction ---------------------------------------------------------------
+    def add_action(self, name: str, text: str, shortcuts: list[str], slot, pixmap=None, checkable: bool = False,
+                   group: str = "Playback") -> QAction:
+        """An action of the window: its shortcuts work with the menu bar hidden (full screen),
+        it is listed under `group` in the shortcuts sheet and found by name in actions_by_name."""
+        act = QAction(text, self)
+        act.setObjectName(name)
+        if pixmap is not None:
+            act.setIcon(self.style().standardIcon(pixmap))
+        act.setShortcuts([QKeySequence(s) for s in shortcuts])
+        act.setCheckable(checkable)
+        act.setProperty("group", group)
+        if shortcuts:
+            act.setToolTip(f"{text}  ({' / '.join(shortcuts)})")
+        act.triggered.connect(slot)
+        self.addAction(act)
+        self.actions_by_name[name] = act
+        return act
+
     def _init_actions(self) -> None:
-        style = self.style()
-        icon = lambda pixmap: style.standardIcon(pixmap)  # noqa: E731
         SP = QStyle.StandardPixmap
         self.actions_by_name: dict[str, QAction] = {}
 
-        def action(name, text, shortcuts, slot, pixmap=None, checkable=False, group="Playback"):
-            act = QAction(text, self)
-            act.setObjectName(name)
-            if pixmap is not None:
-                act.setIcon(icon(pixmap))
-            act.setShortcuts([QKeySequence(s) for s in shortcuts])
-            act.setCheckable(checkable)
-            act.setProperty("group", group)
-            if shortcuts:
-                act.setToolTip(f"{text}  ({' / '.join(shortcuts)})")
-            act.triggered.connect(slot)
-            self.addAction(act)  # shortcuts work with the menu bar hidden (full screen)
-            self.actions_by_name[name] = act
-            return act
+        action = self.add_action
 
         action("open_media", "Open &media…", ["Ctrl+O"], self.choose_media, SP.SP_DialogOpenButton, group="File")
         action("open_transcript", "Open &transcript…", ["Ctrl+Shift+O"], self.choose_transcript, group="File")
@@ -331,7 +335,7 @@ class MainWindow(QMainWindow):
         for name in ("play", "play_highlights", "back", "forward", "previous_line", "next_line", None,
                      "slower", "faster", "normal_speed", None, "volume_up", "volume_down", "mute"):
             play_menu.addSeparator() if name is None else play_menu.addAction(acts[name])
-        view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(acts["full_screen"])
         view_menu.addAction(acts["follow"])
         view_menu.addAction(acts["paragraphs"])
@@ -347,6 +351,8 @@ class MainWindow(QMainWindow):
         for name in ("edit_line", "split_line", "merge_line", None, "start_earlier", "start_later", "end_earlier",
                      "end_later", None, "name_speaker", "rename_speaker", None, "shift_all", "restore_original"):
             transcript_menu.addSeparator() if name is None else transcript_menu.addAction(acts[name])
+        # Filled by the study tools (_init_study_tools): loops, shadowing, dictation...
+        self.study_menu = self.menuBar().addMenu("&Study")
         self.library_menu = self.menuBar().addMenu("&Library")
         self.library_menu.addAction(acts["show_library"])
         self.library_menu.addAction(acts["search_library"])
@@ -355,6 +361,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(acts["shortcuts"])
         help_menu.addAction(acts["open_log_folder"])
         help_menu.addAction(acts["about"])
+
+    def _init_study_tools(self) -> None:
+        """The study tools: each adds its own actions (add_action, group "Study") to the
+        Study menu (self.study_menu) or the View menu (self.view_menu)."""
 
     def _connect_signals(self) -> None:
         playback = self.playback

@@ -19,14 +19,14 @@ def actions(spec):
 
 SPEC = [("File", "Open", "Ctrl+O"), ("Help", "Shortcuts", "F1"), ("Playback", "Play", "Space"),
         ("Annotate", "Highlight", "H"), ("Playback", "Mute", "M"), ("View", "Full screen", "F"),
-        ("Library", "Search", "Ctrl+Shift+F"), ("Odd", "Something", "Ctrl+9")]
+        ("Library", "Search", "Ctrl+Shift+F"), ("Odd", "Something", "Ctrl+9"), ("Study", "Loop the line", "L")]
 
 
 def test_groups_come_in_a_deliberate_order(qtbot):
     made = actions(SPEC)
     groups = [group for group, _text, _keys in shortcut_rows(made)]
     order = [group for number, group in enumerate(groups) if number == 0 or groups[number - 1] != group]
-    assert order == ["Playback", "Transcript", "Annotate", "View", "Library", "File", "Help", "Odd"]
+    assert order == ["Playback", "Transcript", "Annotate", "Study", "View", "Library", "File", "Help", "Odd"]
     assert order[:len(GROUP_ORDER)] == list(GROUP_ORDER)
     playback = [text for group, text, _keys in shortcut_rows(made) if group == "Playback"]
     assert playback == ["Play", "Mute"]   # in the order the actions were made
