@@ -22,6 +22,8 @@ from player.core.library.fingerprint import fingerprint
 from player.core.library.models import (MAX_TIME_MS, Highlight, HighlightEdit, Lecture, LectureRemoval,
                                         SearchHit, Tag, TagDeletion, TagEdit, TagMerge)
 from player.core.library.search import DEFAULT_LIMIT, search
+from player.core.library.second import SecondTranscriptMethods
+from player.core.library.study import StudyMethods
 from player.core.library.transcripts import TranscriptMethods
 from player.core.media import find_sibling_transcript
 from player.core.notes import LectureNotes, NoteItem, NoteLink
@@ -72,9 +74,10 @@ def _check_color(color: int) -> None:
         raise ValueError(f"colour must be 1 to 5 (got {color})")
 
 
-class Library(TranscriptMethods):
+class Library(TranscriptMethods, StudyMethods, SecondTranscriptMethods):
     """One open library file. Use from one thread; open another Library for a worker.
-    Transcripts, transcription and corrections: transcripts.py."""
+    Transcripts, transcription and corrections: transcripts.py; dictation and speed:
+    study.py; the second transcript: second.py."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, moved_aside: Path | None = None) -> None:
         self.path = path
