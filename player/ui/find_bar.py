@@ -44,6 +44,7 @@ class FindBar(QWidget):
         self.setObjectName("findBar")
         self.field = _QueryField()
         self.field.setObjectName("findField")
+        self.field.setAccessibleName("Find in transcript")
         self.field.setPlaceholderText("Find in transcript")
         self.field.setClearButtonEnabled(True)
         self.count_label = QLabel("")

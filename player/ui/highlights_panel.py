@@ -78,6 +78,7 @@ class HighlightsPanel(QWidget):
         self._highlights: list[Highlight] = []
         self.text_filter = QLineEdit()
         self.text_filter.setObjectName("highlightFilter")
+        self.text_filter.setAccessibleName("Filter highlights")
         self.text_filter.setPlaceholderText("Filter by words, note or tag")
         self.text_filter.setClearButtonEnabled(True)
         self.color_filter = QComboBox()
@@ -89,6 +90,7 @@ class HighlightsPanel(QWidget):
         self.tag_filter.setObjectName("tagFilter")
         self.tree = _HighlightTree()
         self.tree.setObjectName("highlightTree")
+        self.tree.setAccessibleName("Highlights")
         self.tree.setHeaderLabels(["Time", "", "Tags", "Note", "Words"])
         self.tree.setRootIsDecorated(False)
         self.tree.setWordWrap(True)   # the words wrap rather than end in "…"

@@ -74,6 +74,7 @@ class ReelDialog(QDialog):
         self.sidecar.addItem("WebVTT (.vtt)", "vtt")
         suffix = ".m4a" if audio_only else ".mp4"
         self.output = QLineEdit(str(Path(media_path).with_name(f"{Path(media_path).stem} highlights{suffix}")))
+        self.output.setAccessibleName("Save the reel as")
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose_output)
         output_row = QHBoxLayout()

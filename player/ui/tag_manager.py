@@ -101,6 +101,7 @@ class TagManagerDialog(QDialog):
         self.setWindowTitle("Tags")
         self.table = _TagTable(self.delete_selected)
         self.table.setObjectName("tagTable")
+        self.table.setAccessibleName("Tags")
         setup_read_only_table(self.table, ["Tag", "Colour", "Highlights"])
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
