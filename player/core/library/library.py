@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from player.core.library import schema
 from player.core.library.connection import (APPLICATION_ID, LibraryError, NotALibrary, connect,
@@ -28,6 +27,9 @@ from player.core.library.transcripts import TranscriptMethods
 from player.core.media import find_sibling_transcript
 from player.core.notes import LectureNotes, NoteItem, NoteLink
 from player.core.transcript import Transcript
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 COLORS = range(1, 6)
 
@@ -82,9 +84,16 @@ class Library(TranscriptMethods, StudyMethods, SecondTranscriptMethods):
     def __init__(self, path: Path, conn: sqlite3.Connection, moved_aside: Path | None = None) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn)  # sqlite-utils over our own, configured connection
         # Where a damaged file was moved to when open(..., move_corrupt_aside=True) did so.
         self.moved_aside = moved_aside
+
+    @cached_property
+    def db(self) -> "Database":
+        """sqlite-utils over our own, configured connection. Made on first use: importing
+        sqlite-utils pulls in numpy when it is installed, a fifth of a second at start-up."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
 
     # ----- opening -------------------------------------------------------------------
 
@@ -139,6 +148,8 @@ class Library(TranscriptMethods, StudyMethods, SecondTranscriptMethods):
             owned[Path(path)] = "a lecture in your library"
         for source, in self._read("SELECT source FROM transcripts WHERE source IS NOT NULL"):
             owned[Path(source)] = "a transcript in your library"
+        for source, in self._read("SELECT source FROM second_transcripts WHERE source IS NOT NULL"):
+            owned[Path(source)] = "a second transcript in your library"
         for source, in self._read("SELECT source FROM lecture_notes WHERE source IS NOT NULL"):
             owned[Path(source)] = "lecture notes in your library"
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -708,9 +719,14 @@ class Library(TranscriptMethods, StudyMethods, SecondTranscriptMethods):
 def migrate(conn: sqlite3.Connection, path: Path, steps: list[schema.Step] | None = None) -> list[str]:
     """Bring the library to the latest version, one transaction per step; returns the
     names of the steps applied."""
+    pending = schema.pending(conn, steps)
+    if not pending:
+        return []   # the usual open: sqlite-utils (and numpy behind it) stays unimported
+    from sqlite_utils import Database
+
     db = Database(conn)
     applied = []
-    for migration in schema.pending(conn, steps):
+    for migration in pending:
         with write(conn, path):
             if schema.version(conn) >= migration.version:
                 continue  # another process migrated it while we waited for the lock
