@@ -12,9 +12,9 @@ import bisect
 from dataclasses import dataclass
 
 from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex, QPoint, QPointF,
-                            QPropertyAnimation, QRect, QSize, Qt, QTimer, Signal)
+                            QPropertyAnimation, QRect, QRectF, QSize, Qt, QTimer, Signal)
 from PySide6.QtGui import (QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter, QPalette, QTextCharFormat,
-                           QTextLayout, QTextOption)
+                           QTextLayout, QTextLine, QTextOption)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QLineEdit, QListView, QPushButton, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
@@ -23,6 +23,7 @@ from player.core.text_spans import char_span
 from player.core.timecode import format_clock
 from player.core.transcript import Segment, Transcript
 from player.ui.annotations import HIGHLIGHT_COLORS
+from player.ui.themes import colors_of, qcolor
 
 StartRole = Qt.ItemDataRole.UserRole + 1
 NonSpeechRole = Qt.ItemDataRole.UserRole + 2
@@ -165,9 +166,11 @@ class RowGeometry:
     from this one description, so a row is exactly as tall as what is drawn in it."""
 
     text: QTextLayout
-    height: int                # of the text and the label together
+    height: int                # of the text, the label and the second line together
     label: str = ""            # as drawn (elided)
     label_rect: QRect | None = None
+    second: QTextLayout | None = None   # the second transcript's words, under the text
+    second_top: int = 0
 
 
 class SegmentDelegate(QStyledItemDelegate):
@@ -177,16 +180,30 @@ class SegmentDelegate(QStyledItemDelegate):
 
     PAD_X, PAD_Y, TIME_GAP = 10, 6, 14
     LABEL_GAP = 8   # between the words and the label pill
+    SECOND_GAP = 2  # between the words and the second transcript's line under them
+    SECOND_SIZE = 0.85   # the second line's size, relative to the words'
 
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
-        self.time_font = QFont(view.font())
+        self._base_point_size = view.font().pointSizeF()
+        self.set_scale(1.0)
+
+    def set_scale(self, factor: float) -> None:
+        """Every font of a row at `factor` times the view's own size."""
+        self.scale = factor
+        size = self._base_point_size * factor
+        self.text_font = QFont(self._view.font())
+        self.text_font.setPointSizeF(size)
+        self.second_font = QFont(self.text_font)
+        self.second_font.setPointSizeF(size * self.SECOND_SIZE)
+        self.time_font = QFont(self._view.font())
         self.time_font.setStyleHint(QFont.StyleHint.Monospace)
         self.time_font.setFamily("monospace")
-        self.time_font.setPointSizeF(view.font().pointSizeF() * 0.85)
+        self.time_font.setPointSizeF(size * 0.85)
         self._time_width = QFontMetrics(self.time_font).horizontalAdvance("00:00:00") + self.TIME_GAP
         self.label_font = QFont(self.time_font)
+        self._text_metrics = QFontMetrics(self.text_font)
 
     def _text_left(self) -> int:
         return self.PAD_X + self._time_width
@@ -199,10 +216,10 @@ class SegmentDelegate(QStyledItemDelegate):
         return QRect(rect.left() + self._text_left(), rect.top() + self.PAD_Y,
                      self._text_width(rect.width()), rect.height() - 2 * self.PAD_Y)
 
-    def text_layout(self, text: str, width: int) -> tuple[QTextLayout, int]:
+    def text_layout(self, text: str, width: int, font: QFont | None = None) -> tuple[QTextLayout, int]:
         """Text laid out in lines: the same layout measures, paints and finds the fragment
         under the pointer. The string is set as plain text: it is never read as markup."""
-        layout = QTextLayout(text, self._view.font())
+        layout = QTextLayout(text, font or self.text_font)
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WordWrap)
         layout.setTextOption(option)
@@ -220,20 +237,26 @@ class SegmentDelegate(QStyledItemDelegate):
 
     def row_geometry(self, row: int, width: int) -> RowGeometry:
         layout, text_height = self.text_layout(self._view.segment_model.text(row), width)
+        geometry = RowGeometry(layout, text_height)
         label = self._view.row_label(row)
-        if not label:
-            return RowGeometry(layout, text_height)
-        metrics = QFontMetrics(self.label_font)
-        shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(40, width - 12))
-        pill = QSize(metrics.horizontalAdvance(shown) + 12, metrics.height() + 2)
-        last = layout.lineAt(layout.lineCount() - 1) if layout.lineCount() else None
-        if last is not None and last.naturalTextWidth() + self.LABEL_GAP + pill.width() <= width:
-            # Beside the last line, at the right, centred on it.
-            top = max(0, int(last.y() + (last.height() - pill.height()) / 2))
-        else:
-            top = text_height + self.LABEL_GAP // 2   # a line of its own under the text
-        rect = QRect(QPoint(width - pill.width(), top), pill)
-        return RowGeometry(layout, max(text_height, rect.bottom() + 1), shown, rect)
+        if label:
+            metrics = QFontMetrics(self.label_font)
+            shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(40, width - 12))
+            pill = QSize(metrics.horizontalAdvance(shown) + 12, metrics.height() + 2)
+            last = layout.lineAt(layout.lineCount() - 1) if layout.lineCount() else None
+            if last is not None and last.naturalTextWidth() + self.LABEL_GAP + pill.width() <= width:
+                # Beside the last line, at the right, centred on it.
+                top = max(0, int(last.y() + (last.height() - pill.height()) / 2))
+            else:
+                top = text_height + self.LABEL_GAP // 2   # a line of its own under the text
+            geometry.label, geometry.label_rect = shown, QRect(QPoint(width - pill.width(), top), pill)
+            geometry.height = max(text_height, geometry.label_rect.bottom() + 1)
+        second = self._view.second_text(row)
+        if second:
+            geometry.second, second_height = self.text_layout(second, width, self.second_font)
+            geometry.second_top = geometry.height + self.SECOND_GAP
+            geometry.height = geometry.second_top + second_height
+        return geometry
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         # Called for every row when the list is laid out: keep it lean.
@@ -242,14 +265,15 @@ class SegmentDelegate(QStyledItemDelegate):
         row_width = self._view.viewport().width()
         width = self._text_width(row_width)
         speaker = index.data(SpeakerRole)
-        if model.paragraphs is None and not self._view.row_label(row) and not speaker:
-            metrics = QFontMetrics(self._view.font())
+        if model.paragraphs is None and not self._view.row_label(row) and not speaker \
+                and not self._view.second_text(row):
+            metrics = self._text_metrics
             text = model.text(row)
             if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
                 return QSize(row_width, metrics.height() + 2 * self.PAD_Y)  # one line: common, cheap
         height = self.row_geometry(row, width).height
         if speaker:   # the name goes under the time
-            height = max(height, QFontMetrics(self._view.font()).height() + QFontMetrics(self.label_font).height())
+            height = max(height, self._text_metrics.height() + QFontMetrics(self.label_font).height())
         return QSize(row_width, height + 2 * self.PAD_Y)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -271,7 +295,7 @@ class SegmentDelegate(QStyledItemDelegate):
             painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()),
                              palette.color(QPalette.ColorRole.Highlight))
         elif selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+            _paint_selection(painter, rect, palette)
         elif option.state & QStyle.StateFlag.State_MouseOver:
             painter.fillRect(rect, _hover_color(palette))
         if band is not None:
@@ -288,8 +312,7 @@ class SegmentDelegate(QStyledItemDelegate):
                           self._time_width, rect.height() - 2 * self.PAD_Y)
         painter.setFont(self.time_font)
         painter.setPen(text_color if is_current else dim_color)
-        metrics = QFontMetrics(self._view.font())
-        time_rect.setHeight(metrics.height())  # align with the text's first line
+        time_rect.setHeight(self._text_metrics.height())  # align with the text's first line
         painter.drawText(time_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          format_clock(index.data(StartRole)))
         speaker = index.data(SpeakerRole)
@@ -304,12 +327,20 @@ class SegmentDelegate(QStyledItemDelegate):
         # The same geometry sizeHint measured with, so wrapped rows fit exactly.
         text_rect = self.text_rect(rect)
         geometry = self.row_geometry(row, text_rect.width())
-        painter.setFont(self._view.font())
+        painter.setFont(self.text_font)
         non_speech = bool(index.data(NonSpeechRole))
         painter.setPen(dim_color if non_speech and not is_current else text_color)
-        geometry.text.draw(painter, QPointF(text_rect.topLeft()), self._marks(row, is_current, palette))
+        hidden = self._view.hidden_spans(row)
+        main_hidden = hidden[0] if hidden else []
+        _draw_hiding(painter, geometry.text, QPointF(text_rect.topLeft()),
+                     self._marks(row, is_current, palette, hide_word=bool(main_hidden)), main_hidden, palette)
         if geometry.label_rect is not None:
             self._paint_label(painter, geometry.label, geometry.label_rect.translated(text_rect.topLeft()), palette)
+        if geometry.second is not None:
+            painter.setFont(self.second_font)
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            _draw_hiding(painter, geometry.second, QPointF(text_rect.left(), text_rect.top() + geometry.second_top),
+                         [], hidden[1] if hidden else [], palette)
         painter.restore()
 
     def _paint_label(self, painter: QPainter, label: str, pill: QRect, palette: QPalette) -> None:
@@ -333,9 +364,10 @@ class SegmentDelegate(QStyledItemDelegate):
                 return color
         return None
 
-    def _marks(self, row: int, is_current: bool, palette: QPalette) -> list:
+    def _marks(self, row: int, is_current: bool, palette: QPalette, hide_word: bool = False) -> list:
         """Backgrounds inside a row's text: the highlighted words, the spoken fragment of a
-        paragraph, and the matches of the search (the one being visited stronger)."""
+        paragraph, the word being spoken (underlined), and the matches of the search (the one
+        being visited stronger)."""
         marks = []
         for start, length, color in self._view.text_tints(row):
             tint = QColor(HIGHLIGHT_COLORS[color])
@@ -347,8 +379,15 @@ class SegmentDelegate(QStyledItemDelegate):
             paragraph = paragraphs[row]
             if paragraph.first <= current <= paragraph.last:
                 marks.append(_format_range(*paragraph.span_of(current), _spoken_fragment_color(palette)))
+        word = self._view.spoken_word_span() if is_current and not hide_word else None
+        if word is not None:
+            mark = _format_range(*word, _spoken_fragment_color(palette))
+            mark.format.setFontUnderline(True)
+            mark.format.setUnderlineColor(palette.color(QPalette.ColorRole.Highlight))
+            mark.format.setForeground(palette.color(QPalette.ColorRole.Text))
+            marks.append(mark)
         for start, length, visited in self._view.matches_in_row(row):
-            marks.append(_format_range(start, length, VISITED_MATCH_COLOR if visited else MATCH_COLOR))
+            marks.append(_format_range(start, length, _match_color(palette, visited)))
         return marks
 
     # --- editing a line's words in place --------------------------------------------
@@ -370,30 +409,87 @@ class SegmentDelegate(QStyledItemDelegate):
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
         rect = self.text_rect(option.rect)
-        height = max(editor.sizeHint().height(), QFontMetrics(self._view.font()).height() + 8)
+        editor.setFont(self.text_font)
+        height = max(editor.sizeHint().height(), self._text_metrics.height() + 8)
         editor.setGeometry(QRect(rect.left() - 6, rect.top() - 4, rect.width() + 10, height))
 
     def segment_at(self, index: QModelIndex, rect: QRect, point: QPoint) -> int | None:
         """The fragment under a point of a paragraph row, for click-to-seek."""
         paragraph = self._view.segment_model.paragraphs[index.row()]
+        position = self.char_at(index, rect, point, on_text=False)
+        return None if position is None else paragraph.segment_at_offset(position)
+
+    def char_at(self, index: QModelIndex, rect: QRect, point: QPoint, on_text: bool = True) -> int | None:
+        """The position in a row's text under a point (a row at `rect`), or None off its lines;
+        on_text: None too beside the words (past a line's end, in the time column)."""
         text_rect = self.text_rect(rect)
-        layout, _height = self.text_layout(paragraph.text, text_rect.width())
+        layout, _height = self.text_layout(self._view.segment_model.text(index.row()), text_rect.width())
         local = QPointF(point - text_rect.topLeft())
+        if on_text and local.x() < 0:
+            return None
         for number in range(layout.lineCount()):
             line = layout.lineAt(number)
             if line.y() <= local.y() < line.y() + line.height():
-                return paragraph.segment_at_offset(line.xToCursor(local.x()))
+                if on_text and local.x() > line.naturalTextWidth():
+                    return None
+                return line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter if on_text
+                                      else QTextLine.CursorPosition.CursorBetweenCharacters)
         return None
 
 
+def _draw_hiding(painter: QPainter, layout: QTextLayout, origin: QPointF, marks: list,
+                 hidden: list[tuple[int, int]], palette: QPalette) -> None:
+    """A layout drawn with the characters of `hidden` spans (start, length) left out and a soft
+    bar in their place, as wide as the words it stands for: the row keeps its shape while the
+    learner tests themself."""
+    if not hidden:
+        layout.draw(painter, origin, marks)
+        return
+    marks = list(marks)
+    for start, length in hidden:
+        blank = _format_range(start, length, QColor(Qt.GlobalColor.transparent))
+        blank.format.setForeground(QColor(Qt.GlobalColor.transparent))
+        marks.append(blank)
+    layout.draw(painter, origin, marks)
+    bar = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+    bar.setAlpha(70)
+    painter.save()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(bar)
+    for line_number in range(layout.lineCount()):
+        line = layout.lineAt(line_number)
+        line_start, line_end = line.textStart(), line.textStart() + line.textLength()
+        for start, length in hidden:
+            first, last = max(start, line_start), min(start + length, line_end)
+            if first >= last:
+                continue
+            left, right = line.cursorToX(first)[0], line.cursorToX(last)[0]
+            height = max(4.0, line.height() * 0.45)
+            painter.drawRoundedRect(QRectF(origin.x() + left, origin.y() + line.y() + (line.height() - height) / 2,
+                                           max(4.0, right - left), height), 3, 3)
+    painter.restore()
+
+
+# The colours below are the theme's (player/core/theme_colors.py, where their contrast
+# with the text over them is checked).
 def _current_line_color(palette: QPalette) -> QColor:
-    color = QColor(palette.color(QPalette.ColorRole.Highlight))
-    color.setAlpha(60)
-    return color
+    return qcolor(colors_of(palette).current_line)
 
 
-MATCH_COLOR = QColor(255, 214, 10, 140)
-VISITED_MATCH_COLOR = QColor(255, 140, 0, 200)
+def _paint_selection(painter: QPainter, rect: QRect, palette: QPalette) -> None:
+    """A light translucent fill and an outline: a highlighted line keeps its tint."""
+    theme = colors_of(palette)
+    painter.fillRect(rect, qcolor(theme.selected_line))
+    painter.save()
+    painter.setPen(qcolor(theme.selected_outline))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(rect.adjusted(0, 0, -1, -1))
+    painter.restore()
+
+
+def _match_color(palette: QPalette, visited: bool) -> QColor:
+    theme = colors_of(palette)
+    return qcolor(theme.visited_match if visited else theme.match)
 
 
 def _format_range(start: int, length: int, color: QColor) -> QTextLayout.FormatRange:
@@ -405,15 +501,11 @@ def _format_range(start: int, length: int, color: QColor) -> QTextLayout.FormatR
 
 
 def _spoken_fragment_color(palette: QPalette) -> QColor:
-    color = QColor(palette.color(QPalette.ColorRole.Highlight))
-    color.setAlpha(110)
-    return color
+    return qcolor(colors_of(palette).spoken_fragment)
 
 
 def _hover_color(palette: QPalette) -> QColor:
-    color = QColor(palette.color(QPalette.ColorRole.Highlight))
-    color.setAlpha(18)
-    return color
+    return qcolor(colors_of(palette).hover)
 
 
 class TranscriptView(QListView):
@@ -430,6 +522,7 @@ class TranscriptView(QListView):
     following_changed = Signal(bool)
     line_menu_requested = Signal(QPoint, int)   # global position, the segment right-clicked
     line_edited = Signal(int, str)              # segment, its new words (Enter in the line's editor)
+    text_zoom_requested = Signal(int)           # +1 / -1: Ctrl+wheel over the lines, one step a notch
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -460,6 +553,14 @@ class TranscriptView(QListView):
         self._highlight_label: dict[int, str] = {}  # first segment of a highlight -> "✎ #tag"
         self._search = ""
         self._match_rows: list[int] = []     # rows holding the query, in order
+        self._second_lines: list[str] | None = None   # the second transcript's text for each segment
+        self._second_paragraphs: dict[int, tuple[str, list[int]]] = {}   # row -> joined text, each line's start
+        self._sides = (True, True)            # (main, second) shown; a hidden side keeps its place
+        self._masked_segment: int | None = None
+        self._time_ms: int | None = None
+        self._spoken_word: int | None = None  # index into the current line's words
+        self._word_spans: dict[int, list[tuple[int, int] | None]] = {}   # segment -> each word's chars
+        self._wheel_zoom = 0                  # Ctrl+wheel angle not yet a whole step
         self._visited_match: int | None = None  # index into _match_rows
         self._scroll_animation = QPropertyAnimation(self.verticalScrollBar(), b"value", self)
         self._scroll_animation.setDuration(260)
@@ -531,6 +632,7 @@ class TranscriptView(QListView):
         """New lines at the end (a transcription under way); returns the transcript now shown."""
         transcript = self.segment_model.append_segments(segments)
         self._paragraph_cache = None
+        self._forget_measures()
         if self._search:
             self.search(self._search)
         if self._following:
@@ -541,6 +643,7 @@ class TranscriptView(QListView):
         """An edit's lines in place of the ones it replaced; returns the transcript now shown."""
         transcript = self.segment_model.replace_segments(position, count, segments)
         self._paragraph_cache = None
+        self._forget_measures()
         self.search(self._search)
         return transcript
 
@@ -558,8 +661,217 @@ class TranscriptView(QListView):
             if self._paragraph_cache is None or self._paragraph_cache[0] is not transcript:
                 self._paragraph_cache = (transcript, group_paragraphs(transcript))
             paragraphs = self._paragraph_cache[1]
+        self._forget_measures()
         self.segment_model.set_transcript(transcript, paragraphs)
         self.search(self._search)  # rows changed: find the matches again
+
+    def _forget_measures(self) -> None:
+        """Rows or their text changed: what was worked out from them is worked out again."""
+        self._word_spans.clear()
+        self._second_paragraphs.clear()
+
+    def _relayout(self) -> None:
+        """Rows change height (a second line, the text size): measured again, the spoken line
+        kept in sight."""
+        self._forget_measures()
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
+        self._settle_timer.start()
+
+    # --- studying: a second transcript, hiding a side, masking a line, the spoken word -----
+    def set_second_lines(self, lines: list[str] | None) -> None:
+        """The second transcript's text for each line ("" for none), drawn under the line in a
+        quieter style; under a paragraph, its lines' joined. None removes them."""
+        self._second_lines = list(lines) if lines is not None else None
+        self._relayout()
+
+    def second_text(self, row: int) -> str:
+        """The second transcript's words under a row (a line's own, or a paragraph's joined)."""
+        lines = self._second_lines
+        if lines is None:
+            return ""
+        paragraphs = self.segment_model.paragraphs
+        if paragraphs is None:
+            return lines[row].strip() if row < len(lines) else ""
+        return self._second_paragraph(row)[0]
+
+    def _second_paragraph(self, row: int) -> tuple[str, list[int]]:
+        """A paragraph's second lines joined with spaces, and where each line starts in it
+        (-1 for a line with none)."""
+        joined = self._second_paragraphs.get(row)
+        if joined is None:
+            paragraph, lines = self.segment_model.paragraphs[row], self._second_lines or []
+            parts, starts, position = [], [], 0
+            for segment in range(paragraph.first, paragraph.last + 1):
+                text = lines[segment].strip() if segment < len(lines) else ""
+                starts.append(position if text else -1)
+                if text:
+                    parts.append(text)
+                    position += len(text) + 1
+            joined = self._second_paragraphs[row] = (" ".join(parts), starts)
+        return joined
+
+    def set_sides_shown(self, main: bool, second: bool) -> None:
+        """Show or hide the transcript's words and the second transcript's: a hidden side keeps
+        its place (a soft bar as wide as its words), so no row moves; clicks work as before."""
+        if (main, second) != self._sides:
+            self._sides = (main, second)
+            self.viewport().update()
+
+    @property
+    def sides_shown(self) -> tuple[bool, bool]:
+        return self._sides
+
+    def set_masked_segment(self, segment: int | None) -> None:
+        """Hide one line's words and its second line (dictation), until set to None."""
+        if segment == self._masked_segment:
+            return
+        rows = [self._row_of(s) for s in (self._masked_segment, segment)]
+        self._masked_segment = segment
+        for row in rows:
+            if row is not None:
+                self.viewport().update(self.visualRect(self.segment_model.index(row)))
+
+    @property
+    def masked_segment(self) -> int | None:
+        return self._masked_segment
+
+    def _row_of(self, segment: int | None) -> int | None:
+        transcript = self.segment_model.transcript
+        if segment is None or transcript is None or not 0 <= segment < len(transcript):
+            return None
+        return self.segment_model.row_of_segment(segment)
+
+    def hidden_spans(self, row: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
+        """(start, length) of what is hidden in a row's text and in its second line, or None when
+        nothing is (the common case, checked first)."""
+        main_shown, second_shown = self._sides
+        masked = self._masked_segment
+        if main_shown and second_shown and masked is None:
+            return None
+        text_length, second_length = len(self.segment_model.text(row)), len(self.second_text(row))
+        main = [] if main_shown else [(0, text_length)]
+        second = [] if second_shown else [(0, second_length)]
+        if masked is not None and self._row_of(masked) == row:
+            paragraphs = self.segment_model.paragraphs
+            if paragraphs is None:
+                main, second = [(0, text_length)], [(0, second_length)]
+            else:
+                span = self._row_span(row, masked, 0, len(self.segment_model.transcript[masked].text))
+                main += [span] if span is not None else []
+                start = self._second_paragraph(row)[1][masked - paragraphs[row].first]
+                if start >= 0 and self._second_lines is not None:
+                    second.append((start, len(self._second_lines[masked].strip())))
+        return main, second
+
+    def _row_span(self, row: int, segment: int, start: int, end: int) -> tuple[int, int] | None:
+        """(start, length) in a row's text of the characters start..end of a segment's text (a
+        paragraph holds each line's text stripped)."""
+        paragraphs = self.segment_model.paragraphs
+        if paragraphs is None:
+            return (start, end - start) if end > start else None
+        paragraph = paragraphs[row]
+        text = self.segment_model.transcript[segment].text
+        lead, stripped = len(text) - len(text.lstrip()), len(text.strip())
+        offset = paragraph.offsets[segment - paragraph.first]
+        first, last = max(0, start - lead), min(stripped, end - lead)
+        return (offset + first, last - first) if last > first else None
+
+    def _segment_char(self, row: int, position: int) -> tuple[int, int]:
+        """The segment and the position in its text of a position in a row's text."""
+        paragraphs = self.segment_model.paragraphs
+        if paragraphs is None:
+            return row, position
+        paragraph = paragraphs[row]
+        segment = paragraph.segment_at_offset(position)
+        text = self.segment_model.transcript[segment].text
+        lead = len(text) - len(text.lstrip())
+        return segment, position - paragraph.offsets[segment - paragraph.first] + lead
+
+    def word_spans(self, segment: int) -> list[tuple[int, int] | None]:
+        """(first, end) in a line's text of each of its timed words, in order (None for a word
+        not found in the text, as after an edit)."""
+        spans = self._word_spans.get(segment)
+        if spans is None:
+            line = self.segment_model.transcript[segment]
+            text, folded, position, spans = line.text, line.text.lower(), 0, []
+            for word in line.words:
+                needle = word.text.strip()
+                found = text.find(needle, position) if needle else -1
+                if found < 0 and needle and len(folded) == len(text):
+                    found = folded.find(needle.lower(), position)
+                if found < 0:
+                    spans.append(None)
+                    continue
+                spans.append((found, found + len(needle)))
+                position = found + len(needle)
+            self._word_spans[segment] = spans
+        return spans
+
+    def word_at(self, segment: int, position: int) -> int | None:
+        """The timed word of a line at a position of its text: the last that starts at or before it."""
+        found = None
+        for number, span in enumerate(self.word_spans(segment)):
+            if span is not None and span[0] <= position:
+                found = number
+        return found
+
+    def set_time_ms(self, ms: int) -> None:
+        """The playback time (each clock tick): marks the word being spoken in the current line,
+        where it has word times, repainting that row only when the word changes."""
+        self._time_ms = ms
+        self._update_spoken_word()
+
+    @property
+    def spoken_word(self) -> int | None:
+        """The index, in the current line's words, of the word being spoken."""
+        return self._spoken_word
+
+    def _update_spoken_word(self) -> None:
+        word = None
+        transcript, segment, ms = self.segment_model.transcript, self._current_row, self._time_ms
+        if transcript is not None and segment is not None and ms is not None and segment < len(transcript):
+            words = transcript[segment].words
+            if words:
+                number = bisect.bisect_right([w.start_ms for w in words], ms) - 1
+                word = number if number >= 0 else None
+        if word != self._spoken_word:
+            self._spoken_word = word
+            row = self.current_view_row
+            if row is not None:
+                self.viewport().update(self.visualRect(self.segment_model.index(row)))
+
+    def spoken_word_span(self) -> tuple[int, int] | None:
+        """(start, length) in the current row's text of the word being spoken."""
+        if self._spoken_word is None or self._current_row is None:
+            return None
+        spans = self.word_spans(self._current_row)
+        span = spans[self._spoken_word] if self._spoken_word < len(spans) else None
+        return None if span is None else self._row_span(self.current_view_row, self._current_row, *span)
+
+    # --- text size -----------------------------------------------------------------------
+    def set_text_scale(self, factor: float) -> None:
+        """The rows' text at `factor` times its normal size; rows are measured again."""
+        if factor == self.itemDelegate().scale:
+            return
+        self.itemDelegate().set_scale(factor)
+        self._relayout()
+
+    @property
+    def text_scale(self) -> float:
+        return self.itemDelegate().scale
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            # Ctrl+wheel sizes the text, a step a notch (a touchpad's small deltas add up).
+            self._wheel_zoom += event.angleDelta().y()
+            while abs(self._wheel_zoom) >= 120:
+                step = 1 if self._wheel_zoom > 0 else -1
+                self._wheel_zoom -= 120 * step
+                self.text_zoom_requested.emit(step)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     # --- highlights ----------------------------------------------------------------------
     def set_highlights(self, spans: list[tuple[int, int, int, str]]) -> None:
@@ -623,19 +935,12 @@ class TranscriptView(QListView):
                 return []
             return [(first, end - first, color) for first, end, color in self._highlight_chars.get(row, ())]
         paragraph = paragraphs[row]
-        transcript = self.segment_model.transcript
         tints = []
         for segment in range(paragraph.first, paragraph.last + 1):
-            ranges = self._highlight_chars.get(segment)
-            if not ranges:
-                continue
-            text = transcript[segment].text
-            lead, stripped = len(text) - len(text.lstrip()), len(text.strip())
-            offset = paragraph.offsets[segment - paragraph.first]   # the paragraph holds the stripped text
-            for first, end, color in ranges:
-                first, end = max(0, first - lead), min(stripped, end - lead)
-                if end > first:
-                    tints.append((offset + first, end - first, color))
+            for first, end, color in self._highlight_chars.get(segment, ()):
+                span = self._row_span(row, segment, first, end)
+                if span is not None:
+                    tints.append((*span, color))
         return tints
 
     def selected_span_ms(self) -> tuple[int, int] | None:
@@ -759,6 +1064,8 @@ class TranscriptView(QListView):
             return
         previous_row = self.current_view_row
         self._current_row = row
+        self._spoken_word = None
+        self._update_spoken_word()
         for changed in (previous_row, self.current_view_row):
             if changed is not None:
                 self.viewport().update(self.visualRect(self.segment_model.index(changed)))
@@ -873,6 +1180,14 @@ class TranscriptView(QListView):
         if QApplication.keyboardModifiers() & (Qt.KeyboardModifier.ShiftModifier
                                                | Qt.KeyboardModifier.ControlModifier):
             return
+        position = self.itemDelegate().char_at(index, self.visualRect(index), self._press_position)
+        if position is not None:
+            # On a timed word: play from that word.
+            segment, char = self._segment_char(index.row(), position)
+            word = self.word_at(segment, char)
+            if word is not None:
+                self.seek_requested.emit(self.segment_model.transcript[segment].words[word].start_ms)
+                return
         if self.segment_model.paragraphs is not None:
             segment = self.itemDelegate().segment_at(index, self.visualRect(index), self._press_position)
             if segment is not None:
