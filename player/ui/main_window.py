@@ -365,6 +365,9 @@ class MainWindow(QMainWindow):
     def _init_study_tools(self) -> None:
         """The study tools: each adds its own actions (add_action, group "Study") to the
         Study menu (self.study_menu) or the View menu (self.view_menu)."""
+        from player.ui.text_size import TextSize
+
+        self.text_size = TextSize(self)   # View ▸ Larger / Smaller / Normal text, Ctrl+wheel
 
     def _connect_signals(self) -> None:
         playback = self.playback
@@ -380,6 +383,7 @@ class MainWindow(QMainWindow):
         self.sync.time_changed.connect(self.transport.show_time)
         self.sync.time_changed.connect(self.annotating.follow_playback)
         self.sync.current_segment_changed.connect(self.transcript_view.set_current_row)
+        self.sync.time_changed.connect(self.transcript_view.set_time_ms)   # the spoken word inside its line
         self.transport.seek_requested.connect(self.seek)
         self.transport.rate_requested.connect(self.set_rate)
         self.transport.volume_requested.connect(playback.set_volume)
