@@ -368,6 +368,9 @@ class MainWindow(QMainWindow):
         from player.ui.text_size import TextSize
 
         self.text_size = TextSize(self)   # View ▸ Larger / Smaller / Normal text, Ctrl+wheel
+        from player.ui.repeating import Repeating
+
+        self.repeating = Repeating(self)   # loops, replay, shadowing
 
     def _connect_signals(self) -> None:
         playback = self.playback
@@ -715,6 +718,12 @@ class MainWindow(QMainWindow):
     def set_rate(self, rate: float) -> None:
         self.playback.set_rate(rate)
         self.statusBar().showMessage(f"Speed {rate:g}×", 1500)
+        library, lecture = self.annotations.library, self.annotations.lecture
+        if library is not None and lecture is not None:   # the lecture reopens at this speed
+            try:
+                library.set_last_rate(lecture.id, self.playback.rate)
+            except (LibraryError, KeyError) as error:
+                self.statusBar().showMessage(f"Library: {error}", 8000)
 
     def change_speed(self, direction: int) -> None:
         current = self.playback.rate
@@ -733,6 +742,10 @@ class MainWindow(QMainWindow):
         self._adopt_library_transcript(lecture)
         self._restore_notes(lecture)
         self._say_overrun()
+        try:
+            self.playback.set_rate(self.annotations.library.last_rate(lecture.id))   # the speed it was played at
+        except (LibraryError, KeyError):
+            pass   # the lecture plays at the speed there is
         if self._pending_seek_ms is not None:
             self.seek_and_play(self._pending_seek_ms)
             self._pending_seek_ms = None

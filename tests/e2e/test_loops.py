@@ -1,0 +1,255 @@
+"""Loops, replay and shadowing in the real window with real libVLC playing a generated
+video (25 fps: a frame is 40 ms). Order and state are asserted, never wall-clock windows."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from player.playback import PlaybackState
+from player.ui.sync import TICK_MS
+from tests.conftest import open_playing_lecture, read_clock_until, wait_playing, write_srt
+
+FRAME_MS = 40
+# Lines 0-1.5 s, 1.5-3.0 s, 3.0-4.5 s, a gap, 5.0-6.0 s, 6.0-9.0 s.
+CUES = [(0.0, 1.5, "Zero, the opening."), (1.5, 3.0, "One, the line we loop."), (3.0, 4.5, "Two, after it."),
+        (5.0, 6.0, "Three, after a gap."), (6.0, 9.0, "Four, a long one.")]
+
+
+@pytest.fixture
+def lecture(tmp_path, video_mp4):
+    media = tmp_path / "loop lecture.mp4"
+    shutil.copy(video_mp4, media)
+    write_srt(tmp_path / "loop lecture.srt", CUES)
+    return media
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(window.transcript_view, key, modifier)
+
+
+def paused_at(qtbot, window, ms: int) -> None:
+    window.seek(ms)
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=5000)
+
+
+def jumps_back(readings) -> list[tuple[int, int]]:
+    """(from, to) of every jump backwards in the clock's readings."""
+    times = [now for now, _report in readings]
+    return [(a, b) for a, b in zip(times, times[1:]) if b < a]
+
+
+def back_to(ms: int, to: int) -> bool:
+    """A jump back to `ms` read by the next reading: at it, or a moment of playing later."""
+    return ms <= to <= ms + FRAME_MS + TICK_MS
+
+
+def test_line_loop_repeats_the_line_from_its_start_and_counts_until_l_again(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    paused_at(qtbot, window, 1800)
+    repeating = window.repeating
+    press(qtbot, window, Qt.Key.Key_L)
+    assert window.actions_by_name["loop_line"].isChecked()
+    assert window.transport.seek_slider.loop_range == (1500, 3000)
+    window.playback.play()
+    readings = read_clock_until(qtbot, window.playback, lambda: repeating.repeater.count >= 3)
+    # Each time round: up to the line's end, back to its start; never more than a frame
+    # (and the tick that reads it) past the end.
+    backs = jumps_back(readings)
+    assert len(backs) >= 2
+    assert all(3000 - FRAME_MS - TICK_MS <= a and back_to(1500, b) for a, b in backs), backs
+    assert max(now for now, _ in readings) <= 3000 + FRAME_MS + TICK_MS, readings
+    assert "⟲ 3×" in window.transport.time_label.text() or repeating.repeater.count > 3
+    assert repeating.status_label.text().startswith("Line loop")
+
+    press(qtbot, window, Qt.Key.Key_L)   # off: it plays on past the line
+    assert not window.actions_by_name["loop_line"].isChecked()
+    assert window.transport.seek_slider.loop_range is None and "⟲" not in window.transport.time_label.text()
+    read_clock_until(qtbot, window.playback, lambda: window.playback.time_ms() > 3300)
+    assert repeating.repeater.loop is None
+
+
+def test_r_replays_the_line_just_heard(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    paused_at(qtbot, window, 4000)            # 1 s into line 2: it is the one heard
+    press(qtbot, window, Qt.Key.Key_R)
+    wait_playing(qtbot, window.playback)
+    readings = read_clock_until(qtbot, window.playback, lambda: window.playback.time_ms() > 3100)
+    assert readings[0][0] < 3100 and min(now for now, _ in readings) >= 3000
+    window.playback.pause()
+    paused_at(qtbot, window, 3200)            # just after line 2 began: line 1 was the one heard
+    press(qtbot, window, Qt.Key.Key_R)
+    assert window.playback.time_ms() < 1700 and window.playback.time_ms() >= 1500
+
+
+def test_ab_loop_with_the_keys_shown_on_the_seek_bar(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    paused_at(qtbot, window, 5200)
+    press(qtbot, window, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ShiftModifier)
+    assert window.repeating.repeater.mark_a == 5200
+    assert window.transport.seek_slider.loop_mark == 5200
+    paused_at(qtbot, window, 6400)
+    press(qtbot, window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ShiftModifier)
+    assert window.transport.seek_slider.loop_range == (5200, 6400)
+    assert not window.actions_by_name["loop_line"].isChecked()   # not a line loop
+    wait_playing(qtbot, window.playback)     # B starts the loop from A
+    readings = read_clock_until(qtbot, window.playback, lambda: window.repeating.repeater.count >= 2)
+    assert all(back_to(5200, b) for _a, b in jumps_back(readings))
+    assert max(now for now, _ in readings) <= 6400 + FRAME_MS + TICK_MS
+    assert window.repeating.status_label.text().startswith("A-B loop")
+
+    press(qtbot, window, Qt.Key.Key_Escape)  # Esc clears it
+    assert window.repeating.repeater.loop is None and window.transport.seek_slider.loop_range is None
+
+
+def test_ab_loop_by_shift_drag_on_the_seek_bar_and_a_plain_drag_still_seeks(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    paused_at(qtbot, window, 0)
+    slider = window.transport.seek_slider
+    x_of = slider._x_of
+    y = slider.height() // 2
+    shift = Qt.KeyboardModifier.ShiftModifier
+    qtbot.mousePress(slider, Qt.MouseButton.LeftButton, shift, QPoint(x_of(7000), y))
+    qtbot.mouseMove(slider, QPoint(x_of(8500), y))
+    assert slider.loop_range == tuple(sorted((slider._value_at(x_of(7000)), slider._value_at(x_of(8500)))))
+    qtbot.mouseRelease(slider, Qt.MouseButton.LeftButton, shift, QPoint(x_of(8500), y))
+    loop = window.repeating.repeater.loop
+    assert loop is not None and loop.line is None
+    assert abs(loop.start_ms - 7000) < 100 and abs(loop.end_ms - 8500) < 100   # a pixel is some ms
+    wait_playing(qtbot, window.playback)
+    readings = read_clock_until(qtbot, window.playback, lambda: window.repeating.repeater.count >= 2)
+    assert back_to(loop.start_ms, jumps_back(readings)[0][1])
+
+    window.playback.pause()
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED)
+    qtbot.mousePress(slider, Qt.MouseButton.LeftButton, pos=QPoint(x_of(2000), y))
+    qtbot.mouseRelease(slider, Qt.MouseButton.LeftButton, pos=QPoint(x_of(2000), y))
+    assert abs(window.playback.time_ms() - 2000) < 100 and window.repeating.repeater.loop == loop
+
+
+def test_pause_between_repeats_pauses_then_plays_from_the_start(qtbot, window, lecture, settings):
+    open_playing_lecture(qtbot, window, lecture)
+    window.repeating.options_menu.findChild(type(window.actions_by_name["play"]), "repeat_pause_ms_1000").trigger()
+    assert settings.value("repeat/pause_ms", type=int) == 1000
+    paused_at(qtbot, window, 2500)
+    states = []
+    window.playback.state_changed.connect(states.append)
+    press(qtbot, window, Qt.Key.Key_L)
+    window.playback.play()
+    qtbot.waitUntil(lambda: window.repeating.repeater.count == 1, timeout=10_000)
+    assert window.repeating.waiting is not None
+    assert window.statusBar().currentMessage().startswith("Again in")
+    qtbot.waitUntil(lambda: window.repeating.waiting is None, timeout=10_000)
+    wait_playing(qtbot, window.playback)
+    assert states[-3:] == [PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.PLAYING]
+    assert 1500 <= window.playback.time_ms() < 3000   # from the line's start
+
+
+def test_slow_down_lowers_the_rate_each_repeat_and_clearing_restores_it(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    window.repeating.set_option("slow_down", True)
+    paused_at(qtbot, window, 2600)
+    rates = []
+    window.playback.rate_changed.connect(rates.append)
+    press(qtbot, window, Qt.Key.Key_L)
+    window.playback.play()
+    qtbot.waitUntil(lambda: window.repeating.repeater.count >= 2, timeout=15_000)
+    assert rates[:2] == [0.9, 0.8]
+    assert "0.8×" in window.repeating.status_label.text()
+    window.repeating.clear_loop()
+    assert window.playback.rate == 1.0 and rates[-1] == 1.0
+    assert window.transport.speed_box.currentText() == "1×" and window.transport.speed_box.findText("0.8×") < 0
+
+
+def test_shadowing_pauses_at_the_line_end_then_goes_on_by_itself(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    paused_at(qtbot, window, 5500)      # in line 3 (5.0-6.0 s)
+    states = []
+    window.playback.state_changed.connect(states.append)
+    press(qtbot, window, Qt.Key.Key_S)
+    assert window.actions_by_name["shadowing"].isChecked()
+    window.playback.play()
+    qtbot.waitUntil(lambda: window.repeating.waiting is not None, timeout=10_000)
+    paused_at_ms = window.playback.time_ms()
+    assert window.statusBar().currentMessage().startswith("Your turn")
+    assert window.repeating.waiting.pause_ms == 1000      # the line is 1 s long
+    qtbot.waitUntil(lambda: window.repeating.waiting is None, timeout=10_000)
+    wait_playing(qtbot, window.playback)
+    assert states[-2:] == [PlaybackState.PAUSED, PlaybackState.PLAYING]
+    assert 6000 - FRAME_MS <= paused_at_ms <= 6000 + FRAME_MS + TICK_MS
+
+
+def test_shadowing_goes_on_at_once_on_space(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    window.repeating.set_option("shadow_factor", 2.0)
+    paused_at(qtbot, window, 2700)
+    window.repeating.set_shadowing(True)
+    window.playback.play()
+    qtbot.waitUntil(lambda: window.repeating.waiting is not None, timeout=10_000)
+    assert window.repeating.waiting.pause_ms == 3000
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=5000)
+    assert window.repeating._wait_timer.isActive()
+    press(qtbot, window, Qt.Key.Key_Space)
+    wait_playing(qtbot, window.playback)
+    assert window.repeating.waiting is None and not window.repeating._wait_timer.isActive()
+    assert window.repeating.repeater.shadowing   # still on, for the next line
+
+
+def test_loop_keys_do_not_fire_in_a_text_field_and_esc_there_is_the_fields(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    window.repeating.set_range(1000, 2000)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    field = window.find_bar.field
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClicks(field, "lrs{}")
+    assert field.text() == "lrs{}"
+    assert not window.actions_by_name["loop_line"].isChecked() and not window.repeating.repeater.shadowing
+    assert window.repeating.repeater.loop.start_ms == 1000 and window.repeating.repeater.mark_a is None
+    qtbot.keyClick(field, Qt.Key.Key_Escape)   # closes the find bar, keeps the loop
+    assert not window.find_bar.isVisible() and window.repeating.repeater.loop is not None
+
+
+def test_study_actions_listed_in_the_menu_and_the_shortcuts_sheet(window):
+    from player.ui.dialogs import shortcut_rows
+
+    texts = [a.text() for a in window.study_menu.actions()]
+    assert "&Loop the line" in texts and "S&hadowing" in texts and "Repeat &options" in texts
+    rows = {text: keys for group, text, keys in shortcut_rows(list(window.actions_by_name.values()))
+            if group == "Study"}
+    assert rows["Loop the line"] == "L" and rows["Replay the line"] == "R" and rows["Shadowing"] == "S"
+    assert rows["Loop start (A)"].startswith("Shift+[")
+
+
+def test_options_are_remembered(qtbot, settings, library_path, window):
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    window.repeating.set_option("pause_ms", 3000)
+    window.repeating.set_option("slow_down", True)
+    window.repeating.set_option("shadow_factor", 1.5)
+    again = MainWindow(VlcPlayback(), settings, library_path=library_path.with_name("other.sqlite"))
+    qtbot.addWidget(again)
+    options = again.repeating.repeater.options
+    assert (options.pause_ms, options.slow_down, options.shadow_factor) == (3000, True, 1.5)
+    menu = again.repeating.options_menu
+    assert menu.findChild(type(again.actions_by_name["play"]), "repeat_pause_ms_3000").isChecked()
+
+
+def test_the_speed_comes_back_when_the_lecture_reopens(qtbot, settings, library_path, window, lecture):
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    open_playing_lecture(qtbot, window, lecture)
+    window.set_rate(0.75)
+    lecture_id = window.annotations.lecture.id
+    window.close()
+    again = MainWindow(VlcPlayback(), settings, library_path=library_path)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.playback.rate == 1.0
+    open_playing_lecture(qtbot, again, lecture)
+    assert again.annotations.lecture.id == lecture_id
+    qtbot.waitUntil(lambda: again.playback.rate == 0.75)
+    assert again.transport.speed_box.currentText() == "0.75×"
