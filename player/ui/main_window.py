@@ -368,6 +368,9 @@ class MainWindow(QMainWindow):
         from player.ui.text_size import TextSize
 
         self.text_size = TextSize(self)   # View ▸ Larger / Smaller / Normal text, Ctrl+wheel
+        from player.ui.dictation import Dictation
+
+        self.dictation = Dictation(self)   # type what you heard, checked word by word
         from player.ui.repeating import Repeating
 
         self.repeating = Repeating(self)   # loops, replay, shadowing

@@ -1,0 +1,196 @@
+"""Dictation in the real window with real libVLC and a real library file: the line hidden
+and played to its end, typing checked word by word and kept, the next line, the scores,
+the lines got wrong highlighted in one key, Esc, and the line's text never read as HTML."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+
+from player.core.dictation import Verdict
+from player.core.library import Library
+from player.playback import PlaybackState
+from tests.conftest import open_playing_lecture, write_srt
+
+CUES = [
+    (0.4, 2.4, "The first line is short."),
+    (3.0, 5.0, "&lt;b&gt;x&lt;/b&gt; &amp;amp; more"),   # SubRip entities: the line reads "<b>x</b> &amp; more"
+    (5.4, 6.4, "[Music]"),
+    (7.0, 9.0, "Well-known facts, don’t they?"),
+]
+R, C, W, M = Verdict.RIGHT, Verdict.CLOSE, Verdict.WRONG, Verdict.MISSING
+
+
+def lecture(tmp_path, video_mp4):
+    media = tmp_path / "dictated lecture.mp4"
+    shutil.copy(video_mp4, media)
+    write_srt(media.with_suffix(".srt"), CUES)
+    return media
+
+
+def start_dictation(qtbot, window, media, at_ms=0):
+    open_playing_lecture(qtbot, window, media)
+    window.seek(at_ms)
+    window.actions_by_name["dictation"].trigger()
+    field = window.dictation.bar.field
+    qtbot.waitUntil(field.hasFocus)
+    return field
+
+
+def wait_line_heard(qtbot, window, segment):
+    """Until the line has played to its end and stopped: returns where it stopped."""
+    playback, line = window.playback, window.transcript[segment]
+    qtbot.waitUntil(lambda: playback.state is PlaybackState.PAUSED and playback.time_ms() >= line.end_ms,
+                    timeout=15_000)
+    return playback.time_ms()
+
+
+def type_and_check(qtbot, field, text):
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def attempts_in(library_path):
+    with sqlite3.connect(library_path) as conn:
+        return conn.execute("SELECT start_ms, end_ms, expected, typed, words_right, words_total "
+                            "FROM dictation_attempts ORDER BY id").fetchall()
+
+
+def test_a_line_is_hidden_played_to_its_end_checked_kept_and_the_next_one_plays(
+        qtbot, window, tmp_path, video_mp4, library_path):
+    field = start_dictation(qtbot, window, lecture(tmp_path, video_mp4))
+    view, dictation = window.transcript_view, window.dictation
+    assert dictation.segment == 0 and view.masked_segment == 0
+    assert window.side_tabs.currentWidget() is window.transcript_panel and dictation.bar.isVisible()
+
+    states = []
+    window.playback.state_changed.connect(states.append)
+    stopped_at = wait_line_heard(qtbot, window, 0)
+    assert stopped_at < CUES[1][0] * 1000   # stopped before the next line began
+    assert view.masked_segment == 0          # still hidden while the learner types
+
+    # Every letter goes into the field: none is a shortcut (F full screen, T tag, H highlight, L loop...).
+    type_and_check(qtbot, field, "the frist line shrot extra")
+    assert field.text() == "the frist line shrot extra"
+    assert not window.isFullScreen() and window.annotations.highlights == []
+    result = dictation.attempts[-1].result
+    assert result.verdicts() == [R, C, R, M, C] and result.extra == ["extra"]
+    assert view.masked_segment is None       # the line shows again
+    assert "line-through" in dictation.bar.result_label.text()
+    assert attempts_in(library_path) == [(400, 2400, "The first line is short.", "the frist line shrot extra", 2, 5)]
+    assert dictation.bar.score_label.text().startswith("This time: 2/5 words, 40 %")
+
+    # Enter again: the next line, hidden, from its start.
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert dictation.segment == 1 and view.masked_segment == 1 and field.text() == ""
+    stopped_at = wait_line_heard(qtbot, window, 1)
+    assert stopped_at < CUES[2][0] * 1000
+    assert PlaybackState.PLAYING in states and states[-1] is PlaybackState.PAUSED
+
+
+def test_a_line_reading_like_html_is_shown_as_written(qtbot, window, tmp_path, video_mp4):
+    field = start_dictation(qtbot, window, lecture(tmp_path, video_mp4), at_ms=3200)
+    assert window.dictation.segment == 1 and window.transcript[1].text == "<b>x</b> &amp; more"
+    type_and_check(qtbot, field, "<i>x</i> and more")
+    label = window.dictation.bar.result_label
+    assert "<b>" not in label.text() and "<i>" not in label.text()
+    document = QTextDocument()
+    document.setHtml(label.text())
+    shown = document.toPlainText()
+    assert shown.startswith("<i>x</i> <b>x</b> and &amp; more")   # typed, then the line's word: as text
+
+
+def test_the_scores_add_up_and_the_lectures_survives_reopening(qtbot, window, tmp_path, video_mp4, library_path,
+                                                             settings):
+    media = lecture(tmp_path, video_mp4)
+    field = start_dictation(qtbot, window, media, at_ms=7200)
+    assert window.dictation.segment == 3
+    type_and_check(qtbot, field, "well known facts dont they")   # 4 of 5: "don't" is close
+    qtbot.keyClick(field, Qt.Key.Key_Return)                      # the last line: the end
+    assert "End of the transcript" in window.dictation.bar.result_label.text()
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    window.seek(0)
+    window.actions_by_name["dictation"].trigger()
+    qtbot.waitUntil(field.hasFocus)
+    type_and_check(qtbot, field, "The first line is short")      # 5 of 5
+    assert window.dictation.bar.score_label.text() == (
+        "This time: 5/5 words, 100 % · This lecture: 9/10 words, 90 % over 2 lines")
+    window.close()
+
+    with Library.open(library_path) as library:
+        lecture_id = library.find_media(media).id
+        assert library.dictation_score(lecture_id) == (9, 10, 2)
+
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    again = MainWindow(VlcPlayback(), settings, library_path=library_path)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    again.activateWindow()   # no window manager gives it the keyboard
+    qtbot.waitUntil(again.isActiveWindow)
+    field = start_dictation(qtbot, again, media)
+    assert again.dictation.bar.score_label.text() == (
+        "This time: no words yet · This lecture: 9/10 words, 90 % over 2 lines")
+
+
+def test_the_lines_got_wrong_are_highlighted_in_one_key_and_one_undo(qtbot, window, tmp_path, video_mp4):
+    field = start_dictation(qtbot, window, lecture(tmp_path, video_mp4))
+    type_and_check(qtbot, field, "the first line is long")       # wrong
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    type_and_check(qtbot, field, "<b>x</b> &amp; more")         # right
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.dictation.segment == 3                         # "[Music]" is not dictated
+    type_and_check(qtbot, field, "well known facts don't")       # "they" missing
+    assert [line.start_ms for line in window.dictation.mistaken_lines()] == [400, 7000]
+
+    stack = window.annotations.undo_stack
+    steps = stack.count()
+    qtbot.keyClick(field, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    highlights = window.annotations.highlights
+    assert [(h.start_ms, h.end_ms, h.tags) for h in highlights] == [
+        (400, 2400, ("dictation",)), (7000, 9000, ("dictation",))]
+    assert stack.count() == steps + 1
+    assert "2 lines you got wrong" in window.statusBar().currentMessage()
+
+    window.actions_by_name["undo"].trigger()
+    assert window.annotations.highlights == []
+    window.actions_by_name["redo"].trigger()
+    assert [h.start_ms for h in window.annotations.highlights] == [400, 7000]
+
+
+def test_up_replays_down_skips_and_esc_leaves_and_shows_the_line(qtbot, window, tmp_path, video_mp4):
+    field = start_dictation(qtbot, window, lecture(tmp_path, video_mp4), at_ms=3200)
+    dictation, view = window.dictation, window.transcript_view
+    wait_line_heard(qtbot, window, 1)
+    seeks = []
+    window.sync.time_changed.connect(lambda ms: seeks.append(ms))
+    qtbot.keyClick(field, Qt.Key.Key_Up)                   # replay: from the line's start, to its end again
+    assert seeks and 2500 <= seeks[0] <= 3500 and view.masked_segment == 1
+    wait_line_heard(qtbot, window, 1)
+    qtbot.keyClick(field, Qt.Key.Key_Down)                 # skip, unchecked: past "[Music]"
+    assert dictation.segment == 3 and view.masked_segment == 3 and dictation.attempts == []
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert not dictation.active and view.masked_segment is None
+    assert not dictation.bar.isVisible() and not window.actions_by_name["dictation"].isChecked()
+    assert window.isVisible() and not window.isFullScreen()
+
+
+def test_dictation_works_in_paragraph_mode(qtbot, window, tmp_path, video_mp4, library_path):
+    media = lecture(tmp_path, video_mp4)
+    open_playing_lecture(qtbot, window, media)
+    window.set_paragraph_mode(True)
+    window.seek(3200)
+    window.actions_by_name["dictation"].trigger()
+    field = window.dictation.bar.field
+    qtbot.waitUntil(field.hasFocus)
+    assert window.transcript_view.masked_segment == 1      # the segment, inside its paragraph
+    wait_line_heard(qtbot, window, 1)
+    type_and_check(qtbot, field, "<b>x</b> &amp; more")
+    assert window.dictation.attempts[-1].result.perfect
+    assert window.transcript_view.masked_segment is None
+    assert attempts_in(library_path)[-1][:2] == (3000, 5000)
