@@ -146,6 +146,12 @@ class Playback(QObject):
     def muted(self) -> bool:
         return self._muted
 
+    def show_captions(self, path: str | None) -> bool:
+        """Show the SubRip file at `path` over the picture, in place of captions shown before;
+        None hides them. For the media loaded now (loading another drops them). False when
+        this backend cannot show captions."""
+        return self._show_captions(path)
+
     def create_video_surface(self, parent: QWidget) -> QWidget:
         """The widget the video is drawn into."""
         raise NotImplementedError
@@ -190,3 +196,4 @@ class Playback(QObject):
     def _set_rate(self, rate: float) -> None: raise NotImplementedError
     def _apply_volume(self, volume: int, muted: bool) -> None: raise NotImplementedError
     def _reported_time_ms(self) -> int: raise NotImplementedError
+    def _show_captions(self, path: str | None) -> bool: return False

@@ -347,6 +347,19 @@ class VlcPlayback(Playback):
     def _reported_time_ms(self) -> int:
         return int(self._player.get_time())
 
+    def _show_captions(self, path: str | None) -> bool:
+        from pathlib import Path
+
+        if self._player is None:
+            return False
+        if path is None:
+            self._player.video_set_spu(-1)
+        else:
+            # libVLC 3 cannot drop a subtitle file once added: each new file is one more
+            # track, selected at once (True), which takes over from the one before.
+            self._player.add_slave(vlc.MediaSlaveType.subtitle, Path(path).as_uri(), True)
+        return True
+
     def close(self) -> None:
         player, self._player = getattr(self, "_player", None), None
         if player is None:

@@ -374,6 +374,9 @@ class MainWindow(QMainWindow):
         from player.ui.repeating import Repeating
 
         self.repeating = Repeating(self)   # loops, replay, shadowing
+        from player.ui.second_transcript import SecondTranscript
+
+        self.second_transcript = SecondTranscript(self)   # a second transcript under the lines, captions (C)
 
     def _connect_signals(self) -> None:
         playback = self.playback
@@ -743,6 +746,7 @@ class MainWindow(QMainWindow):
         self._lecture_media = self.media_path
         self._update_title()   # the library learns the title the window shows
         self._adopt_library_transcript(lecture)
+        self.second_transcript.lecture_ready(lecture)
         self._restore_notes(lecture)
         self._say_overrun()
         try:

@@ -1,0 +1,232 @@
+"""A second transcript under the main lines, swapped, hidden, removed, kept with the lecture;
+captions on the video (C). Real window, real libVLC, real library files."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from player.core.library import Library
+from tests.conftest import open_playing_lecture, write_srt
+
+MAIN_CUES = [(0, 3, "Welcome to the lecture."), (3, 6, "Today: attention."),
+             (6, 9, "Every word looks at every other word."), (9, 12, "Questions at the end.")]
+# Other breaks: the first French line spans the first two English ones; the last two
+# English ones share one French line each... and one line before the lecture starts is far.
+SECOND_CUES = [(0.2, 5.8, "Bienvenue au cours. Aujourd'hui : l'attention."),
+               (6.3, 9.1, "Chaque mot regarde tous les autres."),
+               (9.1, 12, "Des <i>questions</i> à la fin."),
+               (40, 42, "Générique.")]
+
+
+@pytest.fixture
+def lecture_media(tmp_path, video_mp4):
+    folder = tmp_path / "lecture"
+    folder.mkdir()
+    media = folder / "attention.mp4"
+    shutil.copy(video_mp4, media)
+    write_srt(folder / "attention.srt", MAIN_CUES)
+    return media
+
+
+@pytest.fixture
+def french(tmp_path):
+    return write_srt(tmp_path / "attention.fr.srt", SECOND_CUES)
+
+
+def open_second(qtbot, window, path):
+    tool = window.second_transcript
+    tool.open(str(path))
+    qtbot.waitUntil(lambda: tool.second is not None and tool.second.source == str(path), timeout=10_000)
+
+
+def second_lines(window):
+    view = window.transcript_view
+    return [view.second_text(row) for row in range(view.segment_model.rowCount())]
+
+
+def top_lines(window):
+    model = window.transcript_view.segment_model
+    return [model.text(row) for row in range(model.rowCount())]
+
+
+def new_window(qtbot, settings, library_path):
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    window = MainWindow(VlcPlayback(), settings, library_path=library_path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_lines_under_the_right_lines_and_back_in_a_new_window(qtbot, window, lecture_media, french,
+                                                              settings, library_path):
+    open_playing_lecture(qtbot, window, lecture_media)
+    open_second(qtbot, window, french)
+    # The long first French line is shared by the first two English lines at a word
+    # boundary; the tags are the file's markup, read away; the far line is not shown.
+    assert second_lines(window) == ["Bienvenue au cours.", "Aujourd'hui : l'attention.",
+                                    "Chaque mot regarde tous les autres.", "Des questions à la fin."]
+    assert "1 line(s) far from any line" in window.statusBar().currentMessage()
+    assert top_lines(window) == [text for _, _, text in MAIN_CUES]
+    window.close()
+    again = new_window(qtbot, settings, library_path)
+    open_playing_lecture(qtbot, again, lecture_media)
+    qtbot.waitUntil(lambda: second_lines(again)[0] == "Bienvenue au cours.", timeout=5000)
+    assert second_lines(again)[3] == "Des questions à la fin."
+
+
+def test_another_lecture_does_not_show_it(qtbot, window, lecture_media, french, tmp_path, video_mp4):
+    open_playing_lecture(qtbot, window, lecture_media)
+    open_second(qtbot, window, french)
+    other = tmp_path / "other.mp4"
+    shutil.copy(video_mp4, other)
+    other.write_bytes(other.read_bytes() + b"\0")   # another lecture's content
+    write_srt(tmp_path / "other.srt", [(0, 12, "Something else entirely.")])
+    open_playing_lecture(qtbot, window, other)
+    qtbot.waitUntil(lambda: window.second_transcript.second is None, timeout=5000)
+    assert second_lines(window) == [""]
+    assert not window.second_transcript.actions["remove"].isEnabled()
+
+
+def test_swap_shows_the_second_on_top_and_is_kept_per_lecture(qtbot, window, lecture_media, french,
+                                                              settings, library_path):
+    open_playing_lecture(qtbot, window, lecture_media)
+    open_second(qtbot, window, french)
+    window.actions_by_name["swap_transcripts"].trigger()
+    assert top_lines(window)[0] == "Bienvenue au cours."
+    assert second_lines(window)[0] == "Welcome to the lecture."
+    # The window's transcript is still the main one (the rows' times, highlights, exports).
+    assert [s.text for s in window.transcript.segments] == [text for _, _, text in MAIN_CUES]
+    window.close()
+    again = new_window(qtbot, settings, library_path)
+    open_playing_lecture(qtbot, again, lecture_media)
+    qtbot.waitUntil(lambda: top_lines(again)[:1] == ["Bienvenue au cours."], timeout=5000)
+    assert again.actions_by_name["swap_transcripts"].isChecked()
+    again.actions_by_name["swap_transcripts"].trigger()
+    assert top_lines(again) == [text for _, _, text in MAIN_CUES]
+    assert second_lines(again)[0] == "Bienvenue au cours."
+
+
+def test_while_swapped_the_french_words_are_never_saved_as_the_transcript(qtbot, window, lecture_media, french):
+    open_playing_lecture(qtbot, window, lecture_media)
+    open_second(qtbot, window, french)
+    # A correction made before swapping, undone while swapped.
+    window.corrections.edit_text(0, "Welcome, everyone.")
+    qtbot.waitUntil(lambda: window.transcript.segments[0].text == "Welcome, everyone.")
+    window.actions_by_name["swap_transcripts"].trigger()
+    view = window.transcript_view
+    view.setFocus()
+    view.setCurrentIndex(view.segment_model.index(1))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: view.line_editor() is None)
+    assert "swap back" in window.statusBar().currentMessage()
+    assert not window.actions_by_name["edit_line"].isEnabled()
+    window.undo()
+    lecture = window.annotations.lecture
+    stored = [s.text for s in window.annotations.library.transcript(lecture.id).segments]
+    assert stored == [text for _, _, text in MAIN_CUES]
+    assert [s.text for s in window.transcript.segments] == stored
+    assert top_lines(window)[0] == "Bienvenue au cours."   # still swapped, rebuilt on the undone line
+    window.actions_by_name["swap_transcripts"].trigger()
+    assert top_lines(window) == stored
+    assert window.actions_by_name["edit_line"].isEnabled()
+
+
+def test_hide_either_side(qtbot, window, lecture_media, french):
+    open_playing_lecture(qtbot, window, lecture_media)
+    open_second(qtbot, window, french)
+    view, acts = window.transcript_view, window.actions_by_name
+    acts["hide_main_transcript"].trigger()
+    assert view.sides_shown == (False, True)
+    acts["hide_second_transcript"].trigger()
+    assert view.sides_shown == (False, False)
+    acts["hide_main_transcript"].trigger()
+    assert view.sides_shown == (True, False)
+    # Swapped, "main" still means the main transcript, now drawn under the second.
+    acts["swap_transcripts"].trigger()
+    assert view.sides_shown == (False, True)
+    acts["hide_second_transcript"].trigger()
+    assert view.sides_shown == (True, True)
+
+
+def test_show_toggle_and_remove(qtbot, window, lecture_media, french, library_path):
+    open_playing_lecture(qtbot, window, lecture_media)
+    open_second(qtbot, window, french)
+    acts = window.actions_by_name
+    acts["show_second_transcript"].trigger()
+    assert second_lines(window) == [""] * 4
+    acts["show_second_transcript"].trigger()
+    assert second_lines(window)[2] == "Chaque mot regarde tous les autres."
+    acts["remove_second_transcript"].trigger()
+    assert second_lines(window) == [""] * 4 and window.second_transcript.second is None
+    with Library.open(library_path) as library:
+        assert library.second_transcript(window.annotations.lecture.id) is None
+    assert french.exists()   # the learner's file stays
+
+
+def test_a_broken_second_file_says_file_and_line_and_keeps_the_transcript(qtbot, window, lecture_media, tmp_path):
+    open_playing_lecture(qtbot, window, lecture_media)
+    broken = tmp_path / "broken.fr.srt"
+    broken.write_text("1\n00:00:01,000 --> 00:00:0x,000\nBonjour\n", encoding="utf-8")
+    window.second_transcript.open(str(broken))
+    qtbot.waitUntil(lambda: getattr(window, "_error_box", None) is not None and window._error_box.isVisible(),
+                    timeout=10_000)
+    message = window._error_box.text()
+    assert message == f"{broken}:2: '00:00:0x,000' is not a time"
+    assert "\n" not in message and "Traceback" not in message
+    assert top_lines(window) == [text for _, _, text in MAIN_CUES]
+    assert window.second_transcript.second is None and second_lines(window) == [""] * 4
+
+
+def test_c_toggles_captions_on_the_video(qtbot, window, lecture_media, french):
+    open_playing_lecture(qtbot, window, lecture_media)
+    player = window.playback._player
+    assert player.video_get_spu_count() == 0
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_C)
+    tool = window.second_transcript
+    assert window.actions_by_name["captions"].isChecked()
+    qtbot.waitUntil(lambda: player.video_get_spu_count() > 0, timeout=10_000)
+    assert player.video_get_spu() != -1
+    assert tool.captions_path.read_text(encoding="utf-8").split("\n")[:3] == [
+        "1", "00:00:00,000 --> 00:00:03,000", "Welcome to the lecture."]
+    assert not tool.captions_path.is_relative_to(lecture_media.parent)   # never beside their files
+    # The second transcript goes under each line, as plain text.
+    open_second(qtbot, window, french)
+    qtbot.waitUntil(lambda: "Des" in tool.captions_path.read_text(encoding="utf-8"))
+    text = tool.captions_path.read_text(encoding="utf-8")
+    assert "Welcome to the lecture.\nBienvenue au cours.\n" in text
+    assert "<i>" not in text
+    qtbot.keyClick(window.transcript_view, Qt.Key.Key_C)
+    assert not window.actions_by_name["captions"].isChecked()
+    assert player.video_get_spu() == -1
+
+
+def test_c_does_not_fire_in_a_text_field(qtbot, window, lecture_media):
+    open_playing_lecture(qtbot, window, lecture_media)
+    window.open_find_bar()
+    field = window.find_bar.findChild(QLineEdit)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClick(field, Qt.Key.Key_C)
+    assert field.text() == "c"
+    assert not window.actions_by_name["captions"].isChecked()
+
+
+def test_captions_follow_a_correction(qtbot, window, lecture_media):
+    open_playing_lecture(qtbot, window, lecture_media)
+    tool = window.second_transcript
+    window.actions_by_name["captions"].trigger()
+    qtbot.waitUntil(lambda: tool.captions_path is not None)
+    before = tool.captions_path
+    window.corrections.edit_text(1, "Today: {\\an8}attention<b>!</b>")
+    qtbot.waitUntil(lambda: tool.captions_path != before)
+    line = tool.captions_path.read_text(encoding="utf-8").split("\n")[6]
+    # Shown as typed: the markup is broken up by invisible word joiners.
+    assert line.replace("\u2060", "") == "Today: {\\an8}attention<b>!</b>"
+    assert "{\\" not in line and "<b>" not in line
