@@ -146,6 +146,25 @@ def _parts(overlaps: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     return [o for o in overlaps if o[1] >= PART_OF_LARGEST * largest]
 
 
+# A cut moved to a sentence end (or else a clause end) this many words away at most: the
+# parts' times only say roughly where the speaker was when the other transcript's words
+# were said, and a cut after "Bon." reads better than one after "Bon. Comment".
+_SNAP_WORDS = 3
+_SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
+_CLAUSE_END = (",", ";", ":", "—", "，", "、")
+
+
+def _near_punctuation(words: list[str], cut: int, low: int, high: int) -> int:
+    """`cut` (words[:cut] | words[cut:]) moved to the nearest sentence end, else clause end,
+    within _SNAP_WORDS and [low, high]; the nearer and then the earlier wins."""
+    for ends in (_SENTENCE_END, _CLAUSE_END):
+        for distance in range(_SNAP_WORDS + 1):
+            for candidate in (cut - distance, cut + distance):
+                if low <= candidate <= high and words[candidate - 1].rstrip("\"'»”)]").endswith(ends):
+                    return candidate
+    return cut
+
+
 def _share_words(words: list[str], parts: list[tuple[int, int, int]]) -> list[tuple[int, int, str]]:
     """Cut `words` in order into len(parts) runs of at least one word, sized in proportion
     to each part's time: (main index, start of its share, words)."""
@@ -153,8 +172,9 @@ def _share_words(words: list[str], parts: list[tuple[int, int, int]]) -> list[tu
     count = len(words)
     cuts = [0]
     for k, cumulative in enumerate(accumulate(shared for _, shared, _ in parts[:-1]), start=1):
-        cut = round(count * cumulative / total)
-        cuts.append(min(max(cut, cuts[-1] + 1), count - (len(parts) - k)))
+        low, high = cuts[-1] + 1, count - (len(parts) - k)   # at least one word each side
+        cut = min(max(round(count * cumulative / total), low), high)
+        cuts.append(_near_punctuation(words, cut, low, high))
     cuts.append(count)
     return [(target, start_ms, " ".join(words[cuts[k]:cuts[k + 1]]))
             for k, (target, _, start_ms) in enumerate(parts)]

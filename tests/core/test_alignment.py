@@ -179,3 +179,19 @@ def test_a_real_vtt_pair_from_the_conformance_files():
     result = align(main.segments, pairs)
     assert " ".join(result.lines).split() == " ".join(s.text for s in pairs).split()
     assert result.dropped == 0
+
+
+def test_a_split_goes_to_a_sentence_end_near_the_cut_by_time():
+    main = lines((0, 2000, "Wow."), (2000, 4000, "No response bias there."))
+    # By time alone: "Waouh. Pas de" | "biais de réponse."; a sentence ends two words earlier.
+    result = align(main, lines((0, 4000, "Waouh. Pas de biais de réponse.")))
+    assert result.lines == ["Waouh.", "Pas de biais de réponse."]
+
+
+def test_a_split_goes_to_a_clause_end_when_no_sentence_ends_near():
+    main = lines((0, 2000, "a"), (2000, 4000, "b"))
+    result = align(main, lines((0, 4000, "un deux, trois quatre cinq six")))
+    assert result.lines == ["un deux,", "trois quatre cinq six"]
+    # A sentence end farther from the cut than three words is not used.
+    result = align(main, lines((0, 4000, "« Oui. » un deux trois quatre cinq six sept huit")))
+    assert result.lines == ["« Oui. » un deux trois", "quatre cinq six sept huit"]
