@@ -31,6 +31,8 @@ MISTAKES_COLOR = 1
 # A line's end reached this long ago when a tick first sees it: the learner went past it
 # (a click further on), and the line is not stopped.
 PASSED_END_MS = 1500
+# Where a stopped line is left: this much before its end (more than a frame of video).
+BACK_INSIDE_MS = 60
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,13 @@ class DictationBar(QWidget):
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
         self.result_label.setText(text)
 
-    def show_result(self, result: Check) -> None:
+    def show_result(self, result: Check, *, previous: bool = False) -> None:
+        """The line just checked (Enter goes on), or, while the next plays, the line before."""
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        self.result_label.setText(result_html(result, self.palette()))
+        self.result_label.setText(result_html(result, self.palette(), previous=previous))
 
 
-def result_html(result: Check, palette: QPalette) -> str:
+def result_html(result: Check, palette: QPalette, *, previous: bool = False) -> str:
     """The checked line as rich text: every piece of it (the line's words, the learner's)
     is escaped, so a line reading "<b>x</b> &amp;" shows exactly that."""
     dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
@@ -147,9 +150,10 @@ def result_html(result: Check, palette: QPalette) -> str:
             parts.append(escaped)
         else:
             parts.append(f'<span style="{styles[kind]}" title="{titles.get(kind, "")}">{escaped}</span>')
-    summary = "All right!" if result.perfect else f"{result.words_right} of {result.words_total} right"
-    return (f"{''.join(parts)}&nbsp;&nbsp;<span style=\"font-style: italic;\">"
-            f"{html.escape(summary)} · Enter: next line</span>")
+    summary = "all right!" if result.perfect else f"{result.words_right} of {result.words_total} right"
+    lead, tail = ("Last checked: ", summary) if previous else ("", f"{summary} · Enter: next line")
+    return (f"{lead}{''.join(parts)}&nbsp;&nbsp;<span style=\"font-style: italic;\">"
+            f"{html.escape(tail)}</span>")
 
 
 class Dictation(QObject):
@@ -191,6 +195,11 @@ class Dictation(QObject):
     @property
     def active(self) -> bool:
         return self._transcript is not None
+
+    @property
+    def playing_line(self) -> bool:
+        """The line is being played, to stop at its end."""
+        return self._stop_at_ms is not None
 
     @property
     def segment(self) -> int | None:
@@ -254,8 +263,12 @@ class Dictation(QObject):
         self._segment, self._checked = index, None
         self._window.transcript_view.set_masked_segment(index)
         self.bar.field.clear()
-        self.bar.show_prompt(f"Line {index + 1} of {len(self._transcript)}: listen, then type what you heard. "
-                             "↑ replays, ↓ skips, Esc leaves.")
+        self.bar.field.setPlaceholderText(f"Line {index + 1} of {len(self._transcript)}: type what you heard, "
+                                          "Enter checks")
+        if self.attempts and self.attempts[-1].segment is not segment:
+            self.bar.show_result(self.attempts[-1].result, previous=True)
+        else:
+            self.bar.show_prompt("Listen to the hidden line, then type it. ↑ replays it, ↓ skips it, Esc leaves.")
         self._show_score()
         self._stop_at_ms = segment.end_ms
         self._window.seek_and_play(segment.start_ms)
@@ -292,9 +305,13 @@ class Dictation(QObject):
         if self._stop_at_ms is None or self._window.playback.state is not PlaybackState.PLAYING:
             return
         if now_ms >= self._stop_at_ms:
-            if now_ms < self._stop_at_ms + PASSED_END_MS:
+            end, self._stop_at_ms = self._stop_at_ms, None
+            if now_ms < end + PASSED_END_MS:
                 self._window.playback.pause()   # the learner's turn
-            self._stop_at_ms = None
+                # Back inside the line: where the next line starts as this one ends, the
+                # tick past the end made it the current one. A frame or so before the end,
+                # as libVLC reports the time of the frame it shows.
+                self._window.seek(max(self._transcript[self._segment].start_ms, end - BACK_INSIDE_MS))
 
     # --- checking ------------------------------------------------------------------------
     def submit(self) -> None:

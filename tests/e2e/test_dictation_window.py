@@ -16,7 +16,7 @@ from player.playback import PlaybackState
 from tests.conftest import open_playing_lecture, write_srt
 
 CUES = [
-    (0.4, 2.4, "The first line is short."),
+    (0.4, 3.0, "The first line is short."),   # the next line starts as it ends
     (3.0, 5.0, "&lt;b&gt;x&lt;/b&gt; &amp;amp; more"),   # SubRip entities: the line reads "<b>x</b> &amp; more"
     (5.4, 6.4, "[Music]"),
     (7.0, 9.0, "Well-known facts, don’t they?"),
@@ -41,10 +41,14 @@ def start_dictation(qtbot, window, media, at_ms=0):
 
 
 def wait_line_heard(qtbot, window, segment):
-    """Until the line has played to its end and stopped: returns where it stopped."""
-    playback, line = window.playback, window.transcript[segment]
-    qtbot.waitUntil(lambda: playback.state is PlaybackState.PAUSED and playback.time_ms() >= line.end_ms,
+    """Until the line has played to its end and stopped there: returns where it stopped."""
+    playback, dictation = window.playback, window.dictation
+    qtbot.waitUntil(lambda: not dictation.playing_line and playback.state is PlaybackState.PAUSED,
                     timeout=15_000)
+    line = window.transcript[segment]
+    # Stopped at the line's end, and the line stays the current one.
+    assert line.end_ms - 150 <= playback.time_ms() < line.end_ms
+    assert window.sync.current_segment == segment
     return playback.time_ms()
 
 
@@ -68,8 +72,7 @@ def test_a_line_is_hidden_played_to_its_end_checked_kept_and_the_next_one_plays(
 
     states = []
     window.playback.state_changed.connect(states.append)
-    stopped_at = wait_line_heard(qtbot, window, 0)
-    assert stopped_at < CUES[1][0] * 1000   # stopped before the next line began
+    wait_line_heard(qtbot, window, 0)
     assert view.masked_segment == 0          # still hidden while the learner types
 
     # Every letter goes into the field: none is a shortcut (F full screen, T tag, H highlight, L loop...).
@@ -80,14 +83,13 @@ def test_a_line_is_hidden_played_to_its_end_checked_kept_and_the_next_one_plays(
     assert result.verdicts() == [R, C, R, M, C] and result.extra == ["extra"]
     assert view.masked_segment is None       # the line shows again
     assert "line-through" in dictation.bar.result_label.text()
-    assert attempts_in(library_path) == [(400, 2400, "The first line is short.", "the frist line shrot extra", 2, 5)]
+    assert attempts_in(library_path) == [(400, 3000, "The first line is short.", "the frist line shrot extra", 2, 5)]
     assert dictation.bar.score_label.text().startswith("This time: 2/5 words, 40 %")
 
     # Enter again: the next line, hidden, from its start.
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert dictation.segment == 1 and view.masked_segment == 1 and field.text() == ""
-    stopped_at = wait_line_heard(qtbot, window, 1)
-    assert stopped_at < CUES[2][0] * 1000
+    wait_line_heard(qtbot, window, 1)
     assert PlaybackState.PLAYING in states and states[-1] is PlaybackState.PAUSED
 
 
@@ -153,7 +155,7 @@ def test_the_lines_got_wrong_are_highlighted_in_one_key_and_one_undo(qtbot, wind
     qtbot.keyClick(field, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     highlights = window.annotations.highlights
     assert [(h.start_ms, h.end_ms, h.tags) for h in highlights] == [
-        (400, 2400, ("dictation",)), (7000, 9000, ("dictation",))]
+        (400, 3000, ("dictation",)), (7000, 9000, ("dictation",))]
     assert stack.count() == steps + 1
     assert "2 lines you got wrong" in window.statusBar().currentMessage()
 
@@ -194,3 +196,18 @@ def test_dictation_works_in_paragraph_mode(qtbot, window, tmp_path, video_mp4, l
     assert window.dictation.attempts[-1].result.perfect
     assert window.transcript_view.masked_segment is None
     assert attempts_in(library_path)[-1][:2] == (3000, 5000)
+
+
+def test_its_keys_are_its_own_and_it_needs_a_transcript(qtbot, window):
+    keys = [(action.objectName(), shortcut.toString()) for action in window.actions_by_name.values()
+            for shortcut in action.shortcuts()]
+    for key in ("Ctrl+D", "Ctrl+Shift+H"):
+        assert [name for name, shortcut in keys if shortcut == key] == [
+            {"Ctrl+D": "dictation", "Ctrl+Shift+H": "dictation_mistakes"}[key]]
+    assert window.actions_by_name["dictation"] in window.study_menu.actions()
+
+    window.actions_by_name["dictation"].trigger()
+    assert not window.dictation.active and not window.actions_by_name["dictation"].isChecked()
+    assert window.statusBar().currentMessage().startswith("Open a lecture with a transcript first")
+    window.actions_by_name["dictation_mistakes"].trigger()
+    assert window.statusBar().currentMessage().startswith("No line of this dictation was wrong")
