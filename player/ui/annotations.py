@@ -3,20 +3,36 @@ as an undoable command, written the moment it is made."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
 
 from player.core.library import Highlight, Lecture, Library, LibraryError
+from player.core.theme_colors import COLOR_NUMBERS
 from player.core.transcript import Transcript
 from player.ui.jobs import ShortJob
+from player.ui.themes import colors_of, qcolor
+
+
+class _ThemeHighlightColors(Mapping[int, QColor]):
+    """The five colours as the application's theme draws them (a dark theme's are deeper,
+    so its light text stays readable on their tints): looked up when painted."""
+
+    def __getitem__(self, number: int) -> QColor:
+        return qcolor(colors_of().highlights[number])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(COLOR_NUMBERS)
+
+    def __len__(self) -> int:
+        return len(COLOR_NUMBERS)
+
 
 # A learner's five colours (keys 1-5); their meaning is the learner's own.
-HIGHLIGHT_COLORS = {1: QColor(255, 213, 79), 2: QColor(129, 199, 132), 3: QColor(100, 181, 246),
-                    4: QColor(240, 98, 146), 5: QColor(255, 167, 38)}
+HIGHLIGHT_COLORS: Mapping[int, QColor] = _ThemeHighlightColors()
 COLOR_NAMES = {1: "yellow", 2: "green", 3: "blue", 4: "pink", 5: "orange"}
 
 

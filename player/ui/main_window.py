@@ -365,6 +365,10 @@ class MainWindow(QMainWindow):
     def _init_study_tools(self) -> None:
         """The study tools: each adds its own actions (add_action, group "Study") to the
         Study menu (self.study_menu) or the View menu (self.view_menu)."""
+        from player.ui.themes import Themes
+
+        self.themes = Themes(self)   # View ▸ Theme, applied before the window first shows
+
         from player.ui.text_size import TextSize
 
         self.text_size = TextSize(self)   # View ▸ Larger / Smaller / Normal text, Ctrl+wheel
