@@ -31,6 +31,7 @@ MISTAKES_COLOR = 1
 # A line's end reached this long ago when a tick first sees it: the learner went past it
 # (a click further on), and the line is not stopped.
 PASSED_END_MS = 1500
+HIDE_PICTURE_KEY = "dictation/hide_picture"
 # Where a stopped line is left: this much before its end (more than a frame of video).
 BACK_INSIDE_MS = 60
 
@@ -96,8 +97,12 @@ class DictationBar(QWidget):
         self.score_label.setWordWrap(True)
         self.score_label.setStyleSheet("color: palette(mid);")
         self.replay_button, self.mistakes_button, self.close_button = QToolButton(), QToolButton(), QToolButton()
+        self.picture_button = QToolButton()
+        self.picture_button.setCheckable(True)
         for button, name, text, tip in (
                 (self.replay_button, "dictationReplay", "↻ Replay", "Play the line again (↑)"),
+                (self.picture_button, "dictationHidePicture", "Hide picture",
+                 "Hide the video while dictating: slides and captions often show the words"),
                 (self.mistakes_button, "dictationMistakes", "Highlight mistakes",
                  "Highlight the lines you got wrong (Ctrl+Shift+H)"),
                 (self.close_button, "dictationClose", "✕", "Leave dictation (Esc)")):
@@ -110,11 +115,11 @@ class DictationBar(QWidget):
         layout.setContentsMargins(8, 4, 8, 6)
         layout.setVerticalSpacing(4)
         layout.addWidget(self.field, 0, 0)
-        layout.addWidget(self.replay_button, 0, 1)
-        layout.addWidget(self.mistakes_button, 0, 2)
-        layout.addWidget(self.close_button, 0, 3)
-        layout.addWidget(self.result_label, 1, 0, 1, 4)
-        layout.addWidget(self.score_label, 2, 0, 1, 4)
+        for column, button in enumerate((self.replay_button, self.picture_button, self.mistakes_button,
+                                         self.close_button), start=1):
+            layout.addWidget(button, 0, column)
+        layout.addWidget(self.result_label, 1, 0, 1, 5)
+        layout.addWidget(self.score_label, 2, 0, 1, 5)
         layout.setColumnStretch(0, 1)
 
     def show_prompt(self, text: str) -> None:
@@ -170,6 +175,14 @@ class Dictation(QObject):
         self.bar = DictationBar()
         self.bar.hide()
         window.transcript_panel.layout().addWidget(self.bar)
+        # Over the picture while dictating, if the learner hides it: a page of the video pane.
+        self.cover = QLabel("Dictation: listen, then type what you heard")
+        self.cover.setObjectName("dictationCover")
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover.setStyleSheet("QLabel#dictationCover { background: #1d2330; color: #d9deea; }")
+        window.video_pane.addWidget(self.cover)
+        self._uncovered: QWidget | None = None   # the pane's page the cover is over
+        self.bar.picture_button.setChecked(window.settings.value(HIDE_PICTURE_KEY, True, type=bool))
         self.action = window.add_action("dictation", "&Dictation", ["Ctrl+D"], self.set_active,
                                         checkable=True, group="Study")
         self.mistakes_action = window.add_action(
@@ -186,6 +199,7 @@ class Dictation(QObject):
         bar.field.skip.connect(self.skip)
         bar.field.closed.connect(lambda: self.set_active(False))
         bar.replay_button.clicked.connect(self.replay)
+        bar.picture_button.toggled.connect(self._on_hide_picture)
         bar.mistakes_button.clicked.connect(self.highlight_mistakes)
         bar.close_button.clicked.connect(lambda: self.set_active(False))
         self._window.sync.time_changed.connect(self._on_tick)
@@ -225,6 +239,7 @@ class Dictation(QObject):
         self.attempts = []
         window.side_tabs.setCurrentWidget(window.transcript_panel)
         self.bar.show()
+        self._cover_picture(self.bar.picture_button.isChecked())
         self.bar.field.setFocus()
         self._play_line(first)
 
@@ -234,11 +249,28 @@ class Dictation(QObject):
         self._transcript, self._segment, self._stop_at_ms, self._checked = None, None, None, None
         self.action.setChecked(False)
         self._window.transcript_view.set_masked_segment(None)
+        self._cover_picture(False)
         if was_active:
             self.bar.hide()
             self._window.transcript_view.setFocus()
             if self.attempts:
                 self._status(f"Dictation: {score_text(*self._session_score())}", 8000)
+
+    def _on_hide_picture(self, hide: bool) -> None:
+        self._window.settings.setValue(HIDE_PICTURE_KEY, hide)
+        if self.active:
+            self._cover_picture(hide)
+        self.bar.field.setFocus()
+
+    def _cover_picture(self, cover: bool) -> None:
+        pane = self._window.video_pane
+        if cover and self._uncovered is None:
+            self._uncovered = pane.currentWidget()
+            pane.setCurrentWidget(self.cover)
+        elif not cover and self._uncovered is not None:
+            if pane.currentWidget() is self.cover:
+                pane.setCurrentWidget(self._uncovered)
+            self._uncovered = None
 
     # --- the line ------------------------------------------------------------------------
     @staticmethod

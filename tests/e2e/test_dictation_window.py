@@ -166,8 +166,18 @@ def test_the_lines_got_wrong_are_highlighted_in_one_key_and_one_undo(qtbot, wind
 
 
 def test_up_replays_down_skips_and_esc_leaves_and_shows_the_line(qtbot, window, tmp_path, video_mp4):
-    field = start_dictation(qtbot, window, lecture(tmp_path, video_mp4), at_ms=3200)
+    media = lecture(tmp_path, video_mp4)
+    open_playing_lecture(qtbot, window, media)
+    pane = window.video_pane
+    picture = pane.currentWidget()
+    assert picture is pane.video_surface
+    field = start_dictation(qtbot, window, media, at_ms=3200)
     dictation, view = window.dictation, window.transcript_view
+    assert pane.currentWidget() is dictation.cover   # hidden by default: slides show the words
+    dictation.bar.picture_button.click()
+    assert pane.currentWidget() is picture and window.settings.value("dictation/hide_picture", type=bool) is False
+    dictation.bar.picture_button.click()
+    assert pane.currentWidget() is dictation.cover and field.hasFocus()
     wait_line_heard(qtbot, window, 1)
     seeks = []
     window.sync.time_changed.connect(lambda ms: seeks.append(ms))
@@ -177,7 +187,7 @@ def test_up_replays_down_skips_and_esc_leaves_and_shows_the_line(qtbot, window, 
     qtbot.keyClick(field, Qt.Key.Key_Down)                 # skip, unchecked: past "[Music]"
     assert dictation.segment == 3 and view.masked_segment == 3 and dictation.attempts == []
     qtbot.keyClick(field, Qt.Key.Key_Escape)
-    assert not dictation.active and view.masked_segment is None
+    assert not dictation.active and view.masked_segment is None and pane.currentWidget() is picture
     assert not dictation.bar.isVisible() and not window.actions_by_name["dictation"].isChecked()
     assert window.isVisible() and not window.isFullScreen()
 
