@@ -235,6 +235,13 @@ def align(expected: list[Unit], typed: list[Unit]) -> list[Mark]:
     """The cheapest alignment of the typed words with the line's (edit distance over
     words, backtracked), in reading order."""
     n, m = len(expected), len(typed)
+    # Each pair of distinct words is compared once (a line repeats its words).
+    pairs: dict[tuple[str, str], tuple[float, Verdict]] = {}
+
+    def substitution(a: str, b: str) -> tuple[float, Verdict]:
+        found = pairs.get((a, b))
+        return found if found is not None else pairs.setdefault((a, b), _substitution(a, b))
+
     cost = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
         cost[i][0] = i * _GAP
@@ -243,14 +250,14 @@ def align(expected: list[Unit], typed: list[Unit]) -> list[Mark]:
     for i in range(1, n + 1):
         row, above = cost[i], cost[i - 1]
         for j in range(1, m + 1):
-            row[j] = min(above[j - 1] + _substitution(expected[i - 1].key, typed[j - 1].key)[0],
+            row[j] = min(above[j - 1] + substitution(expected[i - 1].key, typed[j - 1].key)[0],
                          above[j] + _GAP, row[j - 1] + _GAP)
     marks: list[Mark] = []
     i, j = n, m
     while i or j:
         # A pairing first, then a missing word, then an extra one: ties read naturally.
         if i and j:
-            step, verdict = _substitution(expected[i - 1].key, typed[j - 1].key)
+            step, verdict = substitution(expected[i - 1].key, typed[j - 1].key)
             if cost[i][j] == cost[i - 1][j - 1] + step:
                 marks.append(Mark(verdict, expected[i - 1], typed[j - 1]))
                 i, j = i - 1, j - 1
