@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import importlib.util
 import logging
 import os
 import sys
@@ -24,15 +25,11 @@ from PySide6.QtWidgets import QWidget
 from player.core.log_throttle import Throttle
 from player.playback.base import Playback, PlaybackState, PlaybackUnavailable
 
-try:
-    import vlc
-# python-vlc signals a missing libVLC in several ways, sys.exit(1) among them when
-# PYTHON_VLC_LIB_PATH points nowhere: none of them may end the app.
-except (ImportError, OSError, NotImplementedError, KeyError, SystemExit) as error:
-    vlc = None
-    _IMPORT_ERROR = str(error) if str(error) not in ("", "1") else "libvlc could not be loaded"
-else:
-    _IMPORT_ERROR = ""
+# python-vlc, imported by _import_vlc() when the first media is opened: importing it loads
+# libVLC and declares its whole API (~40 ms), and the instance then loads the plugin cache
+# (~70-160 ms), none of which the first paint needs.
+vlc = None
+_import_error: str | None = None   # why python-vlc could not be imported, once it was tried
 
 # Extra libVLC arguments, e.g. "--aout=pulse", for users with an odd set-up.
 EXTRA_ARGS_ENV = "TRANSCRIPT_PLAYER_VLC_ARGS"
@@ -57,6 +54,37 @@ def _log_line(level: int, module: str, message: str) -> None:
     if held is not None:
         repeats = f" (and {held} more times in the last minute)" if held else ""
         _log.log(level, "%s: %s%s", module, message, repeats)
+
+
+def _import_vlc():
+    """python-vlc (loading libVLC), or PlaybackUnavailable saying why not."""
+    global vlc, _import_error
+    if vlc is None and _import_error is None:
+        try:
+            import vlc as module
+        # python-vlc signals a missing libVLC in several ways, sys.exit(1) among them when
+        # PYTHON_VLC_LIB_PATH points nowhere: none of them may end the app.
+        except (ImportError, OSError, NotImplementedError, KeyError, SystemExit) as error:
+            _import_error = str(error) if str(error) not in ("", "1") else "libvlc could not be loaded"
+        else:
+            vlc = module
+    if vlc is None:
+        raise PlaybackUnavailable(_import_error)
+    return vlc
+
+
+def _check_libvlc() -> None:
+    """Raise PlaybackUnavailable if libVLC cannot be loaded. On Linux the shared library is
+    opened the way python-vlc would find it, without importing python-vlc yet; elsewhere
+    (or with PYTHON_VLC_LIB_PATH set) python-vlc itself is imported."""
+    if sys.platform.startswith("linux") and "PYTHON_VLC_LIB_PATH" not in os.environ \
+            and importlib.util.find_spec("vlc") is not None:
+        try:
+            ctypes.CDLL("libvlc.so.5")
+            return
+        except OSError:
+            pass   # python-vlc may still find another name through ldconfig
+    _import_vlc()
 
 
 class _VlcLog:
@@ -191,9 +219,40 @@ class VlcPlayback(Playback):
     _vlc_event = Signal(str, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
+        """Checks that libVLC can be loaded (PlaybackUnavailable if not); its instance and
+        player are made when the first media is loaded (_start), after the window shows."""
         super().__init__(parent)
-        if vlc is None:
-            raise PlaybackUnavailable(_IMPORT_ERROR)
+        _check_libvlc()
+        self._instance = None
+        self._player = None
+        self._vlc_log: _VlcLog | None = None
+        self._callbacks: list = []
+        self._window_id: int | None = None      # the video surface, handed to the player once made
+        self._closed = False
+        self._audio_error: str | None = None   # the latest audio output module's error
+        self._no_sound_seen = False             # set on libVLC's threads
+        self._no_sound_said = False             # set on the GUI thread: the notice is given once
+        self._media = None
+        self._pending_seek_ms: int | None = None
+        self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def version(self) -> str:
+        """libVLC's version (for About), "" if it cannot be loaded."""
+        try:
+            return _import_vlc().libvlc_get_version().decode(errors="replace")
+        except PlaybackUnavailable:
+            return ""
+
+    @property
+    def started(self) -> bool:
+        """Whether the libVLC instance exists (it is made by the first load)."""
+        return self._instance is not None
+
+    def _start(self) -> None:
+        """The libVLC instance and its player, with what was set before them (the video
+        window, volume, speed). Raises PlaybackUnavailable with the reason."""
+        _import_vlc()
         args = ["--quiet", "--no-video-title-show", "--no-sub-autodetect-file",
                 "--no-snapshot-preview", "--no-osd"]
         if sys.platform.startswith("linux"):
@@ -201,21 +260,19 @@ class VlcPlayback(Playback):
         args += os.environ.get(EXTRA_ARGS_ENV, "").split()
         _quiet_alsa_lib()
         try:
-            self._instance = vlc.Instance(args)
+            instance = vlc.Instance(args)
         except (OSError, NameError) as error:
             raise PlaybackUnavailable(str(error)) from None
-        if self._instance is None:
+        if instance is None:
             raise PlaybackUnavailable("libVLC could not start (are its plugins installed?)")
-        self._audio_error: str | None = None   # the latest audio output module's error
-        self._no_sound_seen = False             # set on libVLC's threads
-        self._no_sound_said = False             # set on the GUI thread: the notice is given once
-        self._vlc_log = _VlcLog(self._instance, self._on_vlc_log)
-        self.version = vlc.libvlc_get_version().decode(errors="replace")
-        self._player = self._instance.media_player_new()
-        self._media = None
-        self._pending_seek_ms: int | None = None
-        self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
+        self._instance = instance
+        self._vlc_log = _VlcLog(instance, self._on_vlc_log)
+        self._player = instance.media_player_new()
         self._attach_events()
+        if self._window_id is not None:
+            self.set_video_window(self._window_id)
+        if self.rate != 1.0:
+            self._player.set_rate(self.rate)
 
     # --- events -------------------------------------------------------------
     def _attach_events(self) -> None:
@@ -297,8 +354,9 @@ class VlcPlayback(Playback):
 
     # --- the interface ------------------------------------------------------
     def set_video_window(self, window_id: int) -> None:
+        self._window_id = window_id
         if self._player is None:
-            return  # closed: the window is going away
+            return  # not started yet (_start hands it over), or closed: the window is going away
         if sys.platform.startswith("linux"):
             self._player.set_xwindow(window_id)
         elif sys.platform == "win32":
@@ -310,6 +368,14 @@ class VlcPlayback(Playback):
         return VlcVideoSurface(self, parent)
 
     def _load(self, path: str) -> None:
+        if self._closed:
+            return
+        if self._player is None:
+            try:
+                self._start()
+            except PlaybackUnavailable as why:
+                self._fail(f"libVLC could not start, so “{os.path.basename(path)}” cannot play: {why}.")
+                return
         self._player.stop()
         self._media = self._instance.media_new_path(path)
         self._player.set_media(self._media)
@@ -322,13 +388,18 @@ class VlcPlayback(Playback):
         self._apply_volume(self._volume, self._muted)
 
     def _play(self) -> None:
+        if self._player is None:
+            return   # its load failed and said why
         if self._player.play() == -1:
             self._fail("libVLC could not start playing.")
 
     def _pause(self) -> None:
-        self._player.set_pause(1)
+        if self._player is not None:
+            self._player.set_pause(1)
 
     def _seek(self, ms: int) -> None:
+        if self._player is None:
+            return
         if self._state is PlaybackState.ENDED:
             # After the end libVLC must start the media again before it can seek.
             self._pending_seek_ms = int(ms)
@@ -338,14 +409,17 @@ class VlcPlayback(Playback):
         self._player.set_time(int(ms))
 
     def _set_rate(self, rate: float) -> None:
-        self._player.set_rate(rate)  # libVLC's scaletempo keeps the pitch
+        if self._player is not None:   # else _start sets it
+            self._player.set_rate(rate)  # libVLC's scaletempo keeps the pitch
 
     def _apply_volume(self, volume: int, muted: bool) -> None:
+        if self._player is None:
+            return   # _load applies it
         self._player.audio_set_volume(volume)
         self._player.audio_set_mute(muted)
 
     def _reported_time_ms(self) -> int:
-        return int(self._player.get_time())
+        return int(self._player.get_time()) if self._player is not None else 0
 
     def _show_captions(self, path: str | None) -> bool:
         from pathlib import Path
@@ -361,9 +435,10 @@ class VlcPlayback(Playback):
         return True
 
     def close(self) -> None:
+        self._closed = True
         player, self._player = getattr(self, "_player", None), None
         if player is None:
-            return
+            return   # never started, or closed already
         manager = player.event_manager()
         for event_type, _callback in self._callbacks:
             manager.event_detach(event_type)
@@ -374,4 +449,5 @@ class VlcPlayback(Playback):
             self._media = None
         self._vlc_log.close()
         self._instance.release()
+        self._instance = None
         self._state = PlaybackState.EMPTY

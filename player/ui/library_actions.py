@@ -13,13 +13,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from player.core.exports import NothingToExport, collect, export
-from player.core.formats.writers import WRITERS
 from player.core.library import Library, LibraryError
 from player.core.media import looks_audio_only
 from player.core.safe_files import OutputRefused, check_output, write_atomic
@@ -29,11 +27,15 @@ from player.ui.annotations import LectureAnnotations
 from player.ui.focus import open_window
 from player.ui.highlights_panel import HighlightsPanel
 from player.ui.jobs import JobControl, LongJob
-from player.ui.library_search import LibrarySearchDialog
-from player.ui.library_window import LibraryWindow
 from player.ui.plain_dialogs import ask_yes_no
-from player.ui.reel_dialog import ReelDialog
-from player.ui.tag_manager import TagManagerDialog
+
+if TYPE_CHECKING:
+    # The windows and exports are imported when first asked for: the reel and export code
+    # (ffmpeg plumbing, writers) is ~50 ms the window's start-up does without.
+    from player.ui.library_search import LibrarySearchDialog
+    from player.ui.library_window import LibraryWindow
+    from player.ui.reel_dialog import ReelDialog
+    from player.ui.tag_manager import TagManagerDialog
 
 TRANSCRIPT_FILTERS = {"SubRip (*.srt)": "srt", "WebVTT (*.vtt)": "vtt", "Plain text (*.txt)": "txt",
                       "Markdown with timestamps (*.md)": "md"}
@@ -141,6 +143,8 @@ class LibraryActions(QObject):
 
     def show_library(self) -> None:
         if self._library_or_say():
+            from player.ui.library_window import LibraryWindow
+
             window = LibraryWindow(self._annotations.library, self._dialog_parent)
             window.open_requested.connect(lambda path: (window.close(), self._open_media(path)))
             open_window(window, window.filter)
@@ -148,12 +152,16 @@ class LibraryActions(QObject):
 
     def manage_tags(self) -> None:
         if self._library_or_say():
+            from player.ui.tag_manager import TagManagerDialog
+
             dialog = TagManagerDialog(self._annotations, self._dialog_parent)
             open_window(dialog)
             self.tag_manager = dialog
 
     def search_library(self) -> None:
         if self._library_or_say():
+            from player.ui.library_search import LibrarySearchDialog
+
             dialog = LibrarySearchDialog(self._annotations.library.path, self._dialog_parent)
             dialog.open_requested.connect(lambda path, ms: (dialog.close(), self.open_at(path, ms)))
             open_window(dialog, dialog.field)
@@ -228,6 +236,8 @@ class LibraryActions(QObject):
             self.save_transcript(*chosen)
 
     def save_transcript(self, path: str, kind: str) -> bool:
+        from player.core.formats.writers import WRITERS
+
         write, extension = WRITERS[kind]
         target = self.checked_output(path, extension)
         if target is None:
@@ -265,6 +275,8 @@ class LibraryActions(QObject):
         words = panel.text_filter.text().strip()
         shown = {highlight.id for highlight in panel.shown_highlights()}
         library_path, lecture_id = self._annotations.library.path, self._annotations.lecture.id
+
+        from player.core.exports import NothingToExport, collect, export
 
         def work(control: JobControl) -> Path:
             # Its own connection in the worker: an Anki deck cuts an audio clip per card.
@@ -311,6 +323,8 @@ class LibraryActions(QObject):
         selected = self._panel.selected_highlights()
         if selected:
             choices["Selected in the Highlights tab"] = selected
+        from player.ui.reel_dialog import ReelDialog
+
         audio_only = not self._playback.has_video and looks_audio_only(files.media_path)
         dialog = ReelDialog(files.media_path, audio_only, choices, files.transcript, self._playback.duration_ms,
                             self._dialog_parent, protected=self.protected_paths())

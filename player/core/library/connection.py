@@ -55,6 +55,38 @@ def default_library_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / LIBRARY_FILENAME
 
 
+def left_open(path: Path) -> bool:
+    """Whether the library was left open: by a process that ended without closing it (a
+    crash, a kill, a power cut) or by one still running. SQLite deletes the -wal file when
+    the last connection closes, so a -wal (or a rollback -journal) beside the library before
+    we open it means one of those. Read before `connect`, which makes a -wal of its own."""
+    return any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-journal"))
+
+
+def check_pages(path: Path) -> None:
+    """Read every page (PRAGMA quick_check, which skips the index cross-checks); NotALibrary
+    saying what is damaged. Through a read-only connection: closing the last read-write one
+    checkpoints the -wal into the library, which a library being refused must not suffer."""
+    try:
+        check_input(path, limit=sys.maxsize)   # a pipe would block SQLite
+    except InputRefused as refused:
+        raise LibraryError(path, refused.reason) from None
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        raise _explain(path, error) from None
+    try:
+        verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise NotALibrary(path, f"the library is damaged ({error}); it was left untouched") from None
+    finally:
+        conn.close()
+    if verdict != "ok":
+        # One line: SQLite's verdict comes as "*** in database main ***\nPage 87: ...".
+        detail = " ".join(line for line in verdict.splitlines() if not line.startswith("***"))
+        raise NotALibrary(path, f"the library is damaged ({detail or verdict.strip()}); it was left untouched")
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the settings that make several processes and crashes safe.
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from sqlite_utils import Database
+if TYPE_CHECKING:   # imported by migrate() only when a step runs: it pulls in numpy
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ import os
 import shutil
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Callable
@@ -140,6 +138,11 @@ class ModelDownload:
         self._report(force=True)
 
     def _fetch(self, filename: str, partial: Path, bulk: bool = False, required: bool = True) -> None:
+        # Here, not at the top: urllib.request brings http.client, ssl and email (~50 ms), and the
+        # window imports this module at start-up.
+        import urllib.error
+        import urllib.request
+
         self._check_cancel()
         url = self.url(filename)
         request = urllib.request.Request(url, headers={"User-Agent": "transcript-player"})

@@ -1,0 +1,145 @@
+"""What start-up leaves for later: python-vlc and the libVLC instance until media is opened,
+sqlite-utils (numpy behind it) until the library needs migrating, the download, export and
+reel code until asked for. And what it still does: the demo opens and plays."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from player.core.library import Library
+from tests.conftest import wait_playing
+
+# Heavy modules the window must open without.
+DEFERRED = ["vlc", "numpy", "sqlite_utils", "urllib.request", "ssl", "http.client",
+            "player.core.reel", "player.core.exports", "player.ui.reel_dialog"]
+
+
+def modules_after(code: str, *args: str, env: dict | None = None) -> dict:
+    """Runs code in a fresh interpreter and returns which of DEFERRED it imported (and what
+    else the code printed last, as a dict literal)."""
+    script = textwrap.dedent(code) + textwrap.dedent(f"""
+        import sys
+        extra = globals().get("extra", {{}})
+        print({{**{{name: name in sys.modules for name in {DEFERRED!r}}}, **extra}})
+    """)
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120,
+                            env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 - our own dict literal
+
+
+def test_importing_the_window_and_playback_imports_none_of_the_heavy_modules():
+    seen = modules_after("import player.app, player.ui.main_window, player.playback.vlc")
+    assert [name for name in DEFERRED if seen[name]] == []
+
+
+def test_launch_with_a_transcript_loads_it_without_libvlc_or_numpy(tmp_path):
+    """The real start-up (run_app) of a learner's second launch: an existing library, a
+    transcript, no media. Once the transcript is in, python-vlc was never imported."""
+    from tests.conftest import TONE_CUES, write_srt
+
+    transcript = write_srt(tmp_path / "talk.srt", TONE_CUES)
+    library = tmp_path / "library.sqlite"
+    Library.open(library).close()   # made (and migrated) by an earlier launch
+    code = """
+        import sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        from player.app import run_app
+        from player.ui.main_window import MainWindow
+
+        app = QApplication(sys.argv[:1])
+        extra = {}
+
+        def report():
+            windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+            if not windows or windows[0].transcript is None:
+                QTimer.singleShot(10, report)
+                return
+            window = windows[0]
+            extra.update(lines=len(window.transcript), started=window.playback.started,
+                         backend=window.playback.name, checked=window.annotations.library.integrity_checked,
+                         title=window.windowTitle())
+            app.quit()
+
+        QTimer.singleShot(0, report)
+        run_app(None, sys.argv[1], sys.argv[2])
+    """
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    seen = modules_after(code, str(transcript), str(library), env=env)
+    assert seen["lines"] == 10 and seen["title"].startswith("talk")
+    assert seen["backend"] == "libVLC" and seen["started"] is False
+    assert seen["checked"] is False   # closed cleanly last time: its pages are not all read
+    assert [name for name in DEFERRED if seen[name]] == []
+
+
+def test_libvlc_starts_with_the_first_media_and_plays_into_the_window(qtbot, window, video_mp4):
+    playback = window.playback
+    surface = window.video_pane.video_surface
+    assert playback.started is False and playback._instance is None   # the window is up without it
+    assert playback.version.startswith("3.")   # About can still name it
+    window.open_media(str(video_mp4))
+    assert playback.started is True
+    wait_playing(qtbot, playback)
+    qtbot.waitUntil(lambda: playback.has_video, timeout=10_000)
+    # The surface made before libVLC was handed to the player made later.
+    assert playback._player.get_xwindow() == int(surface.winId())
+    assert window.video_pane.currentWidget() is surface
+    start = playback._reported_time_ms()
+    qtbot.waitUntil(lambda: playback._reported_time_ms() > start, timeout=10_000)
+
+
+def test_a_speed_set_before_libvlc_starts_is_kept(qtbot, vlc_playback, tone_mp3):
+    # (The volume is applied on each load as before; libVLC here has no sound device to keep it.)
+    vlc_playback.set_rate(1.5)
+    assert vlc_playback.started is False
+    vlc_playback.load(str(tone_mp3))
+    vlc_playback.play()
+    wait_playing(qtbot, vlc_playback)
+    assert vlc_playback._player.get_rate() == 1.5 and vlc_playback.rate == 1.5
+
+
+def test_a_closed_playback_never_starts_libvlc(qtbot, vlc_playback, tone_mp3):
+    vlc_playback.close()
+    vlc_playback.load(str(tone_mp3))
+    vlc_playback.play()
+    assert vlc_playback.started is False
+
+
+def test_the_demo_opens_and_plays(tmp_path):
+    """`transcript-player --demo` as the learner starts it (isolated settings and library)."""
+    code = """
+        import sys
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        from player.cli import main
+        from player.playback import PlaybackState
+        from player.ui.main_window import MainWindow
+
+        app = QApplication(sys.argv[:1])
+        extra = {}
+
+        def report():
+            windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+            window = windows[0] if windows else None
+            if window is None or window.transcript is None or window.playback.time_ms() < 500:
+                QTimer.singleShot(20, report)
+                return
+            extra.update(lines=len(window.transcript), media=window.media_path,
+                         playing=window.playback.state is PlaybackState.PLAYING, started=window.playback.started)
+            app.quit()
+
+        QTimer.singleShot(0, report)
+        QTimer.singleShot(60_000, app.quit)   # a safety net: the test checks what was reported
+        main(["--demo", "--library", sys.argv[1]])
+    """
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               XDG_DATA_HOME=str(tmp_path / "data"))
+    seen = modules_after(code, str(tmp_path / "library.sqlite"), env=env)
+    from player.cli.window import DEMO_MEDIA
+
+    assert seen.get("lines", 0) > 0 and seen["media"] == str(DEMO_MEDIA), seen
+    assert seen["playing"] is True and seen["started"] is True
