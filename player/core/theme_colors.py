@@ -57,7 +57,7 @@ class ThemeColors:
     # Highlights tab); lines and words are tinted with them at the alphas above.
     highlights: dict[int, str] = field(default_factory=dict)
     current_line: str = ""     # fill of the line being spoken (over a tint, if any)
-    selected_line: str = ""    # fill of selected lines: translucent, so a tint shows through
+    selected_line: str = ""    # fill of selected lines: a neutral veil, so a tint keeps its hue
     selected_outline: str = ""
     hover: str = ""
     spoken_fragment: str = ""  # the spoken fragment inside a paragraph
@@ -72,7 +72,7 @@ LIGHT = ThemeColors(
     light="#ffffff", mid="#6b6b6b", shadow="#7a7a7a", link="#1a5fa6", tooltip_base="#fffbe0",
     tooltip_text="#1b1b1b", error_text="#b00020",
     highlights={1: "#ffd54f", 2: "#81c784", 3: "#64b5f6", 4: "#f06292", 5: "#ff7a2e"},
-    current_line="#9a6ae070", selected_line="#1f6cb02a", selected_outline="#1f6cb0", hover="#1f6cb012",
+    current_line="#9a6ae070", selected_line="#10203014", selected_outline="#1f6cb0", hover="#1f6cb012",
     spoken_fragment="#7e57c280", match="#ffd60a8c", visited_match="#ff8c00c8",
 )
 

@@ -22,6 +22,7 @@ from player.core.media import MEDIA_EXTENSIONS
 from player.core.timecode import format_clock
 from player.ui.jobs import JobControl, LongJob
 from player.ui.plain_dialogs import ask_yes_no, setup_read_only_table, tell
+from player.ui.themes import colors_of, qcolor
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -253,7 +254,7 @@ class LibraryWindow(QDialog):
         file = _SortItem(Path(lecture.path).name + ("" if present else MISSING))
         file.setData(SORT_ROLE, file.text().casefold())
         if not present:
-            file.setForeground(Qt.GlobalColor.darkRed)
+            file.setForeground(qcolor(colors_of().error_text))   # readable in every theme
             file.setToolTip("The file is no longer where it was: Relink… finds it by its content")
         location = _SortItem(lecture.path)
         location.setData(SORT_ROLE, lecture.path.casefold())

@@ -141,6 +141,29 @@ class ThemedStyle(QProxyStyle):
     def standardIcon(self, pixmap: QStyle.StandardPixmap, option=None, widget: QWidget | None = None) -> QIcon:  # noqa: N802
         return themed_icon(super().standardIcon(pixmap, option, widget))
 
+    def drawComplexControl(self, control: QStyle.ComplexControl, option, painter: QPainter,  # noqa: N802
+                           widget: QWidget | None = None) -> None:
+        super().drawComplexControl(control, option, painter, widget)
+        # Fusion edges grooves and scroll bar handles in a darker shade of the window:
+        # on high contrast's black that is black. Edge them in the theme's frame colour.
+        parts = _HIGH_CONTRAST_EDGED.get(control, ())
+        if not parts or colors_of(option.palette) is not HIGH_CONTRAST:
+            return
+        painter.save()
+        painter.setPen(qcolor(HIGH_CONTRAST.mid))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for part in parts:
+            rect = self.subControlRect(control, option, part, widget)
+            if rect.isValid():
+                painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        painter.restore()
+
+
+_HIGH_CONTRAST_EDGED = {
+    QStyle.ComplexControl.CC_Slider: (QStyle.SubControl.SC_SliderGroove, QStyle.SubControl.SC_SliderHandle),
+    QStyle.ComplexControl.CC_ScrollBar: (QStyle.SubControl.SC_ScrollBarSlider,),
+}
+
 
 _style: ThemedStyle | None = None
 

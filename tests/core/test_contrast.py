@@ -93,3 +93,14 @@ def test_the_five_colours_stay_apart_as_line_tints(theme):
     tints = [line_tint(theme, n) for n in COLOR_NUMBERS]
     closest = min(delta_e(a, b) for i, a in enumerate(tints) for b in tints[i + 1:])
     assert closest > 10   # told apart at a glance
+
+
+@pytest.mark.parametrize("theme", ALL, ids=[t.name for t in ALL])
+def test_a_selected_highlighted_line_still_reads_as_its_colour(theme):
+    # Selection over a tint: nearer that tint than any other colour's (a blue veil turned
+    # a selected yellow line green), and apart from a plain selected line.
+    for number in COLOR_NUMBERS:
+        selected = over(line_tint(theme, number), theme.selected_line)
+        nearest = min(COLOR_NUMBERS, key=lambda other: delta_e(selected, line_tint(theme, other)))
+        assert nearest == number
+        assert delta_e(selected, over(theme.base, theme.selected_line)) > 10

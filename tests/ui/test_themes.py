@@ -228,3 +228,20 @@ def test_seek_bar_marks_use_the_theme_s_colours(qtbot):
         image = bar.grab().toImage()
         x, y = int(image.width() * 0.4), image.height() - 1
         assert close(rgb_of(image.pixelColor(x, y)), blend(theme.highlights[5], theme.window), 0), theme.name
+
+
+@pytest.mark.parametrize("name", list(THEMES))
+def test_a_missing_file_in_the_library_is_readable(tmp_path, name):
+    from player.core.contrast import contrast_ratio
+    from player.core.library import Library
+    from player.ui.library_window import LibraryWindow
+
+    apply_theme(THEMES[name])
+    media = tmp_path / "gone.mp4"
+    media.write_bytes(bytes(range(256)) * 100)
+    with Library.open(tmp_path / "library.sqlite") as library:
+        lecture = library.import_lecture(media, title="Gone")
+    media.unlink()
+    file_item = LibraryWindow._row_items(lecture)[1]
+    color = rgb_of(file_item.foreground().color())
+    assert contrast_ratio(color, THEMES[name].base) >= 4.5   # dark red was 1.5 on dark, 1.9 on black
