@@ -114,12 +114,14 @@ class DictationBar(QWidget):
         layout = QGridLayout(self)
         layout.setContentsMargins(8, 4, 8, 6)
         layout.setVerticalSpacing(4)
+        # The field with the buttons used while typing, the line checked under it, then the scores.
         layout.addWidget(self.field, 0, 0)
-        for column, button in enumerate((self.replay_button, self.picture_button, self.mistakes_button,
-                                         self.close_button), start=1):
-            layout.addWidget(button, 0, column)
-        layout.addWidget(self.result_label, 1, 0, 1, 5)
-        layout.addWidget(self.score_label, 2, 0, 1, 5)
+        layout.addWidget(self.replay_button, 0, 1)
+        layout.addWidget(self.picture_button, 0, 2)
+        layout.addWidget(self.close_button, 0, 3)
+        layout.addWidget(self.result_label, 1, 0, 1, 4)
+        layout.addWidget(self.score_label, 2, 0)
+        layout.addWidget(self.mistakes_button, 2, 1, 1, 3, Qt.AlignmentFlag.AlignRight)
         layout.setColumnStretch(0, 1)
 
     def show_prompt(self, text: str) -> None:
@@ -400,7 +402,7 @@ class Dictation(QObject):
             parts.append("not kept: no library or lecture is open")
         elif lecture.attempts:
             lines = "line" if lecture.attempts == 1 else "lines"
-            parts.append(f"This lecture: {score_text(lecture.right, lecture.total)} over {lecture.attempts} {lines}")
+            parts.append(f"Lecture: {score_text(lecture.right, lecture.total)}, {lecture.attempts} {lines}")
         self.bar.score_label.setText(" · ".join(parts))
 
     # --- review ---------------------------------------------------------------------------

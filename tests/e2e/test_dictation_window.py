@@ -119,7 +119,7 @@ def test_the_scores_add_up_and_the_lectures_survives_reopening(qtbot, window, tm
     qtbot.waitUntil(field.hasFocus)
     type_and_check(qtbot, field, "The first line is short")      # 5 of 5
     assert window.dictation.bar.score_label.text() == (
-        "This time: 5/5 words, 100 % · This lecture: 9/10 words, 90 % over 2 lines")
+        "This time: 5/5 words, 100 % · Lecture: 9/10 words, 90 %, 2 lines")
     window.close()
 
     with Library.open(library_path) as library:
@@ -137,7 +137,7 @@ def test_the_scores_add_up_and_the_lectures_survives_reopening(qtbot, window, tm
     qtbot.waitUntil(again.isActiveWindow)
     field = start_dictation(qtbot, again, media)
     assert again.dictation.bar.score_label.text() == (
-        "This time: no words yet · This lecture: 9/10 words, 90 % over 2 lines")
+        "This time: no words yet · Lecture: 9/10 words, 90 %, 2 lines")
 
 
 def test_the_lines_got_wrong_are_highlighted_in_one_key_and_one_undo(qtbot, window, tmp_path, video_mp4):
