@@ -221,3 +221,26 @@ def test_its_keys_are_its_own_and_it_needs_a_transcript(qtbot, window):
     assert window.statusBar().currentMessage().startswith("Open a lecture with a transcript first")
     window.actions_by_name["dictation_mistakes"].trigger()
     assert window.statusBar().currentMessage().startswith("No line of this dictation was wrong")
+
+
+def test_without_a_library_it_checks_and_says_the_score_is_not_kept(qtbot, settings, tmp_path, video_mp4):
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    window = MainWindow(VlcPlayback(), settings, library_path=None)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.open_media(str(lecture(tmp_path, video_mp4)))
+    qtbot.waitUntil(lambda: window.transcript is not None, timeout=10_000)
+    assert window.annotations.library is None
+    window.seek(7200)
+    window.actions_by_name["dictation"].trigger()
+    field = window.dictation.bar.field
+    qtbot.waitUntil(field.hasFocus)
+    type_and_check(qtbot, field, "well-known facts, don't they?")
+    assert window.dictation.attempts[-1].result.perfect
+    assert window.dictation.bar.score_label.text() == (
+        "This time: 5/5 words, 100 % · not kept: no library or lecture is open")
