@@ -141,6 +141,16 @@ class ThemedStyle(QProxyStyle):
     def standardIcon(self, pixmap: QStyle.StandardPixmap, option=None, widget: QWidget | None = None) -> QIcon:  # noqa: N802
         return themed_icon(super().standardIcon(pixmap, option, widget))
 
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option, painter: QPainter,  # noqa: N802
+                      widget: QWidget | None = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element == QStyle.PrimitiveElement.PE_FrameLineEdit and colors_of(option.palette) is HIGH_CONTRAST:
+            painter.save()   # a text field's edge: black on black too
+            painter.setPen(qcolor(HIGH_CONTRAST.mid))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
+            painter.restore()
+
     def drawComplexControl(self, control: QStyle.ComplexControl, option, painter: QPainter,  # noqa: N802
                            widget: QWidget | None = None) -> None:
         super().drawComplexControl(control, option, painter, widget)
@@ -218,9 +228,18 @@ class Themes(QObject):
         self.apply()
 
     def apply(self) -> None:
+        hints = QGuiApplication.styleHints()
+        if self.choice == SYSTEM:
+            hints.setColorScheme(Qt.ColorScheme.Unknown)   # the platform's own again
+            self._scheme = hints.colorScheme()
+        else:
+            # Where the platform takes the request (Windows, macOS), title bars and its
+            # native dialogs match the chosen theme too.
+            hints.setColorScheme(Qt.ColorScheme.Dark if self.theme.dark else Qt.ColorScheme.Light)
         apply_theme(self.theme)
 
     def _on_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
-        self._scheme = scheme
+        # While a theme is chosen, the scheme reported is the one requested: not followed.
         if self.choice == SYSTEM:
-            self.apply()
+            self._scheme = scheme
+            apply_theme(self.theme)

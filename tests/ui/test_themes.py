@@ -23,6 +23,7 @@ def restore_app_theme():
     palette = QPalette(app.palette())
     yield
     app.setPalette(palette)   # the style stays: Fusion, as any window sets it
+    QGuiApplication.styleHints().setColorScheme(Qt.ColorScheme.Unknown)
 
 
 def rgb_of(color: QColor) -> tuple[int, int, int]:
@@ -245,3 +246,25 @@ def test_a_missing_file_in_the_library_is_readable(tmp_path, name):
     file_item = LibraryWindow._row_items(lecture)[1]
     color = rgb_of(file_item.foreground().color())
     assert contrast_ratio(color, THEMES[name].base) >= 4.5   # dark red was 1.5 on dark, 1.9 on black
+
+
+def test_high_contrast_edges_what_fusion_draws_black_on_black(qtbot):
+    from PySide6.QtWidgets import QLineEdit, QSlider
+
+    def edge_pixels(widget) -> int:
+        qtbot.addWidget(widget)
+        widget.resize(200, 28)
+        widget.show()
+        qtbot.waitExposed(widget)
+        image = widget.grab().toImage()
+        edge = qcolor(HIGH_CONTRAST.mid)
+        return sum(image.pixelColor(x, y) == edge for y in range(image.height()) for x in range(image.width()))
+
+    apply_theme(HIGH_CONTRAST)
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setRange(0, 100)
+    slider.setValue(30)
+    assert edge_pixels(slider) > 200   # the groove's outline, the handle's
+    assert edge_pixels(QLineEdit()) > 2 * 200
+    apply_theme(DARK)
+    assert edge_pixels(QLineEdit()) == 0   # only high contrast needs it
