@@ -324,7 +324,7 @@ class Dictation(QObject):
         following = self._speakable(self._transcript, self._segment + 1)
         if following is None:
             self._window.transcript_view.set_masked_segment(None)
-            self._stop_at_ms, self._checked = None, None
+            self._segment, self._stop_at_ms, self._checked = None, None, None
             self.bar.show_prompt(f"End of the transcript. This time: {score_text(*self._session_score())}. "
                                  "Esc leaves.")
             return

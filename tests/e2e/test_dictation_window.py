@@ -113,6 +113,9 @@ def test_the_scores_add_up_and_the_lectures_survives_reopening(qtbot, window, tm
     type_and_check(qtbot, field, "well known facts dont they")   # 4 of 5: "don't" is close
     qtbot.keyClick(field, Qt.Key.Key_Return)                      # the last line: the end
     assert "End of the transcript" in window.dictation.bar.result_label.text()
+    assert window.dictation.segment is None and window.transcript_view.masked_segment is None
+    type_and_check(qtbot, field, "again")                       # nothing left to check
+    assert len(window.dictation.attempts) == 1
     qtbot.keyClick(field, Qt.Key.Key_Escape)
     window.seek(0)
     window.actions_by_name["dictation"].trigger()
