@@ -197,6 +197,7 @@ class Themes(QObject):
 
     def __init__(self, window) -> None:
         super().__init__(window)
+        self._window = window
         self._settings = window.settings
         choice = str(self._settings.value(SETTINGS_KEY, SYSTEM))
         self.choice = choice if choice == SYSTEM or choice in THEMES else SYSTEM
@@ -226,6 +227,7 @@ class Themes(QObject):
         self.actions[choice].setChecked(True)
         self._settings.setValue(SETTINGS_KEY, choice)
         self.apply()
+        self._refill()
 
     def apply(self) -> None:
         hints = QGuiApplication.styleHints()
@@ -243,3 +245,9 @@ class Themes(QObject):
         if self.choice == SYSTEM:
             self._scheme = scheme
             apply_theme(self.theme)
+            self._refill()
+
+    def _refill(self) -> None:
+        """Lists whose items were given colours when filled take the new ones."""
+        panel = self._window.highlights_panel
+        panel.set_color_meanings(panel.color_meanings)

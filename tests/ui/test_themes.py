@@ -268,3 +268,15 @@ def test_high_contrast_edges_what_fusion_draws_black_on_black(qtbot):
     assert edge_pixels(QLineEdit()) > 2 * 200
     apply_theme(DARK)
     assert edge_pixels(QLineEdit()) == 0   # only high contrast needs it
+
+
+def test_the_highlights_tab_takes_the_new_colours(qtbot, window):
+    from player.core.library import Highlight
+    from player.ui.highlights_panel import COLOR
+
+    window.highlights_panel.show_highlights([Highlight(id=1, lecture_id=1, start_ms=0, end_ms=2000, color=2, tags=(),
+                                                       note=None, created_at="", updated_at="", text="Green.")])
+    for name in ("dark", "high-contrast", "light"):
+        choose(qtbot, window, name)
+        item = window.highlights_panel.tree.topLevelItem(0)
+        assert item.background(COLOR).color() == qcolor(THEMES[name].highlights[2])
