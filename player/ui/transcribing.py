@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget)
@@ -18,9 +20,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from player.core.library import Library, NotTranscribing, TranscriptionState
 from player.core.safe_files import OutputExists, OutputRefused, check_output
 from player.core.timecode import format_clock
-from player.core.transcription import (DEFAULT_MODEL, REGISTRY, ModelDownload, ModelError, TranscriptionCancelled,
-                                       TranscriptionJob, TranscriptionOptions, installed_models)
 from player.ui.jobs import JobControl, LongJob
+
+if TYPE_CHECKING:
+    from player.core.transcription import TranscriptionOptions
+
+# player.core.transcription (the worker's plumbing, the model registry and download) is
+# imported where it is used: the window's start-up does without it.
 
 # Whisper's most asked-for languages first; "Auto" detects it.
 LANGUAGES = [("Auto (detect)", None), ("English", "en"), ("German", "de"), ("French", "fr"), ("Spanish", "es"),
@@ -43,6 +49,8 @@ def _time_left(seconds: float | None) -> str:
 
 def options_of(state: TranscriptionState) -> TranscriptionOptions:
     """The options an unfinished transcription began with (it goes on with them)."""
+    from player.core.transcription import TranscriptionOptions
+
     names = {field.name for field in dataclasses.fields(TranscriptionOptions)}
     options = TranscriptionOptions(**{key: value for key, value in state.options.items() if key in names})
     return dataclasses.replace(options, language=state.language or options.language)
@@ -83,6 +91,8 @@ class TranscribeDialog(QDialog):
         form = QFormLayout()
         self.model_box = QComboBox()
         self.model_box.setObjectName("modelBox")
+        from player.core.transcription import DEFAULT_MODEL, REGISTRY, installed_models
+
         installed = {model.name: model for model in installed_models()}
         for name, model in installed.items():
             self.model_box.addItem(f"{name}  ({model.size_bytes / 1e6:.0f} MB)", (name, False))
@@ -117,6 +127,8 @@ class TranscribeDialog(QDialog):
         self.setMinimumWidth(520)
 
     def accept(self) -> None:
+        from player.core.transcription import REGISTRY, TranscriptionOptions
+
         name, download = self.model_box.currentData()
         language = self.language_box.currentData()
         info = REGISTRY.get(name)
@@ -215,6 +227,8 @@ def _transcribe(control: JobControl, library_path: Path, lecture_id: int, media:
     """The run, on a long-job thread: each line saved before the next is read, so a kill
     loses nothing heard. The transcription is begun in the library only once the worker
     has started (media read, model loaded): bad media or a broken model leaves nothing."""
+    from player.core.transcription import TranscriptionJob
+
     with Library.open(library_path, check_integrity=False) as library:
         begun = False
         language = options.language
@@ -303,6 +317,8 @@ class Transcriber(QObject):
                                                        start_ms, replace))
 
         if download:
+            from player.core.transcription import REGISTRY
+
             size = REGISTRY[model].size_mb
             self.progress_changed.emit(f"Downloading the model {model} ({size:,} MB)…", 0.0, "")
             self.download.finished.connect(lambda _folder: run(), Qt.ConnectionType.SingleShotConnection)
@@ -314,6 +330,8 @@ class Transcriber(QObject):
     def _fetch(control: JobControl, model: str):
         def report(done: int, total: int | None = None, *_rest) -> None:
             control.report((done, total))
+
+        from player.core.transcription import ModelDownload
 
         download = ModelDownload(model, on_progress=report)
         control.on_cancel(download.cancel)
@@ -353,6 +371,8 @@ class Transcriber(QObject):
         self.progress_changed.emit(self._status(progress), progress.fraction, _time_left(progress.seconds_left))
 
     def _on_failed(self, error: Exception) -> None:
+        from player.core.transcription import ModelError, TranscriptionCancelled
+
         if isinstance(error, TranscriptionCancelled):
             self.cancelled.emit()
         elif isinstance(error, NotTranscribing):
