@@ -9,6 +9,7 @@ list, rows are painted, never widgets, and a new current line touches two rows.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex, QPoint, QPointF,
@@ -26,6 +27,8 @@ from player.ui.annotations import HIGHLIGHT_COLORS
 from player.ui.themes import colors_of, qcolor
 
 StartRole = Qt.ItemDataRole.UserRole + 1
+# Letters in the proportions of English prose, for the average width of a letter.
+_SAMPLE_TEXT = "the quick brown fox jumps over the lazy dog and then, as lectures go, Sat down to rest. "
 NonSpeechRole = Qt.ItemDataRole.UserRole + 2
 SpeakerRole = Qt.ItemDataRole.UserRole + 3
 
@@ -36,6 +39,8 @@ def _with_segments(transcript: Transcript, segments: list[Segment]) -> Transcrip
                       warnings=transcript.warnings, notes=transcript.notes, encoding=transcript.encoding,
                       encoding_guessed=transcript.encoding_guessed, weak_guess=transcript.weak_guess)
 
+# Rows measured exactly around the one shown (a few screens' worth); the rest are estimated.
+EXACT_ROWS = 120
 # Follow scrolling puts the current line here (fraction of the view from the top)
 # and leaves it alone while it stays inside the comfort band.
 FOLLOW_ANCHOR = 0.38
@@ -50,6 +55,7 @@ class SegmentModel(QAbstractListModel):
         super().__init__(parent)
         self._transcript: Transcript | None = None
         self._paragraphs: list[Paragraph] | None = None
+        self._rows = 0
 
     @property
     def transcript(self) -> Transcript | None:
@@ -63,6 +69,7 @@ class SegmentModel(QAbstractListModel):
         self.beginResetModel()
         self._transcript = transcript
         self._paragraphs = paragraphs
+        self._count_rows()
         self._paragraph_starts = [p.first for p in paragraphs] if paragraphs is not None else []
         self.endResetModel()
 
@@ -76,6 +83,7 @@ class SegmentModel(QAbstractListModel):
             first = len(old)
             self.beginInsertRows(QModelIndex(), first, first + len(segments) - 1)
             self._transcript = transcript
+            self._count_rows()
             self.endInsertRows()
             return transcript
         paragraphs = group_paragraphs(transcript)
@@ -87,6 +95,7 @@ class SegmentModel(QAbstractListModel):
         if len(paragraphs) > before:
             self.beginInsertRows(QModelIndex(), before, len(paragraphs) - 1)
         self._transcript, self._paragraphs = transcript, paragraphs
+        self._count_rows()
         self._paragraph_starts = [p.first for p in paragraphs]
         if len(paragraphs) > before:
             self.endInsertRows()
@@ -106,13 +115,16 @@ class SegmentModel(QAbstractListModel):
         if added < count:
             self.beginRemoveRows(QModelIndex(), position + added, position + count - 1)
             self._transcript = transcript
+            self._count_rows()
             self.endRemoveRows()
         elif added > count:
             self.beginInsertRows(QModelIndex(), position + count, position + added - 1)
             self._transcript = transcript
+            self._count_rows()
             self.endInsertRows()
         else:
             self._transcript = transcript
+            self._count_rows()
         changed = min(count, added)
         if changed:
             self.dataChanged.emit(self.index(position), self.index(position + changed - 1))
@@ -125,9 +137,12 @@ class SegmentModel(QAbstractListModel):
         return flags
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        if parent.isValid() or self._transcript is None:
-            return 0
-        return len(self._paragraphs) if self._paragraphs is not None else len(self._transcript)
+        # Asked for every row as the list is laid out (each index() checks it): kept, not counted.
+        return 0 if parent.isValid() else self._rows
+
+    def _count_rows(self) -> None:
+        self._rows = 0 if self._transcript is None else \
+            len(self._paragraphs) if self._paragraphs is not None else len(self._transcript)
 
     def row_of_segment(self, segment: int) -> int:
         if self._paragraphs is None:
@@ -186,6 +201,10 @@ class SegmentDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
+        self._heights: dict[int, int] = {}
+        self._heights_width = -1
+        self._estimates: list[int] | None = None
+        self._lengths: tuple | None = None   # what the estimates are made from, whatever the width
         self._base_point_size = view.font().pointSizeF()
         self.set_scale(1.0)
 
@@ -204,6 +223,11 @@ class SegmentDelegate(QStyledItemDelegate):
         self._time_width = QFontMetrics(self.time_font).horizontalAdvance("00:00:00") + self.TIME_GAP
         self.label_font = QFont(self.time_font)
         self._text_metrics = QFontMetrics(self.text_font)
+        # The width of an average letter of running text (a space included).
+        self._char_width = self._text_metrics.horizontalAdvance(_SAMPLE_TEXT) / len(_SAMPLE_TEXT)
+        self._heights: dict[int, int] = {}   # row -> exact height at _heights_width
+        self._heights_width = -1
+        self._estimates: list[int] | None = None   # every row's height from its length
 
     def _text_left(self) -> int:
         return self.PAD_X + self._time_width
@@ -258,23 +282,140 @@ class SegmentDelegate(QStyledItemDelegate):
             geometry.height = geometry.second_top + second_height
         return geometry
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        # Called for every row when the list is laid out: keep it lean.
+    # --- row heights -----------------------------------------------------------------------
+    # QListView asks every row's size whenever it lays the list out, and shows nothing until
+    # it has all of them: 100,000 text layouts took seconds before the first line appeared.
+    # So when a layout begins, the rows around what is shown are measured exactly (and
+    # remembered for this width and text size), every other row gets a height worked out from
+    # its length in one pass over the lines, and sizeHint only looks them up. Painting
+    # measures a row exactly the first time it is shown and corrects an estimate that was off.
+
+    def begin_layout(self) -> None:
+        """Before the list is laid out: the heights sizeHint will hand out."""
+        width = self._view.viewport().width()
+        if width != self._heights_width:
+            self._heights.clear()
+            self._estimates = None
+            self._heights_width = width
         model = self._view.segment_model
+        if model.transcript is None:
+            return
+        text_width = self._text_width(width)
+        if self._estimates is None:
+            self._estimates = self._estimate_all(text_width)
+        rows = model.rowCount()
+        exact = [row for row in self._view.exact_rows if row < rows]
+        exact += [row for row in self._view.labelled_rows() if row < rows]
+        for row in exact:
+            if row not in self._heights:
+                self._heights[row] = self.exact_height(row, text_width)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        # Called for every row when the list is laid out: a look-up.
         row = index.row()
-        row_width = self._view.viewport().width()
-        width = self._text_width(row_width)
-        speaker = index.data(SpeakerRole)
-        if model.paragraphs is None and not self._view.row_label(row) and not speaker \
-                and not self._view.second_text(row):
-            metrics = self._text_metrics
-            text = model.text(row)
-            if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
-                return QSize(row_width, metrics.height() + 2 * self.PAD_Y)  # one line: common, cheap
-        height = self.row_geometry(row, width).height
+        height = self._heights.get(row)
+        if height is None:
+            estimates = self._estimates
+            if estimates is None or row >= len(estimates):   # asked outside a layout
+                self.begin_layout()
+                estimates = self._estimates
+            height = estimates[row]
+        return QSize(self._heights_width, height)
+
+    def forget_heights(self, from_row: int = 0) -> None:
+        """Rows from `from_row` on changed: measured again when next laid out."""
+        self._estimates = self._lengths = None
+        if from_row <= 0:
+            self._heights.clear()
+        else:
+            for row in [row for row in self._heights if row >= from_row]:
+                del self._heights[row]
+
+    def is_measured(self, row: int) -> bool:
+        return row in self._heights and self._heights_width == self._view.viewport().width()
+
+    def measure(self, row: int) -> int:
+        """A row's exact height at the view's width, remembered."""
+        if self._heights_width != self._view.viewport().width():
+            self.begin_layout()
+        height = self._heights.get(row)
+        if height is None:
+            height = self._heights[row] = self.exact_height(row, self._text_width(self._heights_width))
+        return height
+
+    def exact_height(self, row: int, width: int, geometry: RowGeometry | None = None) -> int:
+        """A row's height with its text laid out at `width`, as it is painted."""
+        model = self._view.segment_model
+        speaker = model.transcript[model.first_segment(row)].speaker
+        if geometry is None:
+            if model.paragraphs is None and not speaker and not self._view.row_label(row) \
+                    and not self._view.second_text(row):
+                metrics = self._text_metrics
+                text = model.text(row)
+                if len(text) * metrics.maxWidth() <= width or metrics.horizontalAdvance(text) <= width:
+                    return metrics.height() + 2 * self.PAD_Y  # one line: common, cheap
+            geometry = self.row_geometry(row, width)
+        height = geometry.height
         if speaker:   # the name goes under the time
             height = max(height, self._text_metrics.height() + QFontMetrics(self.label_font).height())
-        return QSize(row_width, height + 2 * self.PAD_Y)
+        return height + 2 * self.PAD_Y
+
+    def _estimate_all(self, width: int) -> list[int]:
+        """Every row's height from the length of its text (and of its second line), without
+        laying any out: arithmetic over lengths read once per transcript."""
+        if self._lengths is None:
+            self._lengths = self._read_lengths()
+        lengths, second_lengths, named_rows = self._lengths
+        heights = self._estimated_heights(lengths, width, self._text_metrics, self._char_width)
+        if second_lengths is not None:
+            under = self._estimated_heights(second_lengths, width, QFontMetrics(self.second_font),
+                                            self._char_width * self.SECOND_SIZE)
+            heights = [height + under_height + self.SECOND_GAP if length else height
+                       for height, under_height, length in zip(heights, under, second_lengths)]
+        pad = 2 * self.PAD_Y
+        heights = [height + pad for height in heights]
+        named = self._text_metrics.height() + QFontMetrics(self.label_font).height() + pad
+        for row in named_rows:   # the speaker's name goes under the time
+            heights[row] = max(heights[row], named)
+        return heights
+
+    def _read_lengths(self) -> tuple[list[int], list[int] | None, list[int]]:
+        """Each row's text length, its second line's (None without a second transcript), and
+        the rows that name a speaker."""
+        view, model = self._view, self._view.segment_model
+        segments = model.transcript.segments
+        if model.paragraphs is not None:
+            lengths = [len(p.text) for p in model.paragraphs]
+        else:   # without making a Segment of each line, where the lines allow
+            lengths = list(map(len, segments.texts() if hasattr(segments, "texts") else (s.text for s in segments)))
+        second = [len(view.second_text(row)) for row in range(len(lengths))] if view.has_second_lines() else None
+        named = []
+        if getattr(segments, "has_speakers", True):
+            speakers = list(segments.speakers()) if hasattr(segments, "speakers") else [s.speaker for s in segments]
+            named = [row for row in range(len(lengths)) if speakers[model.first_segment(row)]]
+        return lengths, second, named
+
+    @staticmethod
+    def _estimated_heights(lengths: list[int], width: int, metrics: QFontMetrics, char_width: float) -> list[int]:
+        line = metrics.height()
+        fits = width // max(1, metrics.maxWidth())   # this many letters fit even in the widest
+        # A wrapped line ends at a word: on average half a word short of the width.
+        per_line = max(1.0, width - 3 * char_width) / char_width
+        return [line if length <= fits else max(1, math.ceil(length / per_line)) * line for length in lengths]
+
+    def estimated_height(self, row: int, width: int) -> int:
+        """One row's height from its length (a row added since the layout began)."""
+        return self._estimated_heights([len(self._view.segment_model.text(row))], width, self._text_metrics,
+                                       self._char_width)[0] + 2 * self.PAD_Y
+
+    def row_painted(self, row: int, height: int, laid_out: int, row_width: int) -> None:
+        """Painting measured a row exactly: remembered, and the list laid out again if the
+        row was given another height."""
+        if row_width != self._heights_width:
+            return
+        self._heights[row] = height
+        if height != laid_out:
+            self._view.heights_corrected()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
@@ -327,6 +468,7 @@ class SegmentDelegate(QStyledItemDelegate):
         # The same geometry sizeHint measured with, so wrapped rows fit exactly.
         text_rect = self.text_rect(rect)
         geometry = self.row_geometry(row, text_rect.width())
+        self.row_painted(row, self.exact_height(row, text_rect.width(), geometry), rect.height(), rect.width())
         painter.setFont(self.text_font)
         non_speech = bool(index.data(NonSpeechRole))
         painter.setPen(dim_color if non_speech and not is_current else text_color)
@@ -535,7 +677,7 @@ class TranscriptView(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         # Lay out long transcripts in batches so opening one never freezes the window.
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(500)
+        self.setBatchSize(2000)   # rows a turn of the event loop: most are only estimated
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setMouseTracking(True)
         self.setWordWrap(True)
@@ -561,6 +703,8 @@ class TranscriptView(QListView):
         self._spoken_word: int | None = None  # index into the current line's words
         self._word_spans: dict[int, list[tuple[int, int] | None]] = {}   # segment -> each word's chars
         self._wheel_zoom = 0                  # Ctrl+wheel angle not yet a whole step
+        self.exact_rows = range(0, EXACT_ROWS)   # rows measured exactly when the list is laid out
+        self._place: tuple[int, int] | None = None   # (row, its top) to keep while the list is laid out
         self._visited_match: int | None = None  # index into _match_rows
         self._scroll_animation = QPropertyAnimation(self.verticalScrollBar(), b"value", self)
         self._scroll_animation.setDuration(260)
@@ -582,7 +726,7 @@ class TranscriptView(QListView):
         self._moving_margin = False
 
         self.verticalScrollBar().actionTriggered.connect(self._on_user_scroll)
-        self.verticalScrollBar().valueChanged.connect(lambda _value: self._update_back_button())
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.clicked.connect(self._on_clicked)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)   # F2 and double click: edit_line
         self.doubleClicked.connect(lambda index: self.edit_line(index.row()))
@@ -630,9 +774,10 @@ class TranscriptView(QListView):
 
     def append_segments(self, segments: list[Segment]) -> Transcript:
         """New lines at the end (a transcription under way); returns the transcript now shown."""
+        rows = self.segment_model.rowCount()
         transcript = self.segment_model.append_segments(segments)
         self._paragraph_cache = None
-        self._forget_measures()
+        self._forget_measures(from_row=max(0, rows - 1))   # the rows before stay as they were (the last may grow)
         if self._search:
             self.search(self._search)
         if self._following:
@@ -643,7 +788,7 @@ class TranscriptView(QListView):
         """An edit's lines in place of the ones it replaced; returns the transcript now shown."""
         transcript = self.segment_model.replace_segments(position, count, segments)
         self._paragraph_cache = None
-        self._forget_measures()
+        self._forget_measures(from_row=0 if self.segment_model.paragraphs is not None else position)
         self.search(self._search)
         return transcript
 
@@ -665,18 +810,44 @@ class TranscriptView(QListView):
         self.segment_model.set_transcript(transcript, paragraphs)
         self.search(self._search)  # rows changed: find the matches again
 
-    def _forget_measures(self) -> None:
-        """Rows or their text changed: what was worked out from them is worked out again."""
+    def _forget_measures(self, from_row: int = 0) -> None:
+        """Rows (from `from_row` on) or their text changed: what was worked out from them is
+        worked out again."""
         self._word_spans.clear()
         self._second_paragraphs.clear()
+        self.itemDelegate().forget_heights(from_row)
+
+    def heights_corrected(self) -> None:
+        """A row shown turned out taller or shorter than estimated: the list is laid out again
+        (each row remembered or estimated, so this is quick) and the spoken line kept in sight."""
+        self._keep_place()
+        self.scheduleDelayedItemsLayout()
+
+    def _measure_around(self, row: int) -> None:
+        """The rows around `row` measured exactly, now and whenever the list is laid out again."""
+        self.exact_rows = range(max(0, row - EXACT_ROWS // 4), row + EXACT_ROWS)
+        delegate, model = self.itemDelegate(), self.segment_model
+        corrected = False
+        for near in range(max(0, row - 20), min(model.rowCount(), row + 60)):
+            if delegate.is_measured(near):
+                continue
+            rect = self.visualRect(model.index(near))
+            if rect.isValid():
+                corrected |= delegate.measure(near) != rect.height()
+        if corrected:
+            self.heights_corrected()
+
+    def doItemsLayout(self) -> None:  # noqa: N802
+        self.itemDelegate().begin_layout()
+        super().doItemsLayout()
 
     def _relayout(self) -> None:
         """Rows change height (a second line, the text size): measured again, the spoken line
         kept in sight."""
         self._forget_measures()
+        self._keep_place()
         self.scheduleDelayedItemsLayout()
         self.viewport().update()
-        self._settle_timer.start()
 
     # --- studying: a second transcript, hiding a side, masking a line, the spoken word -----
     def set_second_lines(self, lines: list[str] | None) -> None:
@@ -684,6 +855,9 @@ class TranscriptView(QListView):
         quieter style; under a paragraph, its lines' joined. None removes them."""
         self._second_lines = list(lines) if lines is not None else None
         self._relayout()
+
+    def has_second_lines(self) -> bool:
+        return self._second_lines is not None
 
     def second_text(self, row: int) -> str:
         """The second transcript's words under a row (a line's own, or a paragraph's joined)."""
@@ -900,8 +1074,14 @@ class TranscriptView(QListView):
         self._highlight_chars = chars
         if labels != self._highlight_label:
             self._highlight_label = labels
+            self.itemDelegate().forget_heights()
+            self._keep_place()
             self.scheduleDelayedItemsLayout()  # a label may need a line of its own: rows are measured again
         self.viewport().update()
+
+    def labelled_rows(self) -> set[int]:
+        """The rows with a highlight's label (measured exactly: the label may need a line)."""
+        return {self.segment_model.row_of_segment(segment) for segment in self._highlight_label}
 
     def highlight_label(self, segment: int) -> str | None:
         return self._highlight_label.get(segment)
@@ -1141,19 +1321,50 @@ class TranscriptView(QListView):
 
     def _settle(self) -> None:
         """After a batched layout: bring the spoken line into view, or show where it is."""
+        if self._place is not None:
+            if not self._laid_out():
+                self._settle_timer.start()   # QListView is still placing rows: wait for all of them
+                return
+            row, top = self._place
+            self._place = None
+            rect = self.visualRect(self.segment_model.index(row))
+            if not self._following and rect.isValid():   # the line read stays where it was
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + rect.top() - top)
         if self._following:
             self._bring_current_into_view(animate=False)
+        self._update_back_button()
+
+    def _laid_out(self) -> bool:
+        rows = self.segment_model.rowCount()
+        return rows == 0 or self.visualRect(self.segment_model.index(rows - 1)).isValid()
+
+    def _keep_place(self) -> None:
+        """Before the list is laid out again: QListView lays it out in batches, the scroll range
+        shrinking to the rows placed so far, so the row at the top is noted to be put back."""
+        if self._place is None:
+            top = self.indexAt(QPoint(0, 0))
+            if top.isValid():
+                self._place = (top.row(), self.visualRect(top).top())
+        self._settle_timer.start()
+
+    def _on_scrolled(self, _value: int) -> None:
+        top = self.indexAt(QPoint(0, 0))
+        if top.isValid():   # the next layout measures exactly what the learner is reading
+            self.exact_rows = range(max(0, top.row() - EXACT_ROWS // 4), top.row() + EXACT_ROWS)
         self._update_back_button()
 
     def _on_user_scroll(self, _action: int) -> None:
         # actionTriggered fires for the wheel, the bar and its arrows: the user's
         # hand, never our own setValue or animation.
+        self._place = None
         self.pause_following()
 
     def _bring_current_into_view(self, animate: bool) -> None:
         row = self.current_view_row
         if row is None:
             return
+        self._measure_around(row)
         rect = self.visualRect(self.segment_model.index(row))
         if not rect.isValid() or rect.isNull():
             self._settle_timer.start()  # not laid out yet (batched layout)
@@ -1238,6 +1449,7 @@ class TranscriptView(QListView):
             # bar's margin, the window) needs no new layout of every row.
             QAbstractItemView.resizeEvent(self, event)
         else:
+            self._keep_place()
             super().resizeEvent(event)
         self._place_back_button()
         self._update_back_button()
