@@ -12,7 +12,7 @@ import sys
 
 PROBES = ["startup", "open_seed", "sync_tick", "memory", "parse", "open_large",
           "library_search", "library_import", "library_highlight", "highlight_keypress",
-          "fingerprint", "playback_sync"]
+          "fingerprint", "playback_sync", "loops"]
 
 
 def run_probe(name: str) -> list[dict]:

@@ -560,5 +560,11 @@ def probe_playback_sync() -> None:
     main()
 
 
+def probe_loops() -> None:
+    from bench.loop_bench import main
+
+    main()
+
+
 if __name__ == "__main__":
     globals()["probe_" + sys.argv[1] if not sys.argv[1].startswith("_") else sys.argv[1]]()

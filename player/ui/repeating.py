@@ -65,10 +65,10 @@ class Repeating(QObject):
         self.actions: dict[str, QAction] = {
             "loop_line": add("loop_line", "&Loop the line", ["L"], self.set_line_loop, checkable=True, group="Study"),
             "replay_line": add("replay_line", "&Replay the line", ["R"], self.replay_line, group="Study"),
-            # Shift+[ types "{" on most layouts: both name the same key.
-            "loop_start": add("loop_start", "Loop &start (A)", ["Shift+[", "{"], self.mark_start, group="Study"),
-            "loop_end": add("loop_end", "Loop &end (B)", ["Shift+]", "}"], self.mark_end, group="Study"),
-            "clear_loop": add("clear_loop", "&Clear the loop  (Esc)", [], self.clear_loop, group="Study"),
+            # Qt matches Shift+[ to the key that types "{" as well: naming "{" too would be ambiguous.
+            "loop_start": add("loop_start", "Loop &start (A)", ["Shift+["], self.mark_start, group="Study"),
+            "loop_end": add("loop_end", "Loop &end (B)", ["Shift+]"], self.mark_end, group="Study"),
+            "clear_loop": add("clear_loop", "&Clear the loop\tEsc", [], self.clear_loop, group="Study"),
             "shadowing": add("shadowing", "S&hadowing", ["S"], self.set_shadowing, checkable=True, group="Study"),
         }
         menu = window.study_menu

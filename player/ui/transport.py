@@ -27,7 +27,7 @@ class SeekSlider(QSlider):
 
     MARK_HEIGHT = 4
     MARK_SLOP_PX = 3
-    BAND_ALPHA = 110     # the band lets the groove show through
+    BAND_ALPHA = 80      # the band lets the groove show through
 
     seek_requested = Signal(int)
     dragged = Signal(int)
@@ -109,16 +109,15 @@ class SeekSlider(QSlider):
         painter.end()
 
     def _paint_loop(self, painter: QPainter) -> None:
-        """The loop's range as a band in the theme's highlight colour, from just above the
-        groove to the highlights' timeline, edged at A and B; the handle stays on top."""
+        """The loop's range as a band in the theme's highlight colour, the bar's height down
+        to the highlights' timeline, edged at A and B; the handle stays on top."""
         if self.loop_range is None and self.loop_mark is None:
             return
         option = QStyleOptionSlider()
         self.initStyleOption(option)
         style = self.style()
-        groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderGroove, self)
         handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, self)
-        top, bottom = max(0, groove.center().y() - 5), self.height() - self.MARK_HEIGHT
+        top, bottom = 1, self.height() - self.MARK_HEIGHT - 1
         edge = self.palette().color(QPalette.ColorRole.Highlight)
         painter.setClipRegion(QRegion(self.rect()) - QRegion(handle))
         if self.loop_range is not None:

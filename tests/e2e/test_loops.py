@@ -31,8 +31,11 @@ def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 
 
 def paused_at(qtbot, window, ms: int) -> None:
-    window.seek(ms)
+    """Paused (libVLC has said so), then moved to `ms`: the clock stays there."""
+    window.playback.pause()
     qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=5000)
+    window.seek(ms)
+    assert window.playback.time_ms() == ms
 
 
 def jumps_back(readings) -> list[tuple[int, int]]:
@@ -69,6 +72,17 @@ def test_line_loop_repeats_the_line_from_its_start_and_counts_until_l_again(qtbo
     assert window.transport.seek_slider.loop_range is None and "⟲" not in window.transport.time_label.text()
     read_clock_until(qtbot, window.playback, lambda: window.playback.time_ms() > 3300)
     assert repeating.repeater.loop is None
+
+
+def test_line_loop_in_paragraph_mode_loops_the_spoken_fragment(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    window.set_paragraph_mode(True)
+    paused_at(qtbot, window, 3300)
+    press(qtbot, window, Qt.Key.Key_L)
+    assert window.repeating.repeater.loop.start_ms == 3000 and window.repeating.repeater.loop.end_ms == 4500
+    window.playback.play()
+    readings = read_clock_until(qtbot, window.playback, lambda: window.repeating.repeater.count >= 2)
+    assert jumps_back(readings) and all(back_to(3000, b) for _a, b in jumps_back(readings))
 
 
 def test_r_replays_the_line_just_heard(qtbot, window, lecture):
