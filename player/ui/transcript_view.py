@@ -41,6 +41,7 @@ def _with_segments(transcript: Transcript, segments: list[Segment]) -> Transcrip
 
 # Rows measured exactly around the one shown (a few screens' worth); the rest are estimated.
 EXACT_ROWS = 120
+MEASURED_A_TURN = 150   # rows measured in the background per turn of the event loop (a few ms)
 # Follow scrolling puts the current line here (fraction of the view from the top)
 # and leaves it alone while it stays inside the comfort band.
 FOLLOW_ANCHOR = 0.38
@@ -333,6 +334,14 @@ class SegmentDelegate(QStyledItemDelegate):
 
     def is_measured(self, row: int) -> bool:
         return row in self._heights and self._heights_width == self._view.viewport().width()
+
+    def measure_estimated(self, row: int) -> bool:
+        """Measure a row the last layout only estimated; True if the estimate was off."""
+        estimates = self._estimates
+        if row in self._heights or estimates is None or row >= len(estimates) \
+                or self._heights_width != self._view.viewport().width():
+            return False
+        return self.measure(row) != estimates[row]
 
     def measure(self, row: int) -> int:
         """A row's exact height at the view's width, remembered."""
@@ -668,6 +677,12 @@ class TranscriptView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Before the model: setting it lays the list out, which reads these.
+        self.exact_rows = range(0, EXACT_ROWS)   # rows measured exactly when the list is laid out
+        self._place: tuple[int, int] | None = None   # (row, its top) to keep while the list is laid out
+        self._measure_timer = QTimer(self, interval=0)   # the rows not yet measured, a few at a time
+        self._measure_timer.timeout.connect(self._measure_some)
+        self._measure_next, self._measure_off, self._measure_pending = 0, False, False
         self.segment_model = SegmentModel(self)
         self.setModel(self.segment_model)
         self.setItemDelegate(SegmentDelegate(self))
@@ -703,8 +718,6 @@ class TranscriptView(QListView):
         self._spoken_word: int | None = None  # index into the current line's words
         self._word_spans: dict[int, list[tuple[int, int] | None]] = {}   # segment -> each word's chars
         self._wheel_zoom = 0                  # Ctrl+wheel angle not yet a whole step
-        self.exact_rows = range(0, EXACT_ROWS)   # rows measured exactly when the list is laid out
-        self._place: tuple[int, int] | None = None   # (row, its top) to keep while the list is laid out
         self._visited_match: int | None = None  # index into _match_rows
         self._scroll_animation = QPropertyAnimation(self.verticalScrollBar(), b"value", self)
         self._scroll_animation.setDuration(260)
@@ -840,6 +853,36 @@ class TranscriptView(QListView):
     def doItemsLayout(self) -> None:  # noqa: N802
         self.itemDelegate().begin_layout()
         super().doItemsLayout()
+        # Once these rows are on screen, the others are measured in the background.
+        self._measure_timer.stop()
+        self._measure_next, self._measure_off, self._measure_pending = 0, False, True
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self._measure_pending and self._laid_out():
+            self._measure_pending = False
+            self._measure_timer.start()
+
+    def _measure_some(self) -> None:
+        """A few rows measured exactly, between other events; when all are, the list is laid
+        out once more if any estimate was off. Then a seek anywhere needs no new layout."""
+        delegate, rows = self.itemDelegate(), self.segment_model.rowCount()
+        budget = MEASURED_A_TURN
+        while self._measure_next < rows and budget:
+            if not delegate.is_measured(self._measure_next):
+                self._measure_off |= delegate.measure_estimated(self._measure_next)
+                budget -= 1
+            self._measure_next += 1
+        if self._measure_next >= rows:
+            self._measure_timer.stop()
+            if self._measure_off:
+                self._measure_off = False
+                self.heights_corrected()
+
+    @property
+    def measuring(self) -> bool:
+        """Rows are being measured in the background."""
+        return self._measure_pending or self._measure_timer.isActive()
 
     def _relayout(self) -> None:
         """Rows change height (a second line, the text size): measured again, the spoken line
