@@ -77,6 +77,7 @@ class Repeater:
         self.shadowing = False
         self.base_rate = 1.0           # the learner's speed, before any slow-down
         self._last: tuple[int, float] | None = None   # (media ms, wall ms) at the previous tick
+        self.last_played_ms: int | None = None        # the media time at the last tick while playing
 
     # --- what the learner sets ----------------------------------------------------
     def set_transcript(self, transcript: Transcript | None) -> None:
@@ -145,6 +146,7 @@ class Repeater:
     def on_tick(self, now_ms: int, wall_ms: float, rate: float) -> Decision:
         """The playing time `now_ms` read at monotonic `wall_ms`, at `rate`: what to do."""
         last, self._last = self._last, (now_ms, wall_ms)
+        self.last_played_ms = now_ms
         if last is None:
             return NOTHING
         last_ms, last_wall = last
@@ -163,6 +165,14 @@ class Repeater:
                 return Decision(pause_ms=self.shadow_pause_ms(segment.start_ms, segment.end_ms, rate),
                                 shadowing=True)
         return NOTHING
+
+    def on_media_end(self, rate: float) -> Decision:
+        """The media ended: a loop that reaches its end (libVLC ends before the clock reads
+        the loop's end) goes round, if the playhead was in it."""
+        loop, last = self.loop, self.last_played_ms
+        if loop is None or last is None or not loop.start_ms <= last < loop.end_ms:
+            return NOTHING
+        return self._repeat(loop, rate)
 
     def shadow_pause_ms(self, start_ms: int, end_ms: int, rate: float) -> int:
         """The learner's turn after saying start-end: its length as heard at `rate`,

@@ -264,6 +264,11 @@ class Repeating(QObject):
         self._window.statusBar().showMessage(text.format(max(0.0, left)))
 
     def _on_state(self, state: PlaybackState) -> None:
+        if state is PlaybackState.ENDED and self.waiting is None:
+            decision = self.repeater.on_media_end(self._playback.rate)
+            if decision:   # no pause: the seek after the end plays at once
+                self._carry_out(dataclasses.replace(decision, pause_ms=0))
+            return
         if self.waiting is None:
             return
         if state is PlaybackState.PAUSED:

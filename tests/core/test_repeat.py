@@ -226,3 +226,15 @@ def test_clear():
     rep.mark_start(10)
     rep.clear()
     assert (rep.loop, rep.count, rep.mark_a) == (None, 0, None)
+
+
+def test_the_media_ending_inside_a_loop_goes_round_and_after_it_does_not():
+    rep = repeater()
+    clock = FakeClock(rep, media_ms=5500)
+    rep.loop_line(5500)
+    clock.play_ticks(5)
+    assert rep.on_media_end(1.0) == Decision(seek_ms=5000) and rep.count == 1
+    clock.jump(6500)   # the learner went past the loop's end
+    assert rep.on_media_end(1.0) == NOTHING and rep.count == 1
+    rep.clear()
+    assert rep.on_media_end(1.0) == NOTHING

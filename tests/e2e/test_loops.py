@@ -15,7 +15,7 @@ from tests.conftest import open_playing_lecture, read_clock_until, wait_playing,
 FRAME_MS = 40
 # Lines 0-1.5 s, 1.5-3.0 s, 3.0-4.5 s, a gap, 5.0-6.0 s, 6.0-9.0 s.
 CUES = [(0.0, 1.5, "Zero, the opening."), (1.5, 3.0, "One, the line we loop."), (3.0, 4.5, "Two, after it."),
-        (5.0, 6.0, "Three, after a gap."), (6.0, 9.0, "Four, a long one.")]
+        (5.0, 6.0, "Three, after a gap."), (6.0, 9.0, "Four, a long one."), (10.5, 12.5, "Five, to the end.")]
 
 
 @pytest.fixture
@@ -83,6 +83,17 @@ def test_line_loop_in_paragraph_mode_loops_the_spoken_fragment(qtbot, window, le
     window.playback.play()
     readings = read_clock_until(qtbot, window.playback, lambda: window.repeating.repeater.count >= 2)
     assert jumps_back(readings) and all(back_to(3000, b) for _a, b in jumps_back(readings))
+
+
+def test_a_loop_to_the_very_end_of_the_media_goes_round_too(qtbot, window, lecture):
+    """libVLC ends the media before the clock reads the loop's end: the end is a crossing."""
+    open_playing_lecture(qtbot, window, lecture)
+    paused_at(qtbot, window, 11_000)
+    press(qtbot, window, Qt.Key.Key_L)
+    window.playback.play()
+    qtbot.waitUntil(lambda: window.repeating.repeater.count >= 2, timeout=15_000)
+    wait_playing(qtbot, window.playback)
+    assert 10_500 <= window.playback.time_ms() < 12_500
 
 
 def test_r_replays_the_line_just_heard(qtbot, window, lecture):
