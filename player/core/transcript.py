@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 # Whisper and captioners mark what is not speech in brackets: [Music], [BLANK_AUDIO].
@@ -35,11 +39,166 @@ class Segment:
         return bool(_NON_SPEECH.match(self.text))
 
 
+class Segments(Sequence):
+    """The lines of a transcript held compactly, read as Segment objects.
+
+    A 200 MB file has two million lines: as a Segment each (with its str and two ints) that
+    is some 200 bytes a line on top of the text. Here a line costs its text as UTF-8 plus 24
+    bytes (start, end, where its text ends); speakers take 4 bytes a line once any line has
+    one; word timings are kept only for the lines that have them. `segments[i]` makes the
+    Segment when asked; a slice is a list of them.
+    """
+
+    __slots__ = ("_starts", "_ends", "_text", "_bounds", "_speaker_ids", "_speaker_names", "_speaker_id", "_words")
+
+    def __init__(self, segments: Iterable[Segment] = ()) -> None:
+        self._starts = array("q")
+        self._ends = array("q")
+        self._text = bytearray()          # every line's text, UTF-8, one after the other
+        self._bounds = array("q", [0])    # line i's text is _text[_bounds[i]:_bounds[i + 1]]
+        self._speaker_ids: array | None = None   # index into _speaker_names, -1 for none
+        self._speaker_names: list[str] = []       # each name once
+        self._speaker_id: dict[str, int] = {}
+        self._words: dict[int, tuple[Word, ...]] = {}
+        for segment in segments:
+            self.add(segment.start_ms, segment.end_ms, segment.text, segment.speaker, segment.words)
+
+    def add(self, start_ms: int, end_ms: int, text: str, speaker: str | None = None,
+            words: tuple[Word, ...] = ()) -> None:
+        """Append a line: for readers building the lines, before a Transcript holds them."""
+        index = len(self._starts)
+        self._starts.append(start_ms)
+        self._ends.append(end_ms)
+        # surrogatepass: a lone surrogate (JSON's "\ud800") comes back as it went in.
+        self._text += text.encode("utf-8", "surrogatepass")
+        self._bounds.append(len(self._text))
+        if speaker is not None or self._speaker_ids is not None:
+            if self._speaker_ids is None:
+                self._speaker_ids = array("i", [-1]) * index
+            self._speaker_ids.append(-1 if speaker is None else self._speaker_number(speaker))
+        if words:
+            self._words[index] = tuple(words)
+
+    def add_many(self, starts: list[int], ends: list[int], texts: list[str],
+                 speakers: list[str | None] | None = None) -> None:
+        """Append lines given column by column: what `add` does, for a reader's batch of
+        thousands at a time (quicker than a call per line)."""
+        count = len(texts)
+        self._starts.extend(starts)
+        self._ends.extend(ends)
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        bounds = itertools.accumulate(map(len, encoded), initial=self._bounds[-1])
+        next(bounds)   # the last line's end, already there
+        self._bounds.extend(bounds)
+        self._text += b"".join(encoded)
+        if speakers is not None and speakers.count(None) < count:
+            if self._speaker_ids is None:
+                self._speaker_ids = array("i", [-1]) * (len(self._starts) - count)
+            self._speaker_ids.extend(-1 if name is None else self._speaker_number(name) for name in speakers)
+        elif self._speaker_ids is not None:
+            self._speaker_ids.extend(array("i", [-1]) * count)
+
+    def _speaker_number(self, name: str) -> int:
+        number = self._speaker_id.get(name)
+        if number is None:
+            number = self._speaker_id[name] = len(self._speaker_names)
+            self._speaker_names.append(name)
+        return number
+
+    @property
+    def starts(self) -> array:
+        """Each line's start_ms, in order (read only)."""
+        return self._starts
+
+    @property
+    def ends(self) -> array:
+        """Each line's end_ms (read only)."""
+        return self._ends
+
+    @property
+    def has_speakers(self) -> bool:
+        return bool(self._speaker_names)
+
+    def text(self, index: int) -> str:
+        """Line `index`'s text, without making its Segment."""
+        return self._text[self._bounds[index]:self._bounds[index + 1]].decode("utf-8", "surrogatepass")
+
+    def texts(self) -> Iterator[str]:
+        text, bounds = self._text, self._bounds
+        for index in range(len(self._starts)):
+            yield text[bounds[index]:bounds[index + 1]].decode("utf-8", "surrogatepass")
+
+    def _speaker(self, index: int) -> str | None:
+        if self._speaker_ids is None or (number := self._speaker_ids[index]) < 0:
+            return None
+        return self._speaker_names[number]
+
+    def speakers(self) -> Iterator[str | None]:
+        if self._speaker_ids is None:
+            return itertools.repeat(None, len(self._starts))
+        names = self._speaker_names
+        return (names[number] if number >= 0 else None for number in self._speaker_ids)
+
+    def _segment(self, index: int) -> Segment:
+        return Segment(self._starts[index], self._ends[index], self.text(index), self._speaker(index),
+                       self._words.get(index, ()))
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._segment(i) for i in range(*index.indices(len(self._starts)))]
+        index = operator.index(index)
+        if index < 0:
+            index += len(self._starts)
+        if not 0 <= index < len(self._starts):
+            raise IndexError("segment index out of range")
+        return self._segment(index)
+
+    def __iter__(self) -> Iterator[Segment]:
+        words = self._words
+        for index, (start, end, text, speaker) in enumerate(zip(self._starts, self._ends, self.texts(),
+                                                                 self.speakers())):
+            yield Segment(start, end, text, speaker, words.get(index, ()))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to Segments or a list holding the same lines, as a list would be."""
+        if isinstance(other, Segments):
+            return (self._starts == other._starts and self._ends == other._ends
+                    and self._bounds == other._bounds and self._text == other._text
+                    and self._words == other._words and list(self.speakers()) == list(other.speakers()))
+        if not isinstance(other, list):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None   # like a list
+
+    def __add__(self, other: Iterable[Segment]) -> list[Segment]:
+        return list(self) + list(other)
+
+    def __radd__(self, other: Iterable[Segment]) -> list[Segment]:
+        return list(other) + list(self)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(segment) for segment in self[:3])
+        more = f", ... {len(self) - 3} more" if len(self) > 3 else ""
+        return f"Segments([{shown}{more}])"
+
+    def in_time_order(self) -> Segments:
+        """These lines sorted by start; itself when they already are. Ties keep their order."""
+        starts = self._starts
+        if all(map(operator.le, starts, itertools.islice(starts, 1, None))):
+            return self
+        return Segments(self._segment(i) for i in sorted(range(len(starts)), key=starts.__getitem__))
+
+
 @dataclass(slots=True)
 class Transcript:
     """Segments in time order, with the lookup the playback sync needs on every tick."""
 
-    segments: list[Segment]
+    # Any iterable of Segment (a list will do): kept as Segments, sorted by start.
+    segments: Segments
     title: str | None = None
     source: str | None = None          # the file it was read from
     source_url: str | None = None      # where the lecture lives online, if known
@@ -50,12 +209,13 @@ class Transcript:
     encoding: str | None = None        # how the file's bytes were read: "utf-8", "cp1251"
     encoding_guessed: bool = False     # detected from the bytes (no BOM, not UTF-8, not chosen)
     weak_guess: bool = False           # a guess that another encoding fits almost as well
-    _starts: list[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # A stable sort keeps the file's order for segments that start together.
-        self.segments = sorted(self.segments, key=lambda s: s.start_ms)
-        self._starts = [s.start_ms for s in self.segments]
+        if not isinstance(self.segments, Segments):
+            # A stable sort keeps the file's order for segments that start together.
+            self.segments = Segments(sorted(self.segments, key=lambda s: s.start_ms))
+        else:
+            self.segments = self.segments.in_time_order()
 
     def __len__(self) -> int:
         return len(self.segments)
@@ -65,7 +225,7 @@ class Transcript:
 
     @property
     def end_ms(self) -> int:
-        return max((s.end_ms for s in self.segments), default=0)
+        return max(self.segments.ends, default=0)
 
     def segment_at(self, ms: int) -> int | None:
         """Index of the segment being spoken at `ms`, or None between and before segments.
@@ -73,10 +233,10 @@ class Transcript:
         The last segment that started at or before `ms` wins while it lasts, so
         overlapping cues hand over at the next start.
         """
-        index = bisect.bisect_right(self._starts, ms) - 1
+        index = bisect.bisect_right(self.segments.starts, ms) - 1
         if index < 0:
             return None
-        if ms < self.segments[index].end_ms:
+        if ms < self.segments.ends[index]:
             return index
         return None
 
@@ -84,7 +244,7 @@ class Transcript:
         """Index of the segment to show as current at `ms`: the one spoken, or else the
         last one that started before it (so the highlight rests in pauses), or None
         before the first."""
-        index = bisect.bisect_right(self._starts, ms) - 1
+        index = bisect.bisect_right(self.segments.starts, ms) - 1
         return index if index >= 0 else None
 
     def neighbour_start(self, ms: int, step: int) -> int | None:
@@ -93,6 +253,7 @@ class Transcript:
         "Previous" from inside a segment that began over a second ago restarts it,
         as media players do with tracks.
         """
+        starts = self.segments.starts
         current = self.segment_near(ms)
         if step > 0:
             target = 0 if current is None else current + 1
@@ -100,9 +261,8 @@ class Transcript:
             if current is None:
                 return None
             grace_ms = 1000
-            started_long_ago = ms - self.segments[current].start_ms > grace_ms
+            started_long_ago = ms - starts[current] > grace_ms
             target = current if started_long_ago else current - 1
-        if 0 <= target < len(self.segments):
-            return self.segments[target].start_ms
+        if 0 <= target < len(starts):
+            return starts[target]
         return None
-

@@ -7,14 +7,16 @@ refused with a TranscriptError naming the file and the first bad line.
 
 from __future__ import annotations
 
+import codecs
 import importlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
 from player.core.formats import encoding as encoding_module
-from player.core.formats.encoding import Decoded, EncodingProblem
-from player.core.safe_files import InputRefused, read_input
+from player.core.formats.encoding import Decoded, EncodingProblem, Reading
+from player.core.safe_files import MAX_INPUT_BYTES, InputRefused, check_input, read_input
 from player.core.transcript import Transcript
 
 
@@ -62,6 +64,9 @@ class TranscriptFormat:
     extensions: tuple[str, ...]
     sniff: Callable[[str], bool]  # does this text look like this format?
     parse: Callable[[str, str, LoadOptions], Transcript]  # (text, path, options)
+    # The same from the text's lines ("\n" gone) as they are read: load() streams a file to it
+    # rather than holding the file's text (200 MB of SRT is 1.8 million cues).
+    parse_lines: Callable[[Iterable[str], str, LoadOptions], Transcript] | None = None
 
 
 # One module per family, each with a FORMATS list. Sniffing tries them in this
@@ -127,6 +132,53 @@ def normalize_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# How much of a file (bytes, then characters) is decoded and split at a time when it is streamed.
+_CHUNK = 1 << 18
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of `text` as text.split("\n") gives them, a chunk at a time: never a list
+    of every line of a big file."""
+    return _split_lines(text[at:at + _CHUNK] for at in range(0, len(text), _CHUNK))
+
+
+def _split_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """Lines across chunks of text whose line ends are "\n"."""
+    carry = ""
+    for chunk in chunks:
+        lines = (carry + chunk).split("\n")
+        carry = lines.pop()
+        yield from lines
+    yield carry
+
+
+class _StreamStopped(Exception):
+    """Streaming a file could not go on (bytes the reading cannot decode, a file grown past
+    the limit): the caller reads it another way."""
+
+
+def _file_text(handle: BinaryIO, reading: Reading, limit: int) -> Iterator[str]:
+    """The text of a file from `handle`'s position, chunk by chunk, line ends made "\n"."""
+    decoder = codecs.getincrementaldecoder(reading.codec)(reading.errors)
+    read = handle.tell()
+    held_cr = ""   # a chunk's last "\r" may be the first half of "\r\n"
+    while True:
+        data = handle.read(_CHUNK)
+        read += len(data)
+        if read > limit:
+            raise _StreamStopped
+        try:
+            text = held_cr + decoder.decode(data, final=not data)
+        except UnicodeDecodeError:
+            raise _StreamStopped from None
+        held_cr = ""
+        if data and text.endswith("\r"):
+            text, held_cr = text[:-1], "\r"
+        yield normalize_line_ends(text)
+        if not data:
+            return
+
+
 def read_file(path: str | Path, encoding: str | None = None) -> str:
     """The text of a transcript or notes file: only a regular file, no larger than
     safe_files.MAX_INPUT_BYTES (a FIFO would block forever, /dev/zero never end)."""
@@ -142,13 +194,86 @@ def read_decoded(path: str | Path, encoding: str | None = None) -> Decoded:
 
 
 def load(path: str | Path, format: str | None = None, options: LoadOptions = LoadOptions()) -> Transcript:
-    """Read a transcript file; raises TranscriptError (never anything else) if it can't."""
+    """Read a transcript file; raises TranscriptError (never anything else) if it can't.
+
+    A format with parse_lines gets the file's lines as they are decoded; any other, and
+    any file streaming cannot settle (a problem to report, a format its head cannot tell),
+    is read whole."""
+    try:
+        check_input(path)
+        with open(path, "rb") as handle:
+            streamed = _load_streamed(handle, str(path), format, options)
+    except InputRefused as refused:
+        raise TranscriptError(path, None, refused.reason) from None
+    except OSError as error:
+        raise TranscriptError(path, None, f"cannot read it ({error.strerror or error})") from None
+    if streamed is not None:
+        return streamed
     decoded = read_decoded(path, options.encoding)
     transcript = parse_text(decoded.text, str(path), format, options)
     transcript.encoding = decoded.encoding
     transcript.encoding_guessed = decoded.guessed
     transcript.weak_guess = decoded.weak
     return transcript
+
+
+def _load_streamed(handle: BinaryIO, path: str, format: str | None, options: LoadOptions) -> Transcript | None:
+    """The transcript read line by line, or None to read the file whole (which also reports
+    any problem in the words the whole reading has for it)."""
+    head = handle.read(encoding_module.SAMPLE_BYTES + 1)
+    try:
+        reading = encoding_module.reading_for(head, options.encoding)
+    except EncodingProblem:
+        return None
+    while True:
+        try:
+            chosen = _streamable_format(head, reading, path, format)
+            if chosen is None:
+                return None
+            handle.seek(reading.skip)
+            transcript = chosen.parse_lines(_split_lines(_file_text(handle, reading, MAX_INPUT_BYTES)),
+                                            path, options)
+            break
+        except _StreamStopped:
+            if not reading.until_not_utf8:
+                return None
+            # UTF-8 for its first megabytes, not after: guessed from the head, as a whole read does.
+            reading = encoding_module.guess(head)
+    if transcript.source is None:
+        transcript.source = path
+    transcript.encoding = reading.encoding
+    transcript.encoding_guessed = reading.guessed
+    transcript.weak_guess = reading.weak
+    return transcript
+
+
+# Before SRT and WebVTT, sniffing tries Whisper's text (its first 50 lines), JSON (which may
+# look megabytes in: never streamed) and TSV (20 lines); SRT looks at 2,000 characters.
+_SNIFFED_LINES = 50
+_SNIFFED_CHARS = 2000
+
+
+def _streamable_format(head: bytes, reading: Reading, path: str, format: str | None) -> TranscriptFormat | None:
+    """The format that reads these bytes if it reads lines and `head` tells it as the whole
+    text would, else None."""
+    data = head[reading.skip:encoding_module.SAMPLE_BYTES]
+    whole = len(head) <= encoding_module.SAMPLE_BYTES
+    try:
+        text = codecs.getincrementaldecoder(reading.codec)(reading.errors).decode(data, final=whole)
+    except UnicodeDecodeError:
+        raise _StreamStopped from None
+    text = normalize_line_ends(text)
+    if not text.strip():
+        return None
+    if not whole:
+        start = text.lstrip()
+        if start[:1] in ("{", "[") or text.count("\n") < _SNIFFED_LINES or len(start) < _SNIFFED_CHARS:
+            return None
+    try:
+        chosen = _choose(text, path, format)
+    except TranscriptError:
+        return None
+    return chosen if chosen.parse_lines is not None else None
 
 
 def encoding_note(transcript: Transcript) -> str | None:

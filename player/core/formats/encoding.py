@@ -22,7 +22,7 @@ _BOMS = (
 
 # The guess looks at this much of a file (cut at a line end): plenty to tell encodings
 # apart, and charset-normalizer decodes what it is given whole, once per candidate.
-_SAMPLE_BYTES = 512 * 1024
+SAMPLE_BYTES = 512 * 1024
 
 # The legacy encodings subtitle and transcript files come in. Limiting the guess to
 # them keeps rare code pages (cp1125, cp874, mac_*) from winning on a short file.
@@ -57,6 +57,21 @@ class Decoded:
     weak: bool = False     # a guess that another encoding fits almost as well
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How to read a file's bytes, told from its head: decode(data) reads them all at once
+    with it, a reader streaming a big file chunk by chunk."""
+
+    codec: str             # what decodes the bytes ("utf-8-sig" for a chosen UTF-8, which may have a mark)
+    encoding: str          # as Decoded.encoding says it
+    skip: int = 0          # the byte-order mark's bytes, before the text
+    errors: str = "strict"
+    guessed: bool = False
+    weak: bool = False
+    # Plain UTF-8 so far: a byte further on that is not makes it a guess after all (`guess`).
+    until_not_utf8: bool = False
+
+
 def codec_name(encoding: str) -> str:
     """Python's name for an encoding the learner typed ("Windows-1251" -> "cp1251")."""
     try:
@@ -65,35 +80,44 @@ def codec_name(encoding: str) -> str:
         raise EncodingProblem(f"unknown encoding {encoding!r}") from None
 
 
-def decode(data: bytes, chosen: str | None = None) -> Decoded:
+def reading_for(head: bytes, chosen: str | None = None) -> Reading:
+    """The reading of a file that starts with `head` (its first 4 KB decide, or the choice).
+    Raises EncodingProblem for an unknown choice or a binary file."""
     if chosen:
-        return _decode_as(data, codec_name(chosen))
+        return _reading_as(codec_name(chosen))
     for bom, name in _BOMS:
-        if data.startswith(bom):
-            return _decode_as(data[len(bom):], name)
-    if b"\x00" in data[:4096]:
-        wide = _bomless_utf16(data[:4096])
+        if head.startswith(bom):
+            return _reading_as(name, skip=len(bom))
+    if b"\x00" in head[:4096]:
+        wide = _bomless_utf16(head[:4096])
         if wide:
-            return _decode_as(data, wide)
-        if not data.startswith(b"WEBVTT"):   # WebVTT reads NUL as U+FFFD (the spec's parser)
+            return _reading_as(wide)
+        if not head.startswith(b"WEBVTT"):   # WebVTT reads NUL as U+FFFD (the spec's parser)
             raise EncodingProblem("this is a binary file, not a transcript")
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    return _guess(data)
+    return Reading("utf-8", "utf-8", until_not_utf8=True)
 
 
-def _decode_as(data: bytes, name: str) -> Decoded:
-    if name == "utf-8":
-        name = "utf-8-sig"   # a chosen UTF-8 may still start with its mark
+def _reading_as(name: str, skip: int = 0) -> Reading:
+    codec = "utf-8-sig" if name == "utf-8" else name   # a chosen UTF-8 may still start with its mark
+    return Reading(codec, codecs.lookup(codec).name.removesuffix("-sig"), skip)
+
+
+def decode(data: bytes, chosen: str | None = None) -> Decoded:
+    reading = reading_for(data, chosen)
     try:
-        text = data.decode(name)
+        text = data[reading.skip:].decode(reading.codec) if reading.skip else data.decode(reading.codec)
     except UnicodeDecodeError as error:
-        shown = codecs.lookup(name).name.removesuffix("-sig")
-        line = data.count(b"\n", 0, error.start) + 1
-        raise EncodingProblem(f"this is not {shown} text (byte {error.start})", line) from None
-    return Decoded(text, codecs.lookup(name).name.removesuffix("-sig"))
+        if not reading.until_not_utf8:
+            raise not_readable(data[reading.skip:], reading, error) from None
+        reading = guess(data)
+        text = data.decode(reading.codec, errors="replace")
+    return Decoded(text, reading.encoding, reading.guessed, reading.weak)
+
+
+def not_readable(data: bytes, reading: Reading, error: UnicodeDecodeError) -> EncodingProblem:
+    """The problem of bytes (after the mark) the reading cannot decode, naming the byte and line."""
+    line = data.count(b"\n", 0, error.start) + 1
+    return EncodingProblem(f"this is not {reading.encoding} text (byte {error.start})", line)
 
 
 def _bomless_utf16(head: bytes) -> str | None:
@@ -110,21 +134,23 @@ def _bomless_utf16(head: bytes) -> str | None:
     return None
 
 
-def _guess(data: bytes) -> Decoded:
+def guess(data: bytes) -> Reading:
+    """The encoding of bytes that are not UTF-8, guessed from their first SAMPLE_BYTES (so
+    `data` may be just a file's first SAMPLE_BYTES + 1); they are read with errors replaced."""
     from charset_normalizer import from_bytes   # only for files that are not UTF-8
 
     sample = data
-    if len(data) > _SAMPLE_BYTES:
+    if len(data) > SAMPLE_BYTES:
         # Cut after a line feed: never a trailing byte in the multibyte encodings above.
-        cut = data.rfind(b"\n", 0, _SAMPLE_BYTES)
-        sample = data[:cut + 1 if cut > 0 else _SAMPLE_BYTES]
+        cut = data.rfind(b"\n", 0, SAMPLE_BYTES)
+        sample = data[:cut + 1 if cut > 0 else SAMPLE_BYTES]
     matches = list(from_bytes(sample, cp_isolation=list(GUESSED_ENCODINGS)))
     if not matches:
-        return Decoded(data.decode("cp1252", errors="replace"), "cp1252", guessed=True, weak=True)
+        return Reading("cp1252", "cp1252", errors="replace", guessed=True, weak=True)
     best = matches[0]
     name = "cp1252" if best.encoding in _READ_AS_1252 else best.encoding
     weak = any(_close(other, best) and str(other) != str(best) for other in matches[1:])
-    return Decoded(data.decode(name, errors="replace"), codecs.lookup(name).name, guessed=True, weak=weak)
+    return Reading(name, codecs.lookup(name).name, errors="replace", guessed=True, weak=weak)
 
 
 def _close(other, best) -> bool:

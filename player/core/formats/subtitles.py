@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 
-from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat
+from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat, text_lines
 from player.core.timecode import parse_timecode
-from player.core.transcript import Segment, Transcript, Word
+from player.core.transcript import Segment, Segments, Transcript, Word
 
 # A timestamp as subtitle files write it: hours optional, "," or "." before the millis.
 _TIME = r"(?:(\d{1,9}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
@@ -58,16 +58,19 @@ _NAME_PREFIX = re.compile(
 _VTT_NON_CUES = ("WEBVTT", "NOTE", "STYLE", "REGION")
 
 
-@dataclass(slots=True)
-class _Cue:
-    line: int          # of the timing line, for warnings
-    start_ms: int
-    end_ms: int
-    lines: list[str]   # the text lines as written
+# A cue as read: (line of its timing line, for warnings; start_ms; end_ms; its text lines as
+# written). A plain tuple: a file can have two million.
+_Cue = tuple[int, int, int, list[str]]
+
+# The timing line as nearly every file writes it, read without the general pattern's groups.
+_USUAL_TIMING = re.compile(r"\d\d:[0-5]\d:[0-5]\d[,.]\d\d\d --> \d\d:[0-5]\d:[0-5]\d[,.]\d\d\d")
 
 
 def _timing(line: str, vtt: bool = False) -> tuple[int, int] | None:
     """(start_ms, end_ms) of a well-formed timing line, else None."""
+    if len(line) == 29 and _USUAL_TIMING.match(line):
+        return ((int(line[0:2]) * 3600 + int(line[3:5]) * 60 + int(line[6:8])) * 1000 + int(line[9:12]),
+                (int(line[17:19]) * 3600 + int(line[20:22]) * 60 + int(line[23:25])) * 1000 + int(line[26:29]))
     match = (_VTT_TIMING if vtt else _TIMING).match(line)
     if match is None:
         return None
@@ -107,43 +110,49 @@ _TIMING_ATTEMPT = re.compile(r"^\s*\d+:\S*\s*-->")
 _TIME_FIRST = re.compile(r"^\s*\d+:\d")
 
 
-def _read_cues(text: str, vtt: bool) -> tuple[list[_Cue], list[tuple[int, str]]]:
-    """The cues of a file, in file order, and (line, problem) for what was skipped.
+def _read_cues(lines: Iterable[str], vtt: bool, warnings: list[tuple[int, str]]) -> Iterator[_Cue]:
+    """The cues of a file's lines, in file order, each once its text has ended; (line,
+    problem) goes to `warnings` for what was skipped.
 
     A cue ends at an empty line. A line of only spaces ends it too once it has text:
     YouTube puts a lone space *before* a cue's text, which must not end it.
     """
-    cues: list[_Cue] = []
-    warnings: list[tuple[int, str]] = []
     outside: list[tuple[int, str]] = []   # lines between cues: identifiers, header, notes
     cue: list[str] | None = None          # text lines of the cue being read
+    timed_at = start = end = 0            # its timing line's number, start and end
     skipping = False                      # in the text of a cue whose timing was broken
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if cue is not None or skipping:
             if not line or (line.isspace() and (cue or skipping)):
+                if cue is not None:
+                    yield timed_at, start, end, cue
                 cue, skipping = None, False
             # In WebVTT any line with "-->" ends the cue's text and starts a block (the
             # spec's parser); in SRT only one meant as a timing line does.
             elif "-->" in line and ((times := _timing(line, vtt)) is not None or vtt
                                     or _TIMING_ATTEMPT.match(line)):
-                # A cue that runs into the next without a blank line: its number is no text.
-                if cue and cue[-1].strip().isdigit():
-                    cue.pop()
+                if cue is not None:
+                    # A cue that runs into the next without a blank line: its number is no text.
+                    if cue and cue[-1].strip().isdigit():
+                        cue.pop()
+                    yield timed_at, start, end, cue
                 if times is None:
                     warnings.append((number, _timing_problem(line)))
                     cue, skipping = None, True
                 else:
                     cue, skipping = [], False
-                    cues.append(_Cue(number, times[0], times[1], cue))
+                    timed_at, (start, end) = number, times
             elif cue is not None and not line.isspace():
                 cue.append(line)
             continue
         if not line or line.isspace():
-            _check_outside(outside, warnings, vtt)
-            outside = []
+            if outside:
+                _check_outside(outside, warnings, vtt)
+                outside = []
         elif "-->" in line:
             # The line before the timing line is the cue's identifier; more is stray.
-            _check_outside(outside[:-1], warnings, vtt)
+            if len(outside) > 1:
+                _check_outside(outside[:-1], warnings, vtt)
             outside = []
             times = _timing(line, vtt)
             if times is None:
@@ -151,11 +160,12 @@ def _read_cues(text: str, vtt: bool) -> tuple[list[_Cue], list[tuple[int, str]]]
                 skipping = True
             else:
                 cue = []
-                cues.append(_Cue(number, times[0], times[1], cue))
+                timed_at, (start, end) = number, times
         else:
             outside.append((number, line))
+    if cue is not None:
+        yield timed_at, start, end, cue
     _check_outside(outside, warnings, vtt)
-    return cues, warnings
 
 
 def _check_outside(lines: list[tuple[int, str]], warnings: list[tuple[int, str]],
@@ -230,16 +240,38 @@ def cue_text(text: str) -> str:
     return _plain([text])[0]
 
 
-def _plain_segments(cues: list[_Cue], warnings: list[tuple[int, str]]) -> list[Segment]:
-    segments: list[Segment] = []
-    for cue in cues:
-        if cue.end_ms < cue.start_ms:
-            warnings.append((cue.line, "the cue ends before it starts"))
+def _plain_segments(cues: Iterable[_Cue], warnings: list[tuple[int, str]]) -> tuple[Segments, int, int | None]:
+    """The cues' segments; how many have a ":" in their text (see _speakers_from_names); the
+    first cue's line (None without any)."""
+    segments = Segments()
+    starts: list[int] = []
+    ends: list[int] = []
+    texts: list[str] = []
+    speakers: list[str | None] = []
+    colons = 0
+    first_line = None
+    for line, start, end, lines in cues:
+        if first_line is None:
+            first_line = line
+        if end < start:
+            warnings.append((line, "the cue ends before it starts"))
             continue
-        text, speaker = _plain(cue.lines)
+        text, speaker = _plain(lines)
         if text:  # a cue with no words says nothing to the learner
-            segments.append(Segment(cue.start_ms, cue.end_ms, text, speaker))
-    return segments
+            colons += ":" in text
+            starts.append(start)
+            ends.append(end)
+            texts.append(text)
+            speakers.append(speaker)
+            if len(texts) == _BATCH:
+                segments.add_many(starts, ends, texts, speakers)
+                starts, ends, texts, speakers = [], [], [], []
+    segments.add_many(starts, ends, texts, speakers)
+    return segments, colons, first_line
+
+
+# Cues read between two additions to the compact Segments.
+_BATCH = 2048
 
 
 def _rolling_segments(cues: list[_Cue], warnings: list[tuple[int, str]]) -> list[Segment]:
@@ -252,12 +284,13 @@ def _rolling_segments(cues: list[_Cue], warnings: list[tuple[int, str]]) -> list
     segments: list[Segment] = []
     shown_before: set[str] = set()
     for cue in cues:
-        if cue.end_ms < cue.start_ms:
-            warnings.append((cue.line, "the cue ends before it starts"))
+        line_number, start_ms, end_ms, lines = cue
+        if end_ms < start_ms:
+            warnings.append((line_number, "the cue ends before it starts"))
             continue
         shown: set[str] = set()
         new_lines: list[str] = []
-        for line in cue.lines:
+        for line in lines:
             clean, _speaker = _plain([line])
             if not clean:
                 continue
@@ -272,14 +305,15 @@ def _rolling_segments(cues: list[_Cue], warnings: list[tuple[int, str]]) -> list
 
 def _timed_segment(cue: _Cue, lines: list[str]) -> Segment:
     """A segment for the new lines of a cue, with word timings when every line has them."""
+    _line, start_ms, end_ms, _lines = cue
     text, speaker = _plain(lines)
     words: list[Word] = []
     for line in lines:
         if not _WORD_TIME.search(line):
             words = []
             break
-        words.extend(_words(line, cue.start_ms, cue.end_ms))
-    return Segment(cue.start_ms, cue.end_ms, text, speaker, tuple(words))
+        words.extend(_words(line, start_ms, end_ms))
+    return Segment(start_ms, end_ms, text, speaker, tuple(words))
 
 
 def _words(line: str, start_ms: int, end_ms: int) -> list[Word]:
@@ -301,38 +335,58 @@ def _words(line: str, start_ms: int, end_ms: int) -> list[Word]:
     return words
 
 
-def _speakers_from_names(segments: list[Segment]) -> list[Segment]:
+def _speakers_from_names(segments: Segments, colons: int) -> Segments:
     """Zoom writes "Jane Doe: text". Take the names as speakers when most segments have
     one and names repeat (a glossary's "term: meaning" lines do not); a segment without
-    a name ("Hmm.") keeps no speaker."""
-    if len(segments) < 2 or any(s.speaker for s in segments):
+    a name ("Hmm.") keeps no speaker. `colons` counts the texts with a ":", which every
+    name has: most lines of a lecture have none, and are not matched one by one."""
+    if len(segments) < 2 or segments.has_speakers or colons * 2 <= len(segments):
         return segments
-    matches = [_NAME_PREFIX.match(segment.text) for segment in segments]
+    matches = [_NAME_PREFIX.match(text) for text in segments.texts()]
     named = [match for match in matches if match is not None]
     if len(named) * 2 <= len(segments):
         return segments
     names = {match[1] for match in named}
     if len(names) > len(named) // 2:
         return segments
-    return [Segment(s.start_ms, s.end_ms, match[2], match[1], s.words) if match else s
-            for s, match in zip(segments, matches)]
+    return Segments(Segment(s.start_ms, s.end_ms, match[2], match[1], s.words) if match else s
+                    for s, match in zip(segments, matches))
 
 
-def _parse_cues(text: str, path: str, vtt: bool) -> Transcript:
-    cues, warnings = _read_cues(text, vtt)
-    if vtt and _WORD_TIME.search(text):
-        segments = _rolling_segments(cues, warnings)
+def _parse_cues(lines: Iterable[str], path: str, vtt: bool) -> Transcript:
+    warnings: list[tuple[int, str]] = []
+    rolling: list[bool] = []
+    if vtt:
+        # YouTube's rolling captions are told by a word timing anywhere: all cues are kept.
+        cues = list(_read_cues(_vtt_lines(lines, rolling), vtt, warnings))
     else:
-        segments = _speakers_from_names(_plain_segments(cues, warnings))
+        cues = _read_cues(lines, vtt, warnings)
+    if rolling:
+        segments = _rolling_segments(cues, warnings)
+        first_line = cues[0][0] if cues else None
+    else:
+        segments, colons, first_line = _plain_segments(cues, warnings)
+        segments = _speakers_from_names(segments, colons)
     warnings.sort()
     if not segments:
         if warnings:
             line, reason = warnings[0]
             raise TranscriptError(path, line, reason)
-        if cues:
-            raise TranscriptError(path, cues[0].line, "no cue has any text")
+        if first_line is not None:
+            raise TranscriptError(path, first_line, "no cue has any text")
         raise TranscriptError(path, None, "no cue found")
     return Transcript(segments, warnings=warnings)
+
+
+def _vtt_lines(lines: Iterable[str], rolling: list[bool]) -> Iterator[str]:
+    """WebVTT's lines with NUL read as U+FFFD (the spec's parser); `rolling` gets an item once
+    a line has a word timing: YouTube's automatic captions, told by one anywhere in the file."""
+    for line in lines:
+        if "\0" in line:
+            line = line.replace("\0", "\ufffd")
+        if not rolling and "<" in line and _WORD_TIME.search(line):
+            rolling.append(True)
+        yield line
 
 
 # A timing line's start is enough: a file whose every end time is broken is still SRT.
@@ -348,13 +402,19 @@ def _sniff_vtt(text: str) -> bool:
 
 
 def parse_srt(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
-    return _parse_cues(text, path, vtt=False)
+    return _parse_cues(text_lines(text), path, vtt=False)
+
+
+def parse_srt_lines(lines: Iterable[str], path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    return _parse_cues(lines, path, vtt=False)
 
 
 def parse_vtt(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
-    if "\0" in text:
-        text = text.replace("\0", "\ufffd")   # the WebVTT parser's rule for NUL
-    return _parse_cues(text, path, vtt=True)
+    return _parse_cues(text_lines(text), path, vtt=True)
+
+
+def parse_vtt_lines(lines: Iterable[str], path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    return _parse_cues(lines, path, vtt=True)
 
 
 SRT = TranscriptFormat(
@@ -363,6 +423,7 @@ SRT = TranscriptFormat(
     extensions=(".srt",),
     sniff=_sniff_srt,
     parse=parse_srt,
+    parse_lines=parse_srt_lines,
 )
 
 WEBVTT = TranscriptFormat(
@@ -371,6 +432,7 @@ WEBVTT = TranscriptFormat(
     extensions=(".vtt",),
     sniff=_sniff_vtt,
     parse=parse_vtt,
+    parse_lines=parse_vtt_lines,
 )
 
 FORMATS = [WEBVTT, SRT]
