@@ -12,12 +12,14 @@ import sys
 
 PROBES = ["startup", "open_seed", "sync_tick", "memory", "parse", "open_large",
           "library_search", "library_import", "library_highlight", "highlight_keypress",
-          "fingerprint", "playback_sync", "loops"]
+          "fingerprint", "playback_sync", "loops", "parse_bench"]
+# Probes that are a module of their own, run as `python -m bench.<name>`.
+MODULES = {"parse_bench"}
 
 
 def run_probe(name: str) -> list[dict]:
-    result = subprocess.run([sys.executable, "-m", "bench.probes", name], capture_output=True, text=True,
-                            timeout=600)
+    command = ["-m", f"bench.{name}"] if name in MODULES else ["-m", "bench.probes", name]
+    result = subprocess.run([sys.executable, *command], capture_output=True, text=True, timeout=600)
     rows = [json.loads(line[len("ROW "):]) for line in result.stdout.splitlines() if line.startswith("ROW ")]
     if result.returncode != 0 or not rows:
         tail = result.stderr.strip().splitlines()[-5:]
