@@ -332,6 +332,11 @@ class SegmentDelegate(QStyledItemDelegate):
             for row in [row for row in self._heights if row >= from_row]:
                 del self._heights[row]
 
+    def forget_rows(self, rows: set[int]) -> None:
+        """These rows changed (a label came or went): measured again, the others kept."""
+        for row in rows:
+            self._heights.pop(row, None)
+
     def is_measured(self, row: int) -> bool:
         return row in self._heights and self._heights_width == self._view.viewport().width()
 
@@ -1116,10 +1121,13 @@ class TranscriptView(QListView):
         self._highlight_color = colors
         self._highlight_chars = chars
         if labels != self._highlight_label:
+            changed = {segment for segment in labels.keys() | self._highlight_label.keys()
+                       if labels.get(segment) != self._highlight_label.get(segment)}
             self._highlight_label = labels
-            self.itemDelegate().forget_heights()
+            # A label may need a line of its own: those rows are measured again.
+            self.itemDelegate().forget_rows({self.segment_model.row_of_segment(segment) for segment in changed})
             self._keep_place()
-            self.scheduleDelayedItemsLayout()  # a label may need a line of its own: rows are measured again
+            self.scheduleDelayedItemsLayout()
         self.viewport().update()
 
     def labelled_rows(self) -> set[int]:

@@ -131,3 +131,16 @@ def test_after_the_first_paint_every_row_is_measured_in_the_background(qtbot):
     qtbot.waitUntil(lambda: 19_990 in shown_rows(view))
     qtbot.wait(100)
     assert len(hints) < 100 and shown_exactly(view)   # Qt asks the visible few again; no new layout of 20,000
+
+
+def test_a_new_label_measures_only_its_own_row_again(qtbot):
+    view, _counts = counting_view(qtbot)
+    view.set_transcript(lecture(5_000))
+    qtbot.waitUntil(lambda: not view.measuring and laid_out(view), timeout=60_000)
+    delegate = view.itemDelegate()
+    view.set_highlights([(3_000, 3_900, 2, "✎ #a-label-long-enough-to-need-a-line-of-its-own #and-more #and-more")])
+    assert not delegate.is_measured(3) and delegate.is_measured(4_000) and delegate.is_measured(4)
+    rect = lambda: view.visualRect(view.model().index(3))   # noqa: E731
+    qtbot.waitUntil(lambda: rect().isValid() and rect().height()
+                    == delegate.exact_height(3, delegate.text_rect(rect()).width()), timeout=20_000)
+    assert delegate.row_geometry(3, delegate.text_rect(rect()).width()).label_rect is not None
