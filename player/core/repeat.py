@@ -2,10 +2,12 @@
 a pause after each line for the learner to say it aloud. No Qt: the window feeds
 `Repeater.on_tick` the playing time and carries out the `Decision` it returns.
 
-A loop repeats when the time crosses its end while playing on from inside it; a
-jump (a seek, Left/Right, a click on a line) is not a crossing, so the learner can
-still leave a loop by seeking past its end. A jump into another line moves a line
-loop to that line.
+A loop repeats when the playing time crosses its end; a jump (a seek, Left/Right, a
+click on a line) is not a crossing, so the learner can still leave a loop by seeking
+past its end. A jump into another line moves a line loop to that line.
+
+Shadowing pauses at each line's end; with a loop on, at the loop's end instead (the
+learner says the whole stretch), for the loop's length times the factor.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import dataclasses
 import math
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeyEvent
 from PySide6.QtWidgets import QLabel
 
@@ -31,8 +31,6 @@ STATUS_MS = 5000
 
 class Repeating(QObject):
     """The loop and shadowing actions of the window, and what they do while it plays."""
-
-    changed = Signal()   # the loop, its count or shadowing changed
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -254,7 +252,6 @@ class Repeating(QObject):
         self._countdown.stop()
         self._window.statusBar().clearMessage()
         self.repeater.restart()
-        self.changed.emit()
 
     def _show_countdown(self) -> None:
         if self.waiting is None:
@@ -331,7 +328,6 @@ class Repeating(QObject):
             parts.append("Shadowing")
         self.status_label.setText(" · ".join(parts))
         self.status_label.setVisible(bool(parts))
-        self.changed.emit()
 
     # --- Esc ------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
