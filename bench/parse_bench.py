@@ -111,6 +111,10 @@ def old_checkout(folder: Path) -> Path | None:
     return folder / "old"
 
 
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cues", type=int, default=BIG_CUES)
@@ -127,8 +131,8 @@ def main(argv: list[str] | None = None) -> None:
             time_target = f"< {target_s} s" if target_s else ""
             rss_target = f"< {target_mb} MB" if target_mb else ""
             before = parse_in_child(old, srt) if old is not None else None
-            note = (f"before: {before['seconds']:.1f} s" if before else "") + f"; {new['cues']:,} cues read"
-            row(f"{label}: time", f"{new['seconds']:.1f} s", time_target, note.lstrip("; "))
+            note = (f"before: {_seconds(before['seconds'])}" if before else "") + f"; {new['cues']:,} cues read"
+            row(f"{label}: time", _seconds(new["seconds"]), time_target, note.lstrip("; "))
             note = f"before: {before['peak_mb']:,.0f} MB" if before else ""
             row(f"{label}: peak RSS", f"{new['peak_mb']:,.0f} MB", rss_target, note)
             srt.unlink()

@@ -46,7 +46,7 @@ class Segments(Sequence):
     is some 200 bytes a line on top of the text. Here a line costs its text as UTF-8 plus 24
     bytes (start, end, where its text ends); speakers take 4 bytes a line once any line has
     one; word timings are kept only for the lines that have them. `segments[i]` makes the
-    Segment when asked; a slice is a list of them.
+    Segment when asked; a slice, or Segments + a list, is Segments again.
     """
 
     __slots__ = ("_starts", "_ends", "_text", "_bounds", "_speaker_ids", "_speaker_names", "_speaker_id", "_words")
@@ -117,7 +117,8 @@ class Segments(Sequence):
 
     @property
     def has_speakers(self) -> bool:
-        return bool(self._speaker_names)
+        ids = self._speaker_ids
+        return ids is not None and ids.count(-1) < len(ids)
 
     def text(self, index: int) -> str:
         """Line `index`'s text, without making its Segment."""
@@ -148,7 +149,10 @@ class Segments(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._segment(i) for i in range(*index.indices(len(self._starts)))]
+            start, stop, step = index.indices(len(self._starts))
+            if step != 1:
+                return Segments(self._segment(i) for i in range(start, stop, step))
+            return self._lines(start, max(start, stop))
         index = operator.index(index)
         if index < 0:
             index += len(self._starts)
@@ -174,11 +178,47 @@ class Segments(Sequence):
 
     __hash__ = None   # like a list
 
-    def __add__(self, other: Iterable[Segment]) -> list[Segment]:
-        return list(self) + list(other)
+    def __add__(self, other: Iterable[Segment]) -> Segments:
+        joined = self._lines(0, len(self))
+        joined._extend(other if isinstance(other, Segments) else Segments(other))
+        return joined
 
-    def __radd__(self, other: Iterable[Segment]) -> list[Segment]:
-        return list(other) + list(self)
+    def __radd__(self, other: Iterable[Segment]) -> Segments:
+        joined = Segments(other)
+        joined._extend(self)
+        return joined
+
+    def _lines(self, start: int, stop: int) -> Segments:
+        """Lines start..stop-1 as Segments of their own, copied without making a Segment each
+        (an edit of a long transcript slices and joins its lines: see transcript_view)."""
+        part = Segments()
+        part._starts = self._starts[start:stop]
+        part._ends = self._ends[start:stop]
+        base = self._bounds[start]
+        part._text = self._text[base:self._bounds[stop]]
+        part._bounds = array("q", map(operator.sub, self._bounds[start:stop + 1], itertools.repeat(base)))
+        if self.has_speakers:
+            part._speaker_ids = self._speaker_ids[start:stop]
+            part._speaker_names = list(self._speaker_names)
+            part._speaker_id = dict(self._speaker_id)
+        part._words = {index - start: words for index, words in self._words.items() if start <= index < stop}
+        return part
+
+    def _extend(self, other: Segments) -> None:
+        count = len(self._starts)
+        self._starts.extend(other._starts)
+        self._ends.extend(other._ends)
+        self._bounds.extend(map(operator.add, itertools.islice(other._bounds, 1, None),
+                                itertools.repeat(self._bounds[-1])))
+        self._text += other._text
+        if other.has_speakers:
+            if self._speaker_ids is None:
+                self._speaker_ids = array("i", [-1]) * count
+            numbers = [self._speaker_number(name) for name in other._speaker_names]
+            self._speaker_ids.extend(-1 if k < 0 else numbers[k] for k in other._speaker_ids)
+        elif self._speaker_ids is not None:
+            self._speaker_ids.extend(array("i", [-1]) * len(other))
+        self._words.update({index + count: words for index, words in other._words.items()})
 
     def __repr__(self) -> str:
         shown = ", ".join(repr(segment) for segment in self[:3])

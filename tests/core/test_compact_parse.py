@@ -65,9 +65,18 @@ def test_segments_read_back_what_went_in():
     assert [segments[i] for i in range(5)] == LINES
     assert segments[-1] == LINES[-1] and segments[-5] == LINES[0]
     assert segments[1:4] == LINES[1:4] and segments[::-2] == LINES[::-2] and segments[9:] == []
+    assert segments[3:1] == [] and segments[-2:] == LINES[-2:] and isinstance(segments[1:], Segments)
+    assert segments[1:][1:3] == LINES[2:4] and segments[2:3][0].words == LINES[2].words
+    assert not segments[2:3].has_speakers and segments[1:2].has_speakers
     assert segments == LINES and LINES == segments and segments != LINES[:4]
     assert segments == Segments(LINES) and segments != Segments(LINES[::-1])
     assert segments + [LINES[0]] == LINES + [LINES[0]] and [LINES[0]] + segments == [LINES[0]] + LINES
+    # An edit as the transcript view makes it: lines before, the new ones, lines after.
+    edited = segments[:1] + [Segment(1000, 1500, "new", "Cy")] + segments[2:]
+    assert isinstance(edited, Segments)
+    assert edited == [LINES[0], Segment(1000, 1500, "new", "Cy")] + LINES[2:]
+    assert segments[2:] + segments[:2] == LINES[2:] + LINES[:2]
+    assert segments == LINES   # untouched by the slicing and joining
     assert segments.index(LINES[3]) == 3 and LINES[2] in segments
     assert list(reversed(segments)) == LINES[::-1]
     assert list(segments.starts) == [0, 1000, 2000, 3000, 4000]

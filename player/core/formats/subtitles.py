@@ -69,8 +69,11 @@ _USUAL_TIMING = re.compile(r"\d\d:[0-5]\d:[0-5]\d[,.]\d\d\d --> \d\d:[0-5]\d:[0-
 def _timing(line: str, vtt: bool = False) -> tuple[int, int] | None:
     """(start_ms, end_ms) of a well-formed timing line, else None."""
     if len(line) == 29 and _USUAL_TIMING.match(line):
-        return ((int(line[0:2]) * 3600 + int(line[3:5]) * 60 + int(line[6:8])) * 1000 + int(line[9:12]),
-                (int(line[17:19]) * 3600 + int(line[20:22]) * 60 + int(line[23:25])) * 1000 + int(line[26:29]))
+        # Each time's digits as one number, HHMMSSmmm: two int() calls instead of eight.
+        start = int(line[0:2] + line[3:5] + line[6:8] + line[9:12])
+        end = int(line[17:19] + line[20:22] + line[23:25] + line[26:29])
+        return ((start // 10_000_000 * 60 + start // 100_000 % 100) * 60 + start // 1000 % 100) * 1000 + start % 1000, \
+            ((end // 10_000_000 * 60 + end // 100_000 % 100) * 60 + end // 1000 % 100) * 1000 + end % 1000
     match = (_VTT_TIMING if vtt else _TIMING).match(line)
     if match is None:
         return None
