@@ -41,7 +41,8 @@ def _with_segments(transcript: Transcript, segments: list[Segment]) -> Transcrip
 
 # Rows measured exactly around the one shown (a few screens' worth); the rest are estimated.
 EXACT_ROWS = 120
-MEASURED_A_TURN = 150   # rows measured in the background per turn of the event loop (a few ms)
+ESTIMATED_A_CHUNK = 2000   # rows whose height is estimated at once, as the layout reaches them
+MEASURED_A_TURN = 50    # rows measured in the background a turn of the event loop: a few ms
 # Follow scrolling puts the current line here (fraction of the view from the top)
 # and leaves it alone while it stays inside the comfort band.
 FOLLOW_ANCHOR = 0.38
@@ -204,8 +205,9 @@ class SegmentDelegate(QStyledItemDelegate):
         self._view = view
         self._heights: dict[int, int] = {}
         self._heights_width = -1
-        self._estimates: list[int] | None = None
-        self._lengths: tuple | None = None   # what the estimates are made from, whatever the width
+        self._estimates: list[int] = []   # rows' heights from their length, at _heights_width
+        self._lengths: list[int] = []     # rows' text lengths, whatever the width
+        self.measured_last = False
         self._base_point_size = view.font().pointSizeF()
         self.set_scale(1.0)
 
@@ -228,7 +230,8 @@ class SegmentDelegate(QStyledItemDelegate):
         self._char_width = self._text_metrics.horizontalAdvance(_SAMPLE_TEXT) / len(_SAMPLE_TEXT)
         self._heights: dict[int, int] = {}   # row -> exact height at _heights_width
         self._heights_width = -1
-        self._estimates: list[int] | None = None   # every row's height from its length
+        self._estimates: list[int] = []
+        self._lengths: list[int] = []
 
     def _text_left(self) -> int:
         return self.PAD_X + self._time_width
@@ -287,23 +290,22 @@ class SegmentDelegate(QStyledItemDelegate):
     # QListView asks every row's size whenever it lays the list out, and shows nothing until
     # it has all of them: 100,000 text layouts took seconds before the first line appeared.
     # So when a layout begins, the rows around what is shown are measured exactly (and
-    # remembered for this width and text size), every other row gets a height worked out from
-    # its length in one pass over the lines, and sizeHint only looks them up. Painting
-    # measures a row exactly the first time it is shown and corrects an estimate that was off.
+    # remembered for this width and text size); every other row gets a height worked out from
+    # its length, a few thousand at a time as the batched layout reaches them, so sizeHint is a
+    # look-up and no turn of the event loop reads all the lines. Painting measures a row exactly
+    # the first time it is shown and corrects an estimate that was off.
 
     def begin_layout(self) -> None:
         """Before the list is laid out: the heights sizeHint will hand out."""
         width = self._view.viewport().width()
         if width != self._heights_width:
             self._heights.clear()
-            self._estimates = None
+            self._estimates = []
             self._heights_width = width
         model = self._view.segment_model
         if model.transcript is None:
             return
         text_width = self._text_width(width)
-        if self._estimates is None:
-            self._estimates = self._estimate_all(text_width)
         rows = model.rowCount()
         exact = [row for row in self._view.exact_rows if row < rows]
         exact += [row for row in self._view.labelled_rows() if row < rows]
@@ -316,16 +318,17 @@ class SegmentDelegate(QStyledItemDelegate):
         row = index.row()
         height = self._heights.get(row)
         if height is None:
+            if row >= len(self._estimates):
+                if self._heights_width < 0:   # asked before any layout
+                    self.begin_layout()
+                self._estimate_to(row)
             estimates = self._estimates
-            if estimates is None or row >= len(estimates):   # asked outside a layout
-                self.begin_layout()
-                estimates = self._estimates
-            height = estimates[row]
+            height = estimates[row] if row < len(estimates) else self._text_metrics.height() + 2 * self.PAD_Y
         return QSize(self._heights_width, height)
 
     def forget_heights(self, from_row: int = 0) -> None:
         """Rows from `from_row` on changed: measured again when next laid out."""
-        self._estimates = self._lengths = None
+        self._estimates, self._lengths = [], []
         if from_row <= 0:
             self._heights.clear()
         else:
@@ -340,13 +343,20 @@ class SegmentDelegate(QStyledItemDelegate):
     def is_measured(self, row: int) -> bool:
         return row in self._heights and self._heights_width == self._view.viewport().width()
 
+    def measuring_at(self, width: int) -> bool:
+        """The heights held are for this width (of the viewport)."""
+        return width == self._heights_width
+
     def measure_estimated(self, row: int) -> bool:
-        """Measure a row the last layout only estimated; True if the estimate was off."""
+        """Measure a row the last layout only estimated (measured_last says if it was one);
+        True if the estimate was off. For the background pass, at the width measuring_at checked."""
+        self.measured_last = False
         estimates = self._estimates
-        if row in self._heights or estimates is None or row >= len(estimates) \
-                or self._heights_width != self._view.viewport().width():
+        if row in self._heights or row >= len(estimates):
             return False
-        return self.measure(row) != estimates[row]
+        self.measured_last = True
+        height = self._heights[row] = self.exact_height(row, self._text_width(self._heights_width))
+        return height != estimates[row]
 
     def measure(self, row: int) -> int:
         """A row's exact height at the view's width, remembered."""
@@ -374,40 +384,49 @@ class SegmentDelegate(QStyledItemDelegate):
             height = max(height, self._text_metrics.height() + QFontMetrics(self.label_font).height())
         return height + 2 * self.PAD_Y
 
-    def _estimate_all(self, width: int) -> list[int]:
-        """Every row's height from the length of its text (and of its second line), without
-        laying any out: arithmetic over lengths read once per transcript."""
-        if self._lengths is None:
-            self._lengths = self._read_lengths()
-        lengths, second_lengths, named_rows = self._lengths
-        heights = self._estimated_heights(lengths, width, self._text_metrics, self._char_width)
-        if second_lengths is not None:
-            under = self._estimated_heights(second_lengths, width, QFontMetrics(self.second_font),
+    def _estimate_to(self, row: int) -> None:
+        """Estimated heights up to `row`, a chunk of rows at a time."""
+        estimates, rows = self._estimates, self._view.segment_model.rowCount()
+        while len(estimates) <= row and len(estimates) < rows:
+            first = len(estimates)
+            estimates.extend(self._estimate_rows(first, min(rows, first + ESTIMATED_A_CHUNK)))
+
+    def _estimate_rows(self, first: int, last: int) -> list[int]:
+        """The heights of rows first..last from the length of their text (and second line)."""
+        view, model = self._view, self._view.segment_model
+        width = self._text_width(self._heights_width)
+        heights = self._estimated_heights(self._lengths_of(first, last), width, self._text_metrics,
+                                          self._char_width)
+        if view.has_second_lines():
+            seconds = [len(view.second_text(row)) for row in range(first, last)]
+            under = self._estimated_heights(seconds, width, QFontMetrics(self.second_font),
                                             self._char_width * self.SECOND_SIZE)
             heights = [height + under_height + self.SECOND_GAP if length else height
-                       for height, under_height, length in zip(heights, under, second_lengths)]
+                       for height, under_height, length in zip(heights, under, seconds)]
         pad = 2 * self.PAD_Y
         heights = [height + pad for height in heights]
-        named = self._text_metrics.height() + QFontMetrics(self.label_font).height() + pad
-        for row in named_rows:   # the speaker's name goes under the time
-            heights[row] = max(heights[row], named)
+        segments = model.transcript.segments
+        if getattr(segments, "has_speakers", True):   # the speaker's name goes under the time
+            named = self._text_metrics.height() + QFontMetrics(self.label_font).height() + pad
+            for row in range(first, last):
+                if model.transcript[model.first_segment(row)].speaker:
+                    heights[row - first] = max(heights[row - first], named)
         return heights
 
-    def _read_lengths(self) -> tuple[list[int], list[int] | None, list[int]]:
-        """Each row's text length, its second line's (None without a second transcript), and
-        the rows that name a speaker."""
-        view, model = self._view, self._view.segment_model
-        segments = model.transcript.segments
-        if model.paragraphs is not None:
-            lengths = [len(p.text) for p in model.paragraphs]
-        else:   # without making a Segment of each line, where the lines allow
-            lengths = list(map(len, segments.texts() if hasattr(segments, "texts") else (s.text for s in segments)))
-        second = [len(view.second_text(row)) for row in range(len(lengths))] if view.has_second_lines() else None
-        named = []
-        if getattr(segments, "has_speakers", True):
-            speakers = list(segments.speakers()) if hasattr(segments, "speakers") else [s.speaker for s in segments]
-            named = [row for row in range(len(lengths)) if speakers[model.first_segment(row)]]
-        return lengths, second, named
+    def _lengths_of(self, first: int, last: int) -> list[int]:
+        """The text lengths of rows first..last, read once whatever the width."""
+        lengths = self._lengths
+        if len(lengths) < last:
+            model = self._view.segment_model
+            start = len(lengths)
+            if model.paragraphs is not None:
+                lengths.extend(len(paragraph.text) for paragraph in model.paragraphs[start:last])
+            else:
+                segments = model.transcript.segments
+                text = getattr(segments, "text", None)   # a line's text without making its Segment
+                lengths.extend(len(text(row)) if text is not None else len(segments[row].text)
+                               for row in range(start, last))
+        return lengths[first:last]
 
     @staticmethod
     def _estimated_heights(lengths: list[int], width: int, metrics: QFontMetrics, char_width: float) -> list[int]:
@@ -416,11 +435,6 @@ class SegmentDelegate(QStyledItemDelegate):
         # A wrapped line ends at a word: on average half a word short of the width.
         per_line = max(1.0, width - 3 * char_width) / char_width
         return [line if length <= fits else max(1, math.ceil(length / per_line)) * line for length in lengths]
-
-    def estimated_height(self, row: int, width: int) -> int:
-        """One row's height from its length (a row added since the layout began)."""
-        return self._estimated_heights([len(self._view.segment_model.text(row))], width, self._text_metrics,
-                                       self._char_width)[0] + 2 * self.PAD_Y
 
     def row_painted(self, row: int, height: int, laid_out: int, row_width: int) -> None:
         """Painting measured a row exactly: remembered, and the list laid out again if the
@@ -872,11 +886,14 @@ class TranscriptView(QListView):
         """A few rows measured exactly, between other events; when all are, the list is laid
         out once more if any estimate was off. Then a seek anywhere needs no new layout."""
         delegate, rows = self.itemDelegate(), self.segment_model.rowCount()
-        budget = MEASURED_A_TURN
-        while self._measure_next < rows and budget:
-            if not delegate.is_measured(self._measure_next):
-                self._measure_off |= delegate.measure_estimated(self._measure_next)
-                budget -= 1
+        if not delegate.measuring_at(self.viewport().width()):
+            self._measure_timer.stop()   # the width changed: the next layout starts again
+            return
+        budget, end = MEASURED_A_TURN, min(rows, self._measure_next + 20 * MEASURED_A_TURN)
+        while self._measure_next < end and budget:
+            if delegate.measure_estimated(self._measure_next):
+                self._measure_off = True
+            budget -= delegate.measured_last   # rows measured already cost next to nothing
             self._measure_next += 1
         if self._measure_next >= rows:
             self._measure_timer.stop()
