@@ -219,10 +219,10 @@ def phases_child(path: str, library: str, profiled: bool) -> None:
     mark("create_playback (libVLC found; its instance waits for media)")
     window = MainWindow(playback, QSettings(), _notice, library_path=Path(library))
     mark("MainWindow() (library open)")
+    window.open_transcript(path)   # before show, as run_app does: read on a thread meanwhile
     window.show()
     app.processEvents()
     mark("window shown (first event turn)")
-    window.open_transcript(path)
     while window.transcript is None and time.perf_counter() - began < 120:
         app.processEvents()
         time.sleep(0.001)

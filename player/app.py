@@ -58,13 +58,15 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
         pass  # opening the library then fails with a message that names the file
     window = MainWindow(playback, QSettings(), notice, library_path=library_path)
     window.set_transcript_encoding(encoding)   # None: guessed from each file's bytes
-    window.show()
+    # Opened before the window shows: the transcript is read and libVLC starts on threads
+    # while the window is laid out and painted; what they bring arrives once it shows.
     if media and not transcript and is_transcript_path(media):
         window.open_dropped([media])  # a transcript or notes, as if dropped on the window
     elif media:
         window.open_media(media, transcript)
     elif transcript:
         window.open_transcript(transcript)
+    window.show()
     if window.annotations.open_error:
         # After the lecture is open: the learner can still watch while deciding.
         QTimer.singleShot(0, window.library_actions.offer_another_library)

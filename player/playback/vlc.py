@@ -17,6 +17,7 @@ import importlib.util
 import logging
 import os
 import sys
+import threading
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QPalette
@@ -220,11 +221,18 @@ class VlcPlayback(Playback):
 
     def __init__(self, parent: QObject | None = None) -> None:
         """Checks that libVLC can be loaded (PlaybackUnavailable if not); its instance and
-        player are made when the first media is loaded (_start), after the window shows."""
+        player are made when the first media is loaded, on a thread (_begin_start), so neither
+        the first paint nor the transcript's reading waits for libVLC's plugins."""
         super().__init__(parent)
         _check_libvlc()
         self._instance = None
         self._player = None
+        self._starting = False
+        # What was asked while libVLC was starting, done once it has: the media to load,
+        # play, and where to seek.
+        self._load_when_started: str | None = None
+        self._play_when_started = False
+        self._seek_when_started: int | None = None
         self._vlc_log: _VlcLog | None = None
         self._callbacks: list = []
         self._window_id: int | None = None      # the video surface, handed to the player once made
@@ -246,33 +254,68 @@ class VlcPlayback(Playback):
 
     @property
     def started(self) -> bool:
-        """Whether the libVLC instance exists (it is made by the first load)."""
+        """Whether the libVLC instance exists (the first load starts making it)."""
         return self._instance is not None
 
-    def _start(self) -> None:
-        """The libVLC instance and its player, with what was set before them (the video
-        window, volume, speed). Raises PlaybackUnavailable with the reason."""
-        _import_vlc()
+    def _begin_start(self) -> None:
+        """Make the libVLC instance on a thread (libvlc_new is thread-safe and loads the
+        plugins outside the GIL); _on_started finishes on the GUI thread."""
+        if self._starting:
+            return
+        self._starting = True
         args = ["--quiet", "--no-video-title-show", "--no-sub-autodetect-file",
                 "--no-snapshot-preview", "--no-osd"]
         if sys.platform.startswith("linux"):
             args.append("--no-xlib")  # Qt owns Xlib; libVLC must not init it again
         args += os.environ.get(EXTRA_ARGS_ENV, "").split()
         _quiet_alsa_lib()
-        try:
-            instance = vlc.Instance(args)
-        except (OSError, NameError) as error:
-            raise PlaybackUnavailable(str(error)) from None
-        if instance is None:
-            raise PlaybackUnavailable("libVLC could not start (are its plugins installed?)")
-        self._instance = instance
-        self._vlc_log = _VlcLog(instance, self._on_vlc_log)
-        self._player = instance.media_player_new()
+
+        def make_instance() -> None:
+            try:
+                instance = _import_vlc().Instance(args)
+                result = instance if instance is not None else PlaybackUnavailable(
+                    "libVLC could not start (are its plugins installed?)")
+            except PlaybackUnavailable as why:
+                result = why
+            except (OSError, NameError) as error:
+                result = PlaybackUnavailable(str(error))
+            try:
+                self._vlc_event.emit("started", result)   # queued to the GUI thread
+            except RuntimeError:   # the playback is gone already
+                if not isinstance(result, Exception):
+                    result.release()
+
+        threading.Thread(target=make_instance, name="libVLC start", daemon=True).start()
+
+    def _on_started(self, result) -> None:
+        """The player, with what was set or asked for meanwhile (video window, speed, the
+        media, play, seek)."""
+        self._starting = False
+        if self._closed:
+            if not isinstance(result, Exception):
+                result.release()
+            return
+        path, self._load_when_started = self._load_when_started, None
+        if isinstance(result, PlaybackUnavailable):
+            self._fail(f"libVLC could not start, so “{os.path.basename(path or '')}” cannot play: {result}.")
+            return
+        self._instance = result
+        self._vlc_log = _VlcLog(result, self._on_vlc_log)
+        self._player = result.media_player_new()
         self._attach_events()
         if self._window_id is not None:
             self.set_video_window(self._window_id)
         if self.rate != 1.0:
             self._player.set_rate(self.rate)
+        if path is None or path != self.media_path:
+            return
+        self._load(path)
+        seek, self._seek_when_started = self._seek_when_started, None
+        if self._play_when_started:
+            self._pending_seek_ms = seek   # libVLC seeks once it plays
+            self._play()
+        elif seek is not None:
+            self._seek(seek)
 
     # --- events -------------------------------------------------------------
     def _attach_events(self) -> None:
@@ -313,6 +356,9 @@ class VlcPlayback(Playback):
             reason = str(value).rstrip(".")
             self.notice.emit(f"No sound: the audio device could not be opened ({reason}). "
                              f"The lecture plays on without it.")
+            return
+        if kind == "started":
+            self._on_started(value)
             return
         if self._player is None:
             return  # closed while the event was queued
@@ -356,7 +402,7 @@ class VlcPlayback(Playback):
     def set_video_window(self, window_id: int) -> None:
         self._window_id = window_id
         if self._player is None:
-            return  # not started yet (_start hands it over), or closed: the window is going away
+            return  # not started yet (_on_started hands it over), or closed: the window is going away
         if sys.platform.startswith("linux"):
             self._player.set_xwindow(window_id)
         elif sys.platform == "win32":
@@ -371,11 +417,11 @@ class VlcPlayback(Playback):
         if self._closed:
             return
         if self._player is None:
-            try:
-                self._start()
-            except PlaybackUnavailable as why:
-                self._fail(f"libVLC could not start, so “{os.path.basename(path)}” cannot play: {why}.")
-                return
+            self._load_when_started = path
+            self._play_when_started = False
+            self._seek_when_started = None
+            self._begin_start()
+            return
         self._player.stop()
         self._media = self._instance.media_new_path(path)
         self._player.set_media(self._media)
@@ -389,16 +435,19 @@ class VlcPlayback(Playback):
 
     def _play(self) -> None:
         if self._player is None:
-            return   # its load failed and said why
+            self._play_when_started = self._starting   # else its start failed and said why
+            return
         if self._player.play() == -1:
             self._fail("libVLC could not start playing.")
 
     def _pause(self) -> None:
         if self._player is not None:
             self._player.set_pause(1)
+        self._play_when_started = False
 
     def _seek(self, ms: int) -> None:
         if self._player is None:
+            self._seek_when_started = int(ms) if self._starting else None
             return
         if self._state is PlaybackState.ENDED:
             # After the end libVLC must start the media again before it can seek.
@@ -409,7 +458,7 @@ class VlcPlayback(Playback):
         self._player.set_time(int(ms))
 
     def _set_rate(self, rate: float) -> None:
-        if self._player is not None:   # else _start sets it
+        if self._player is not None:   # else _on_started sets it
             self._player.set_rate(rate)  # libVLC's scaletempo keeps the pitch
 
     def _apply_volume(self, volume: int, muted: bool) -> None:

@@ -10,6 +10,7 @@ import sys
 import textwrap
 
 from player.core.library import Library
+from player.playback import PlaybackState
 from tests.conftest import wait_playing
 
 # Heavy modules the window must open without.
@@ -82,7 +83,8 @@ def test_libvlc_starts_with_the_first_media_and_plays_into_the_window(qtbot, win
     assert playback.started is False and playback._instance is None   # the window is up without it
     assert playback.version.startswith("3.")   # About can still name it
     window.open_media(str(video_mp4))
-    assert playback.started is True
+    assert playback.started is False   # open_media did not wait for libVLC: it starts on a thread
+    qtbot.waitUntil(lambda: playback.started, timeout=10_000)
     wait_playing(qtbot, playback)
     qtbot.waitUntil(lambda: playback.has_video, timeout=10_000)
     # The surface made before libVLC was handed to the player made later.
@@ -102,11 +104,35 @@ def test_a_speed_set_before_libvlc_starts_is_kept(qtbot, vlc_playback, tone_mp3)
     assert vlc_playback._player.get_rate() == 1.5 and vlc_playback.rate == 1.5
 
 
+def test_play_and_seek_asked_while_libvlc_starts_are_done_once_it_has(qtbot, vlc_playback, tone_mp3):
+    states = []
+    vlc_playback.state_changed.connect(states.append)
+    vlc_playback.load(str(tone_mp3))
+    vlc_playback.play()
+    vlc_playback.seek(12_000)
+    assert vlc_playback.started is False   # all three asked before libVLC was there
+    wait_playing(qtbot, vlc_playback)
+    assert states[0] is PlaybackState.LOADING and PlaybackState.PLAYING in states
+    # Played from 12 s: reaching it from the start would take 12 s of playing.
+    qtbot.waitUntil(lambda: vlc_playback._reported_time_ms() >= 12_000, timeout=8_000)
+
+
+def test_a_playback_closed_while_libvlc_starts_never_plays(qtbot, vlc_playback, tone_mp3):
+    vlc_playback.load(str(tone_mp3))
+    vlc_playback.play()
+    vlc_playback.close()
+    qtbot.waitUntil(lambda: not vlc_playback._starting, timeout=10_000)   # its thread has reported
+    assert vlc_playback.started is False and vlc_playback._player is None
+    assert vlc_playback.state is PlaybackState.LOADING
+    vlc_playback.load(str(tone_mp3))   # and a closed playback starts nothing again
+    assert vlc_playback._starting is False
+
+
 def test_a_closed_playback_never_starts_libvlc(qtbot, vlc_playback, tone_mp3):
     vlc_playback.close()
     vlc_playback.load(str(tone_mp3))
     vlc_playback.play()
-    assert vlc_playback.started is False
+    assert vlc_playback.started is False and vlc_playback._starting is False
 
 
 def test_the_demo_opens_and_plays(tmp_path):
