@@ -27,10 +27,10 @@ from player.ui.annotations import HIGHLIGHT_COLORS
 from player.ui.themes import colors_of, qcolor
 
 StartRole = Qt.ItemDataRole.UserRole + 1
-# Letters in the proportions of English prose, for the average width of a letter.
-_SAMPLE_TEXT = "the quick brown fox jumps over the lazy dog and then, as lectures go, Sat down to rest. "
 NonSpeechRole = Qt.ItemDataRole.UserRole + 2
 SpeakerRole = Qt.ItemDataRole.UserRole + 3
+# Letters in the proportions of English prose, for the average width of a letter.
+_SAMPLE_TEXT = "the quick brown fox jumps over the lazy dog and then, as lectures go, Sat down to rest. "
 
 
 def _with_segments(transcript: Transcript, segments: list[Segment]) -> Transcript:
@@ -203,11 +203,7 @@ class SegmentDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
-        self._heights: dict[int, int] = {}
-        self._heights_width = -1
-        self._estimates: list[int] = []   # rows' heights from their length, at _heights_width
-        self._lengths: list[int] = []     # rows' text lengths, whatever the width
-        self.measured_last = False
+        self.measured_last = False   # whether measure_estimated measured its row
         self._base_point_size = view.font().pointSizeF()
         self.set_scale(1.0)
 
@@ -228,10 +224,11 @@ class SegmentDelegate(QStyledItemDelegate):
         self._text_metrics = QFontMetrics(self.text_font)
         # The width of an average letter of running text (a space included).
         self._char_width = self._text_metrics.horizontalAdvance(_SAMPLE_TEXT) / len(_SAMPLE_TEXT)
+        # Heights depend on the fonts: measured again at this size.
         self._heights: dict[int, int] = {}   # row -> exact height at _heights_width
         self._heights_width = -1
-        self._estimates: list[int] = []
-        self._lengths: list[int] = []
+        self._estimates: list[int] = []   # rows' heights from their length, at _heights_width
+        self._lengths: list[int] = []     # rows' text lengths, whatever the width
 
     def _text_left(self) -> int:
         return self.PAD_X + self._time_width
