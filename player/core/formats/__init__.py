@@ -152,9 +152,13 @@ def _split_lines(chunks: Iterable[str]) -> Iterator[str]:
     yield carry
 
 
-class _StreamStopped(Exception):
-    """Streaming a file could not go on (bytes the reading cannot decode, a file grown past
-    the limit): the caller reads it another way."""
+class _NotDecodable(Exception):
+    """Bytes the reading cannot decode, met while streaming: a guess, or the whole file read
+    to report them."""
+
+
+class _GrownPastLimit(Exception):
+    """The file grew past the input limit while streamed: read whole, it is refused."""
 
 
 def _file_text(handle: BinaryIO, reading: Reading, limit: int) -> Iterator[str]:
@@ -166,11 +170,11 @@ def _file_text(handle: BinaryIO, reading: Reading, limit: int) -> Iterator[str]:
         data = handle.read(_CHUNK)
         read += len(data)
         if read > limit:
-            raise _StreamStopped
+            raise _GrownPastLimit
         try:
             text = held_cr + decoder.decode(data, final=not data)
         except UnicodeDecodeError:
-            raise _StreamStopped from None
+            raise _NotDecodable from None
         held_cr = ""
         if data and text.endswith("\r"):
             text, held_cr = text[:-1], "\r"
@@ -234,7 +238,9 @@ def _load_streamed(handle: BinaryIO, path: str, format: str | None, options: Loa
             transcript = chosen.parse_lines(_split_lines(_file_text(handle, reading, MAX_INPUT_BYTES)),
                                             path, options)
             break
-        except _StreamStopped:
+        except _GrownPastLimit:
+            return None
+        except _NotDecodable:
             if not reading.until_not_utf8:
                 return None
             # UTF-8 for its first megabytes, not after: guessed from the head, as a whole read does.
@@ -261,7 +267,7 @@ def _streamable_format(head: bytes, reading: Reading, path: str, format: str | N
     try:
         text = codecs.getincrementaldecoder(reading.codec)(reading.errors).decode(data, final=whole)
     except UnicodeDecodeError:
-        raise _StreamStopped from None
+        raise _NotDecodable from None
     text = normalize_line_ends(text)
     if not text.strip():
         return None
