@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from PySide6.QtCore import (QAbstractListModel, QEasingCurve, QModelIndex, QPoint, QPointF,
                             QPropertyAnimation, QRect, QRectF, QSize, Qt, QTimer, Signal)
@@ -49,6 +50,14 @@ FOLLOW_ANCHOR = 0.38
 COMFORT_BAND = (0.15, 0.70)
 
 
+def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each (start, length) span said as "hidden"."""
+    for start, length in sorted(spans, reverse=True):
+        if length > 0:
+            text = f"{text[:start]}(hidden){text[start + length:]}"
+    return text
+
+
 class SegmentModel(QAbstractListModel):
     """One row per segment, or per paragraph in paragraph mode, read straight from
     the Transcript's list."""
@@ -58,6 +67,9 @@ class SegmentModel(QAbstractListModel):
         self._transcript: Transcript | None = None
         self._paragraphs: list[Paragraph] | None = None
         self._rows = 0
+        # What a screen reader is told of a row: the view's words as shown (hidden words
+        # stay hidden, the second line is read after the first). Set by the view.
+        self.spoken_text: Callable[[int], str] | None = None
 
     @property
     def transcript(self) -> Transcript | None:
@@ -173,7 +185,8 @@ class SegmentModel(QAbstractListModel):
         if role == NonSpeechRole:
             return segment.is_non_speech
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{format_clock(segment.start_ms)} {self.text(row)}"
+            words = self.spoken_text(row) if self.spoken_text is not None else self.text(row)
+            return f"{format_clock(segment.start_ms)} {words}"
         return None
 
 
@@ -700,6 +713,8 @@ class TranscriptView(QListView):
         self._measure_timer.timeout.connect(self._measure_some)
         self._measure_next, self._measure_off, self._measure_pending = 0, False, False
         self.segment_model = SegmentModel(self)
+        self.segment_model.spoken_text = self._spoken_text
+        self.setAccessibleName("Transcript")
         self.setModel(self.segment_model)
         self.setItemDelegate(SegmentDelegate(self))
         self.setObjectName("transcriptView")
@@ -971,6 +986,14 @@ class TranscriptView(QListView):
     @property
     def masked_segment(self) -> int | None:
         return self._masked_segment
+
+    def _spoken_text(self, row: int) -> str:
+        """A row's words as a screen reader should have them: what is hidden is said to be."""
+        text, second = self.segment_model.text(row), self.second_text(row)
+        hidden = self.hidden_spans(row)
+        if hidden is not None:
+            text, second = _blank_out(text, hidden[0]), _blank_out(second, hidden[1])
+        return f"{text} — {second}" if second else text
 
     def _row_of(self, segment: int | None) -> int | None:
         transcript = self.segment_model.transcript

@@ -150,6 +150,7 @@ class TransportBar(QWidget):
     def _init_ui(self, actions: dict[str, QAction]) -> None:
         self.seek_slider = SeekSlider(Qt.Orientation.Horizontal)
         self.seek_slider.setObjectName("seekSlider")
+        self.seek_slider.setAccessibleName("Position")
         self.seek_slider.setRange(0, 0)
         self.seek_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.seek_slider.setMinimumHeight(22)  # room for the highlight timeline at its foot
@@ -180,6 +181,7 @@ class TransportBar(QWidget):
 
         self.volume_slider = QSlider(Qt.Orientation.Horizontal)
         self.volume_slider.setObjectName("volumeSlider")
+        self.volume_slider.setAccessibleName("Volume")
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(100)
         self.volume_slider.setFixedWidth(90)
