@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "seeds" / "003_98d2fe73ddf5816f.txt"
@@ -122,19 +123,31 @@ def isolated_env(home: Path) -> dict:
     return env
 
 
+def closed_cleanly(library: Path) -> None:
+    """The library as a learner's last session left it when the window was closed: the
+    launches are killed, which leaves SQLite's -wal behind, and a library left open is
+    checked page by page on the next start (the path after a crash, not the usual one)."""
+    from player.core.library import Library
+
+    if library.exists():
+        Library.open(library).close()
+
+
 def ours_command(path: Path, library: Path) -> list[str]:
     return [sys.executable, "-m", "player", "--transcript", str(path), "--library", str(library)]
 
 
-def measure_interleaved(pairs: list[tuple[list[str], str, bool]], env: dict, runs: int,
+def measure_interleaved(pairs: list[tuple[list[str], str, bool, Callable[[], None]]], env: dict, runs: int,
                         timeouts: list[float]) -> list[dict]:
     """Each command `runs` times, taking turns (a, b, a, b, ...). pairs: (command, window
-    pattern, measure RSS). A command that times out once is not launched again."""
+    pattern, measure RSS, what to do before each launch). A command that times out once is
+    not launched again."""
     results = [{"times": [], "rss": [], "note": ""} for _ in pairs]
     for _ in range(runs):
-        for (command, pattern, measure_rss), result, timeout_s in zip(pairs, results, timeouts):
+        for (command, pattern, measure_rss, prepare), result, timeout_s in zip(pairs, results, timeouts):
             if result["note"]:
                 continue
+            prepare()
             elapsed, peak, note = launch_once(command, pattern, env, timeout_s, measure_rss)
             if elapsed is None:
                 result["note"] = note
@@ -165,6 +178,7 @@ def target_met(label: str, lines: int, ours: list[float], theirs: list[float]) -
 def importtime(path: Path, library: Path, env: dict) -> list[tuple[int, int, str]]:
     """Runs the app under -X importtime until its window is titled; (cumulative us, self us, module)."""
     command = [sys.executable, "-X", "importtime", *ours_command(path, library)[1:]]
+    closed_cleanly(library)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log,
                                    start_new_session=True)
@@ -282,9 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         table = []
         for label, path, lines in inputs:
             pattern = re.escape(path.stem)
-            pairs = [(ours_command(path, library), pattern + " — ", True)]
+            pairs = [(ours_command(path, library), pattern + " — ", True, lambda: closed_cleanly(library))]
             if gaupol:
-                pairs.append(([gaupol, str(path)], pattern, False))
+                pairs.append(([gaupol, str(path)], pattern, False, lambda: None))
             results = measure_interleaved(pairs, env, args.runs, [args.timeout, args.gaupol_timeout])
             ours = results[0]
             theirs = results[1] if gaupol else {"times": [], "rss": [],
@@ -331,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
                                             (inputs[-1], "profile")):
             what = "phases, ms after the interpreter is up" if mode == "plain" else "cProfile to every row laid out"
             print(f"\nIn-process {what}: {label} ({path.name}):")
+            closed_cleanly(library)
             child = subprocess.run([sys.executable, "-m", "bench.startup_bench", "--phases", str(path),
                                     str(library), mode], env=env, capture_output=True, text=True, timeout=300)
             previous = 0.0
