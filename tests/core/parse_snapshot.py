@@ -70,6 +70,43 @@ def _lecture(cues: int, seed: int, words: list[str], *, vtt: bool = False, fault
     return "".join(out)
 
 
+# Blocks the usual-cue reading must leave to the line by line one, or read exactly as it would.
+_EDGES = [
+    "1\n00:00:01,000 --> 00:00:02,000\nan arrow --> in the text\n\n",
+    "2 --> id\n00:00:02,000 --> 00:00:03,000\narrow in the identifier\n\n",
+    "3\n00:00:03,000 --> 00:00:04,000\n   \nspaces before the text (YouTube)\n\n",
+    "4\n00:00:04,000 --> 00:00:05,000\ntext then spaces\n \t\nafter the spaces\n\n",
+    "5\n00:00:05,000 --> 00:00:06,000\n\n",
+    "\n\n\n00:00:06,000 --> 00:00:07,000\nno identifier\n\n",
+    "7\nseven b\n00:00:07,000 --> 00:00:08,000\ntwo identifier lines\n\n",
+    "8\n00:00:08,000 --> 00:00:09,000\nruns into the next\n9\n00:00:09,000 --> 00:00:10,000\nnine\n\n",
+    "10\n1:00:10,000 --> 100:00:11,500\none and three digit hours\n\n",
+    "11\n00:00:11.000 --> 00:00:12.000\npoints, not commas\n\n",
+    "12\n\u0660\u0660:\u0660\u0660:\u0661\u0662,\u0660\u0660\u0660 --> 00:00:13,000\nArabic-Indic digits\n\n",
+    "13\n00:00:13,000 --> 00:00:14,000\n\xa0\nno-break space line\n\n",
+    "14\n00:00:14,000 --> 00:00:15,000\nvertical\x0btab and form\x0cfeed\n\n",
+    "15\n00:00:15,000 --> 00:00:16,000 X:1 align:start\nsettings after the end\n\n",
+    "16\n00:00:16,000 --> 00:00:15,000\nends before it starts\n\n",
+    "17\n00:00:17,000 --> 00:00:18,000\n<i>markup</i> &amp; {\\an8}overrides\n<v Ann>voice\n\n",
+    "  18  \n00:00:18,000 --> 00:00:19,000\nspaced identifier\n\n",
+    "19\n 00:00:19,000 --> 00:00:20,000\nspace before the timing\n\n",
+    "20\n00:00:20,000 -->  00:00:21,000\ntwo spaces after the arrow\n\n",
+    "21\n00:00:21,000 --> 00:00:22,000\nblank line of spaces ends it\n  \nstray after\n\n",
+]
+
+
+def _edge_blocks(repeat: int) -> str:
+    """The edge blocks again and again (a line longer than a streamed chunk once, mid-file),
+    each round later than the last; the last cue has no line end."""
+    rounds = []
+    for number in range(repeat):
+        shift = f"{number % 100:02d}"
+        rounds.append("".join(_EDGES).replace("00:00:", f"00:{shift}:"))
+        if number == repeat // 2:
+            rounds.append("99\n00:59:00,000 --> 00:59:01,000\n" + "long " * 80_000 + "\n\n")
+    return "".join(rounds) + "999\n00:59:59,000 --> 00:59:59,500\nno line end"
+
+
 _ENGLISH = ("so the model learns a representation of language from raw text and then we fine-tune it "
             "naïve café déjà vu — “quoted” 😀 ok").split()
 _RUSSIAN = "мы видим что модель учится представлению языка из текста и затем дообучаем её".split()
@@ -100,6 +137,9 @@ def made_cases(folder: Path) -> list[tuple[str, Path, LoadOptions]]:
         "chosen-utf16-wrong.srt": (big[:5000].encode() + b"x", LoadOptions(encoding="utf-16-le")),
         "whitespace-only.srt": (b" \n" * 400_000, LoadOptions()),
         "long-first-line.srt": (b"x" * 600_000 + b"\n\n" + big[:20_000].encode(), LoadOptions()),
+        "edges.srt": (_edge_blocks(1500).encode(), LoadOptions()),
+        "edges-crlf.srt": (_edge_blocks(300).replace("\n", "\r\n").encode(), LoadOptions()),
+        "edges.vtt": (("WEBVTT\n\n" + _edge_blocks(300)).encode(), LoadOptions()),
         "nul-rolling.vtt": (("WEBVTT\n\n00:00.000 --> 00:02.000\nhello<00:00:01.000><c> wor\0ld</c>\n\n"
                              + _lecture(20_000, 6, _ENGLISH, vtt=True)[8:]).encode(), LoadOptions()),
     }

@@ -64,9 +64,10 @@ class TranscriptFormat:
     extensions: tuple[str, ...]
     sniff: Callable[[str], bool]  # does this text look like this format?
     parse: Callable[[str, str, LoadOptions], Transcript]  # (text, path, options)
-    # The same from the text's lines ("\n" gone) as they are read: load() streams a file to it
-    # rather than holding the file's text (200 MB of SRT is 1.8 million cues).
-    parse_lines: Callable[[Iterable[str], str, LoadOptions], Transcript] | None = None
+    # The same from the text in pieces that each end with "\n" (the last one is the rest, the
+    # last line): load() streams a file to it as it decodes it, rather than holding its text
+    # (200 MB of SRT is 1.8 million cues).
+    parse_chunks: Callable[[Iterable[str], str, LoadOptions], Transcript] | None = None
 
 
 # One module per family, each with a FORMATS list. Sniffing tries them in this
@@ -136,20 +137,24 @@ def normalize_line_ends(text: str) -> str:
 _CHUNK = 1 << 18
 
 
-def text_lines(text: str) -> Iterator[str]:
-    """The lines of `text` as text.split("\n") gives them, a chunk at a time: never a list
-    of every line of a big file."""
-    return _split_lines(text[at:at + _CHUNK] for at in range(0, len(text), _CHUNK))
+def text_chunks(text: str) -> Iterator[str]:
+    """`text` in pieces for a format's parse_chunks, without a copy of it all."""
+    return _line_chunks(text[at:at + _CHUNK] for at in range(0, len(text), _CHUNK))
 
 
-def _split_lines(chunks: Iterable[str]) -> Iterator[str]:
-    """Lines across chunks of text whose line ends are "\n"."""
-    carry = ""
+def _line_chunks(chunks: Iterable[str]) -> Iterator[str]:
+    """Chunks of text cut again at line ends: pieces that each end with "\n", then the rest
+    (the last line, perhaps empty), so that splitting each at "\n" gives text.split("\n")."""
+    held: list[str] = []   # what came since the last line end
     for chunk in chunks:
-        lines = (carry + chunk).split("\n")
-        carry = lines.pop()
-        yield from lines
-    yield carry
+        cut = chunk.rfind("\n") + 1
+        if not cut:
+            held.append(chunk)   # a line longer than a chunk, kept in pieces (joining each time is quadratic)
+            continue
+        held.append(chunk[:cut])
+        yield "".join(held)
+        held = [chunk[cut:]]
+    yield "".join(held)
 
 
 class _NotDecodable(Exception):
@@ -200,7 +205,7 @@ def read_decoded(path: str | Path, encoding: str | None = None) -> Decoded:
 def load(path: str | Path, format: str | None = None, options: LoadOptions = LoadOptions()) -> Transcript:
     """Read a transcript file; raises TranscriptError (never anything else) if it can't.
 
-    A format with parse_lines gets the file's lines as they are decoded; any other, and
+    A format with parse_chunks gets the file's text as it is decoded; any other, and
     any file streaming cannot settle (a problem to report, a format its head cannot tell),
     is read whole."""
     try:
@@ -222,7 +227,7 @@ def load(path: str | Path, format: str | None = None, options: LoadOptions = Loa
 
 
 def _load_streamed(handle: BinaryIO, path: str, format: str | None, options: LoadOptions) -> Transcript | None:
-    """The transcript read line by line, or None to read the file whole (which also reports
+    """The transcript read as the file is, or None to read the file whole (which also reports
     any problem in the words the whole reading has for it)."""
     head = handle.read(encoding_module.SAMPLE_BYTES + 1)
     try:
@@ -235,8 +240,8 @@ def _load_streamed(handle: BinaryIO, path: str, format: str | None, options: Loa
             if chosen is None:
                 return None
             handle.seek(reading.skip)
-            transcript = chosen.parse_lines(_split_lines(_file_text(handle, reading, MAX_INPUT_BYTES)),
-                                            path, options)
+            transcript = chosen.parse_chunks(_line_chunks(_file_text(handle, reading, MAX_INPUT_BYTES)),
+                                             path, options)
             break
         except _GrownPastLimit:
             return None
@@ -260,8 +265,8 @@ _SNIFFED_CHARS = 2000
 
 
 def _streamable_format(head: bytes, reading: Reading, path: str, format: str | None) -> TranscriptFormat | None:
-    """The format that reads these bytes if it reads lines and `head` tells it as the whole
-    text would, else None."""
+    """The format that reads these bytes if it reads a stream and `head` tells it as the
+    whole text would, else None."""
     data = head[reading.skip:encoding_module.SAMPLE_BYTES]
     whole = len(head) <= encoding_module.SAMPLE_BYTES
     try:
@@ -279,7 +284,7 @@ def _streamable_format(head: bytes, reading: Reading, path: str, format: str | N
         chosen = _choose(text, path, format)
     except TranscriptError:
         return None
-    return chosen if chosen.parse_lines is not None else None
+    return chosen if chosen.parse_chunks is not None else None
 
 
 def encoding_note(transcript: Transcript) -> str | None:

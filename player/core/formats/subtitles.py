@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 
-from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat, text_lines
+from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat, text_chunks
 from player.core.timecode import parse_timecode
 from player.core.transcript import Segment, Segments, Transcript, Word
 
@@ -62,18 +62,24 @@ _VTT_NON_CUES = ("WEBVTT", "NOTE", "STYLE", "REGION")
 # written). A plain tuple: a file can have two million.
 _Cue = tuple[int, int, int, list[str]]
 
-# The timing line as nearly every file writes it, read without the general pattern's groups.
-_USUAL_TIMING = re.compile(r"\d\d:[0-5]\d:[0-5]\d[,.]\d\d\d --> \d\d:[0-5]\d:[0-5]\d[,.]\d\d\d")
+# A time as nearly every file writes it, and the timing line made of two.
+_USUAL_TIME = r"\d{1,9}:[0-5]\d:[0-5]\d[,.]\d\d\d"
+_USUAL_TIMING = re.compile(rf"({_USUAL_TIME}) --> ({_USUAL_TIME})")
+
+
+def _usual_ms(time: str) -> int:
+    """Milliseconds of a time _USUAL_TIME matched: its digits read as one number, HHMMSSmmm
+    (one int() rather than four)."""
+    digits = int(time[:-10] + time[-9:-7] + time[-6:-4] + time[-3:])
+    return ((digits // 10_000_000 * 60 + digits // 100_000 % 100) * 60 + digits // 1000 % 100) * 1000 \
+        + digits % 1000
 
 
 def _timing(line: str, vtt: bool = False) -> tuple[int, int] | None:
     """(start_ms, end_ms) of a well-formed timing line, else None."""
-    if len(line) == 29 and _USUAL_TIMING.match(line):
-        # Each time's digits as one number, HHMMSSmmm: two int() calls instead of eight.
-        start = int(line[0:2] + line[3:5] + line[6:8] + line[9:12])
-        end = int(line[17:19] + line[20:22] + line[23:25] + line[26:29])
-        return ((start // 10_000_000 * 60 + start // 100_000 % 100) * 60 + start // 1000 % 100) * 1000 + start % 1000, \
-            ((end // 10_000_000 * 60 + end // 100_000 % 100) * 60 + end // 1000 % 100) * 1000 + end % 1000
+    usual = _USUAL_TIMING.fullmatch(line)
+    if usual is not None:
+        return _usual_ms(usual[1]), _usual_ms(usual[2])
     match = (_VTT_TIMING if vtt else _TIMING).match(line)
     if match is None:
         return None
@@ -113,9 +119,16 @@ _TIMING_ATTEMPT = re.compile(r"^\s*\d+:\S*\s*-->")
 _TIME_FIRST = re.compile(r"^\s*\d+:\d")
 
 
-def _read_cues(lines: Iterable[str], vtt: bool, warnings: list[tuple[int, str]]) -> Iterator[_Cue]:
-    """The cues of a file's lines, in file order, each once its text has ended; (line,
-    problem) goes to `warnings` for what was skipped.
+# A cue as nearly every SRT file writes them all: an identifier line, the usual timing line,
+# lines of text (each with more than spaces), a blank line. Met between cues, it is read in
+# one match, as the line by line reading below would read it (given no "-->" in the
+# identifier or the text, checked after the match).
+_USUAL_CUE = re.compile(rf"([^\n]*\S[^\n]*)\n({_USUAL_TIME}) --> ({_USUAL_TIME})\n((?:[^\n]*\S[^\n]*\n)*?)\n")
+
+
+def _read_cues(chunks: Iterable[str], vtt: bool, warnings: list[tuple[int, str]]) -> Iterator[_Cue]:
+    """The cues of a file's text (in pieces that end at line ends, see parse_chunks), in file
+    order, each once its text has ended; (line, problem) goes to `warnings` for what was skipped.
 
     A cue ends at an empty line. A line of only spaces ends it too once it has text:
     YouTube puts a lone space *before* a cue's text, which must not end it.
@@ -124,48 +137,70 @@ def _read_cues(lines: Iterable[str], vtt: bool, warnings: list[tuple[int, str]])
     cue: list[str] | None = None          # text lines of the cue being read
     timed_at = start = end = 0            # its timing line's number, start and end
     skipping = False                      # in the text of a cue whose timing was broken
-    for number, line in enumerate(lines, start=1):
-        if cue is not None or skipping:
-            if not line or (line.isspace() and (cue or skipping)):
-                if cue is not None:
-                    yield timed_at, start, end, cue
-                cue, skipping = None, False
-            # In WebVTT any line with "-->" ends the cue's text and starts a block (the
-            # spec's parser); in SRT only one meant as a timing line does.
-            elif "-->" in line and ((times := _timing(line, vtt)) is not None or vtt
-                                    or _TIMING_ATTEMPT.match(line)):
-                if cue is not None:
-                    # A cue that runs into the next without a blank line: its number is no text.
-                    if cue and cue[-1].strip().isdigit():
-                        cue.pop()
-                    yield timed_at, start, end, cue
+    number = 0                            # of the line last read
+    usual_cue = None if vtt else _USUAL_CUE.match
+    for chunk in chunks:
+        if not chunk.endswith("\n"):
+            chunk += "\n"   # the last piece: the file's last line
+        position = 0   # where the next line starts
+        while position < len(chunk):
+            if usual_cue is not None and cue is None and not skipping and not outside:
+                while (match := usual_cue(chunk, position)) is not None:
+                    identifier, begins, ends, text = match.groups()
+                    if "-->" in identifier or "-->" in text:
+                        break
+                    # The text lines joined as _plain joins them.
+                    yield (number + 2, _usual_ms(begins), _usual_ms(ends),
+                           [text[:-1].replace("\n", " ")] if text else [])
+                    number += 3 + text.count("\n")
+                    position = match.end()
+                if position == len(chunk):
+                    break
+            line_end = chunk.index("\n", position)
+            line = chunk[position:line_end]
+            position = line_end + 1
+            number += 1
+            if cue is not None or skipping:
+                if not line or (line.isspace() and (cue or skipping)):
+                    if cue is not None:
+                        yield timed_at, start, end, cue
+                    cue, skipping = None, False
+                # In WebVTT any line with "-->" ends the cue's text and starts a block (the
+                # spec's parser); in SRT only one meant as a timing line does.
+                elif "-->" in line and ((times := _timing(line, vtt)) is not None or vtt
+                                        or _TIMING_ATTEMPT.match(line)):
+                    if cue is not None:
+                        # A cue that runs into the next without a blank line: its number is no text.
+                        if cue and cue[-1].strip().isdigit():
+                            cue.pop()
+                        yield timed_at, start, end, cue
+                    if times is None:
+                        warnings.append((number, _timing_problem(line)))
+                        cue, skipping = None, True
+                    else:
+                        cue, skipping = [], False
+                        timed_at, (start, end) = number, times
+                elif cue is not None and not line.isspace():
+                    cue.append(line)
+                continue
+            if not line or line.isspace():
+                if outside:
+                    _check_outside(outside, warnings, vtt)
+                    outside = []
+            elif "-->" in line:
+                # The line before the timing line is the cue's identifier; more is stray.
+                if len(outside) > 1:
+                    _check_outside(outside[:-1], warnings, vtt)
+                outside = []
+                times = _timing(line, vtt)
                 if times is None:
                     warnings.append((number, _timing_problem(line)))
-                    cue, skipping = None, True
+                    skipping = True
                 else:
-                    cue, skipping = [], False
+                    cue = []
                     timed_at, (start, end) = number, times
-            elif cue is not None and not line.isspace():
-                cue.append(line)
-            continue
-        if not line or line.isspace():
-            if outside:
-                _check_outside(outside, warnings, vtt)
-                outside = []
-        elif "-->" in line:
-            # The line before the timing line is the cue's identifier; more is stray.
-            if len(outside) > 1:
-                _check_outside(outside[:-1], warnings, vtt)
-            outside = []
-            times = _timing(line, vtt)
-            if times is None:
-                warnings.append((number, _timing_problem(line)))
-                skipping = True
             else:
-                cue = []
-                timed_at, (start, end) = number, times
-        else:
-            outside.append((number, line))
+                outside.append((number, line))
     if cue is not None:
         yield timed_at, start, end, cue
     _check_outside(outside, warnings, vtt)
@@ -356,14 +391,14 @@ def _speakers_from_names(segments: Segments, colons: int) -> Segments:
                     for s, match in zip(segments, matches))
 
 
-def _parse_cues(lines: Iterable[str], path: str, vtt: bool) -> Transcript:
+def _parse_cues(chunks: Iterable[str], path: str, vtt: bool) -> Transcript:
     warnings: list[tuple[int, str]] = []
     rolling: list[bool] = []
     if vtt:
         # YouTube's rolling captions are told by a word timing anywhere: all cues are kept.
-        cues = list(_read_cues(_vtt_lines(lines, rolling), vtt, warnings))
+        cues = list(_read_cues(_vtt_chunks(chunks, rolling), vtt, warnings))
     else:
-        cues = _read_cues(lines, vtt, warnings)
+        cues = _read_cues(chunks, vtt, warnings)
     if rolling:
         segments = _rolling_segments(cues, warnings)
         first_line = cues[0][0] if cues else None
@@ -381,15 +416,15 @@ def _parse_cues(lines: Iterable[str], path: str, vtt: bool) -> Transcript:
     return Transcript(segments, warnings=warnings)
 
 
-def _vtt_lines(lines: Iterable[str], rolling: list[bool]) -> Iterator[str]:
-    """WebVTT's lines with NUL read as U+FFFD (the spec's parser); `rolling` gets an item once
-    a line has a word timing: YouTube's automatic captions, told by one anywhere in the file."""
-    for line in lines:
-        if "\0" in line:
-            line = line.replace("\0", "\ufffd")
-        if not rolling and "<" in line and _WORD_TIME.search(line):
+def _vtt_chunks(chunks: Iterable[str], rolling: list[bool]) -> Iterator[str]:
+    """WebVTT's text with NUL read as U+FFFD (the spec's parser); `rolling` gets an item once
+    a word timing is met: YouTube's automatic captions, told by one anywhere in the file."""
+    for chunk in chunks:
+        if "\0" in chunk:
+            chunk = chunk.replace("\0", "\ufffd")
+        if not rolling and _WORD_TIME.search(chunk):
             rolling.append(True)
-        yield line
+        yield chunk
 
 
 # A timing line's start is enough: a file whose every end time is broken is still SRT.
@@ -405,19 +440,19 @@ def _sniff_vtt(text: str) -> bool:
 
 
 def parse_srt(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
-    return _parse_cues(text_lines(text), path, vtt=False)
+    return _parse_cues(text_chunks(text), path, vtt=False)
 
 
-def parse_srt_lines(lines: Iterable[str], path: str, options: LoadOptions = LoadOptions()) -> Transcript:
-    return _parse_cues(lines, path, vtt=False)
+def parse_srt_chunks(chunks: Iterable[str], path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    return _parse_cues(chunks, path, vtt=False)
 
 
 def parse_vtt(text: str, path: str, options: LoadOptions = LoadOptions()) -> Transcript:
-    return _parse_cues(text_lines(text), path, vtt=True)
+    return _parse_cues(text_chunks(text), path, vtt=True)
 
 
-def parse_vtt_lines(lines: Iterable[str], path: str, options: LoadOptions = LoadOptions()) -> Transcript:
-    return _parse_cues(lines, path, vtt=True)
+def parse_vtt_chunks(chunks: Iterable[str], path: str, options: LoadOptions = LoadOptions()) -> Transcript:
+    return _parse_cues(chunks, path, vtt=True)
 
 
 SRT = TranscriptFormat(
@@ -426,7 +461,7 @@ SRT = TranscriptFormat(
     extensions=(".srt",),
     sniff=_sniff_srt,
     parse=parse_srt,
-    parse_lines=parse_srt_lines,
+    parse_chunks=parse_srt_chunks,
 )
 
 WEBVTT = TranscriptFormat(
@@ -435,7 +470,7 @@ WEBVTT = TranscriptFormat(
     extensions=(".vtt",),
     sniff=_sniff_vtt,
     parse=parse_vtt,
-    parse_lines=parse_vtt_lines,
+    parse_chunks=parse_vtt_chunks,
 )
 
 FORMATS = [WEBVTT, SRT]
