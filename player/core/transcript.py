@@ -60,8 +60,11 @@ class Segments(Sequence):
         self._speaker_names: list[str] = []       # each name once
         self._speaker_id: dict[str, int] = {}
         self._words: dict[int, tuple[Word, ...]] = {}
-        for segment in segments:
-            self.add(segment.start_ms, segment.end_ms, segment.text, segment.speaker, segment.words)
+        items = segments if isinstance(segments, list) else list(segments)
+        if items:
+            self.add_many([s.start_ms for s in items], [s.end_ms for s in items], [s.text for s in items],
+                          [s.speaker for s in items])
+            self._words = {index: tuple(s.words) for index, s in enumerate(items) if s.words}
 
     def add(self, start_ms: int, end_ms: int, text: str, speaker: str | None = None,
             words: tuple[Word, ...] = ()) -> None:
@@ -122,7 +125,19 @@ class Segments(Sequence):
 
     def text(self, index: int) -> str:
         """Line `index`'s text, without making its Segment."""
+        return self._text_at(self._position(index))
+
+    def _text_at(self, index: int) -> str:
         return self._text[self._bounds[index]:self._bounds[index + 1]].decode("utf-8", "surrogatepass")
+
+    def _position(self, index: int) -> int:
+        """`index` as a position from the start, negative ones counting from the end."""
+        index = operator.index(index)
+        if index < 0:
+            index += len(self._starts)
+        if not 0 <= index < len(self._starts):
+            raise IndexError("segment index out of range")
+        return index
 
     def texts(self) -> Iterator[str]:
         text, bounds = self._text, self._bounds
@@ -141,7 +156,7 @@ class Segments(Sequence):
         return (names[number] if number >= 0 else None for number in self._speaker_ids)
 
     def _segment(self, index: int) -> Segment:
-        return Segment(self._starts[index], self._ends[index], self.text(index), self._speaker(index),
+        return Segment(self._starts[index], self._ends[index], self._text_at(index), self._speaker(index),
                        self._words.get(index, ()))
 
     def __len__(self) -> int:
@@ -153,12 +168,7 @@ class Segments(Sequence):
             if step != 1:
                 return Segments(self._segment(i) for i in range(start, stop, step))
             return self._lines(start, max(start, stop))
-        index = operator.index(index)
-        if index < 0:
-            index += len(self._starts)
-        if not 0 <= index < len(self._starts):
-            raise IndexError("segment index out of range")
-        return self._segment(index)
+        return self._segment(self._position(index))
 
     def __iter__(self) -> Iterator[Segment]:
         words = self._words

@@ -80,7 +80,7 @@ def test_segments_read_back_what_went_in():
     assert segments.index(LINES[3]) == 3 and LINES[2] in segments
     assert list(reversed(segments)) == LINES[::-1]
     assert list(segments.starts) == [0, 1000, 2000, 3000, 4000]
-    assert [segments.text(i) for i in range(5)] == [s.text for s in LINES]
+    assert [segments.text(i) for i in range(5)] == [s.text for s in LINES] and segments.text(-1) == LINES[-1].text
     assert segments.has_speakers and not Segments(LINES[:1]).has_speakers
     with pytest.raises(IndexError):
         segments[5]
