@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import warnings as python_warnings
-
-import pysubs2
+from typing import TYPE_CHECKING
 
 from player.core.formats import LoadOptions, TranscriptError, TranscriptFormat
 from player.core.transcript import Segment, Transcript
+
+if TYPE_CHECKING:   # imported when an ASS file is read: every transcript's load imports this module
+    import pysubs2
 
 _SECTION = re.compile(r"^\s*\[([^\]]*)\]\s*$")
 # The fields pysubs2 reads, in its order: Layer (Marked in SSA), Start, End, Style, Name,
@@ -75,6 +77,8 @@ def _in_pysubs2_order(line: str, fields: tuple[str, ...]) -> str | None:
 
 
 def _with_pysubs2(lines: list[str], format_: str) -> list[pysubs2.SSAEvent]:
+    import pysubs2   # ~20 ms, all its formats and its command line: only for an ASS file
+
     script_type = "v4.00+" if format_ == "ass" else "v4.00"
     document = f"[Script Info]\nScriptType: {script_type}\n\n[Events]\n" + "\n".join(lines)
     with python_warnings.catch_warnings():
