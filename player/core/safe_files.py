@@ -167,7 +167,12 @@ def read_input(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     check_input(path, limit)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+            # read(n) allocates n bytes at once: ask for what is there (and a little more,
+            # to notice growth), then read on only if the file grew.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, limit) + 1)
+            if len(data) > size:
+                data += handle.read(limit + 1 - len(data))
     except OSError as error:
         raise InputRefused(path, f"cannot read it ({error.strerror or error})") from None
     if len(data) > limit:

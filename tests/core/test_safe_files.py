@@ -90,3 +90,34 @@ def test_input_must_be_a_small_regular_file(tmp_path):
     with pytest.raises(InputRefused, match="more than"):
         read_input(big, limit=1000)
     assert read_input(big, limit=5000) == b"x" * 2000
+
+
+def test_reading_a_small_file_takes_memory_for_its_bytes_not_for_the_limit(tmp_path):
+    import tracemalloc
+
+    small = tmp_path / "small.srt"
+    small.write_bytes(b"x" * 1000)
+    tracemalloc.start()
+    try:
+        assert read_input(small) == b"x" * 1000
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000   # read(limit + 1) allocated the whole 512 MB limit at once
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(tmp_path, monkeypatch):
+    import player.core.safe_files as safe_files
+
+    growing = tmp_path / "growing.srt"
+    growing.write_bytes(b"x" * 500)
+    real_fstat = os.fstat
+
+    def fstat_then_grow(fd):
+        stat = real_fstat(fd)
+        growing.write_bytes(b"x" * 2000)   # another program appends after we looked
+        return stat
+
+    monkeypatch.setattr(safe_files.os, "fstat", fstat_then_grow)
+    with pytest.raises(InputRefused, match="larger than"):
+        read_input(growing, limit=1000)
