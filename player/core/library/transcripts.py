@@ -16,6 +16,7 @@ Library inherits these methods; they stand on its connection and its _write/_rea
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from typing import Iterable
 
@@ -181,14 +182,18 @@ class TranscriptMethods:
         file does not (a transcription made here, or the learner's corrections) and
         `replace` is not set: then the stored one stays."""
         head = self._head(lecture_id)
-        incoming = [(s.start_ms, s.end_ms, s.text, s.speaker, lines.words_json(s.words))
-                    for s in transcript.segments]
+
+        def incoming():   # a row at a time: a transcript may have millions of lines
+            for s in transcript.segments:
+                yield s.start_ms, s.end_ms, s.text, s.speaker, lines.words_json(s.words)
+
         if head is not None:
             if head["origin"] == "file":
                 table = "original_segments" if head["corrected"] else "segments"
                 stored = self.conn.execute(f"SELECT start_ms, end_ms, text, speaker, words FROM {table} "
-                                           "WHERE transcript_id = ? ORDER BY position, id", (head["id"],)).fetchall()
-                if stored == incoming:
+                                           "WHERE transcript_id = ? ORDER BY position, id", (head["id"],))
+                missing = object()
+                if all(old == new for old, new in itertools.zip_longest(stored, incoming(), fillvalue=missing)):
                     self.conn.execute("UPDATE transcripts SET source = ?, title = ?, source_url = ? WHERE id = ?",
                                       (transcript.source, transcript.title, transcript.source_url, head["id"]))
                     return
@@ -202,7 +207,7 @@ class TranscriptMethods:
         self.conn.executemany(
             "INSERT INTO segments (transcript_id, position, start_ms, end_ms, text, speaker, words) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(transcript_id, position, *row) for position, row in enumerate(incoming)])
+            ((transcript_id, position, *row) for position, row in enumerate(incoming())))
 
     # ----- transcribing ---------------------------------------------------------------------
 
