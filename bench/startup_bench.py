@@ -101,8 +101,10 @@ def launch_once(command: list[str], pattern: str, env: dict, timeout_s: float,
                     rss = peak_rss_mb(process.pid)
                 return elapsed, rss, ""
             if process.poll() is not None:
-                tail = (process.stderr.read() or b"").decode(errors="replace").strip().splitlines()[-2:]
-                return None, None, "exited: " + " | ".join(tail)
+                lines = (process.stderr.read() or b"").decode(errors="replace").strip().splitlines()
+                # Qt's "could not connect to display" comes before its list of plugins.
+                said = [line for line in lines if "could not" in line.lower()] or lines[-2:]
+                return None, None, "exited: " + " | ".join(said[:2])
             if time.perf_counter() - began > timeout_s:
                 return None, None, f"not open after {timeout_s:.0f} s"
             time.sleep(POLL_S)
@@ -141,16 +143,17 @@ def measure_interleaved(pairs: list[tuple[list[str], str, bool, Callable[[], Non
                         timeouts: list[float]) -> list[dict]:
     """Each command `runs` times, taking turns (a, b, a, b, ...). pairs: (command, window
     pattern, measure RSS, what to do before each launch). A command that times out once is
-    not launched again."""
-    results = [{"times": [], "rss": [], "note": ""} for _ in pairs]
+    not launched again; one that exits is counted and launched again next turn."""
+    results = [{"times": [], "rss": [], "note": "", "failed": 0} for _ in pairs]
     for _ in range(runs):
         for (command, pattern, measure_rss, prepare), result, timeout_s in zip(pairs, results, timeouts):
-            if result["note"]:
+            if result["note"].startswith("not open"):
                 continue
             prepare()
             elapsed, peak, note = launch_once(command, pattern, env, timeout_s, measure_rss)
             if elapsed is None:
                 result["note"] = note
+                result["failed"] += 1
                 continue
             result["times"].append(elapsed)
             if peak is not None:
@@ -260,10 +263,11 @@ def phases_child(path: str, library: str, profiled: bool) -> None:
 
 
 # --- report -------------------------------------------------------------------------------
-def fmt_s(values: list[float], note: str) -> str:
+def fmt_s(values: list[float], note: str, failed: int = 0) -> str:
     if not values:
         return note or "-"
-    return f"{statistics.median(values):.2f} (min {min(values):.2f})"
+    failures = f" ({failed} failed to start: see below)" if failed else ""
+    return f"{statistics.median(values):.2f} (min {min(values):.2f}){failures}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,12 +320,17 @@ def main(argv: list[str] | None = None) -> int:
             ratio = (f"{statistics.median(ours['times']) / statistics.median(theirs['times']):.2f}"
                      if ours["times"] and theirs["times"] else "-")
             rss = f"{statistics.median(ours['rss']):.0f} MB" if ours["rss"] else "-"
-            lines_out.append((f"{label}, {lines:,} lines", fmt_s(ours["times"], ours["note"]),
-                              fmt_s(theirs["times"], theirs["note"]), ratio, target_text(label, lines),
+            lines_out.append((f"{label}, {lines:,} lines", fmt_s(ours["times"], ours["note"], ours.get("failed", 0)),
+                              fmt_s(theirs["times"], theirs["note"], theirs.get("failed", 0)), ratio,
+                              target_text(label, lines),
                               target_met(label, lines, ours["times"], theirs["times"]), rss))
         widths = [max(len(r[i]) for r in [header, *lines_out]) for i in range(len(header))]
         for r in [header, tuple("-" * w for w in widths), *lines_out]:
             print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+        for label, lines, ours, theirs in table:
+            for who, result in (("ours", ours), ("Gaupol", theirs)):
+                if result.get("failed") and result["times"]:
+                    print(f"  {label}, {lines:,} lines, {who}: {result['failed']} launch(es) failed: {result['note']}")
 
         if args.no_breakdown:
             return 0
