@@ -112,6 +112,22 @@ def launch_once(command: list[str], pattern: str, env: dict, timeout_s: float,
         stop(process)
 
 
+def hold_display() -> object | None:
+    """A connection to the display kept open for the whole run: Xvfb resets itself when its
+    last client leaves, and a launch that starts at that moment cannot connect (Qt exits with
+    its list of platform plugins). Returns the connection (None without libX11)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("X11")
+    if not name:
+        return None
+    xlib = ctypes.CDLL(name)
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    return xlib.XOpenDisplay(None)
+
+
 def isolated_env(home: Path) -> dict:
     env = dict(os.environ)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
@@ -289,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         print("needs xdotool (Debian package xdotool) to watch the window list", file=sys.stderr)
         return 2
     gaupol = shutil.which("gaupol")
+    display = hold_display()   # noqa: F841 - held until the process ends
     with tempfile.TemporaryDirectory(prefix="startup_bench_") as temp:
         folder = Path(temp)
         env = isolated_env(folder / "home")
