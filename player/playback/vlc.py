@@ -32,6 +32,10 @@ from player.playback.base import Playback, PlaybackState, PlaybackUnavailable
 vlc = None
 _import_error: str | None = None   # why python-vlc could not be imported, once it was tried
 
+# How long closing waits for libVLC's instance still being made (loading its plugins takes
+# a fraction of a second): the process must not end with libVLC half started.
+START_WAIT_S = 10.0
+
 # Extra libVLC arguments, e.g. "--aout=pulse", for users with an odd set-up.
 EXTRA_ARGS_ENV = "TRANSCRIPT_PLAYER_VLC_ARGS"
 
@@ -228,6 +232,8 @@ class VlcPlayback(Playback):
         self._instance = None
         self._player = None
         self._starting = False
+        self._start_thread: threading.Thread | None = None
+        self._made = None   # the instance (or why not) the start thread made, until adopted or released
         # What was asked while libVLC was starting, done once it has: the media to load,
         # play, and where to seek.
         self._load_when_started: str | None = None
@@ -279,22 +285,22 @@ class VlcPlayback(Playback):
                 result = why
             except (OSError, NameError) as error:
                 result = PlaybackUnavailable(str(error))
+            self._made = result   # close() releases it if it comes first
             try:
                 self._vlc_event.emit("started", result)   # queued to the GUI thread
-            except RuntimeError:   # the playback is gone already
-                if not isinstance(result, Exception):
-                    result.release()
+            except RuntimeError:
+                pass   # the Qt object is gone: close() ran and released it
 
-        threading.Thread(target=make_instance, name="libVLC start", daemon=True).start()
+        self._start_thread = threading.Thread(target=make_instance, name="libVLC start", daemon=True)
+        self._start_thread.start()
 
     def _on_started(self, result) -> None:
         """The player, with what was set or asked for meanwhile (video window, speed, the
         media, play, seek)."""
         self._starting = False
         if self._closed:
-            if not isinstance(result, Exception):
-                result.release()
-            return
+            return   # close() released it
+        self._made = None   # adopted
         path, self._load_when_started = self._load_when_started, None
         if isinstance(result, PlaybackUnavailable):
             self._fail(f"libVLC could not start, so “{os.path.basename(path or '')}” cannot play: {result}.")
@@ -485,6 +491,11 @@ class VlcPlayback(Playback):
 
     def close(self) -> None:
         self._closed = True
+        if self._start_thread is not None and self._start_thread.is_alive():
+            self._start_thread.join(START_WAIT_S)
+        made, self._made = self._made, None
+        if made is not None and not isinstance(made, Exception):
+            made.release()   # made, never adopted
         player, self._player = getattr(self, "_player", None), None
         if player is None:
             return   # never started, or closed already

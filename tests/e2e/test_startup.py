@@ -126,7 +126,9 @@ def test_a_playback_closed_while_libvlc_starts_never_plays(qtbot, vlc_playback, 
     vlc_playback.load(str(tone_mp3))
     vlc_playback.play()
     vlc_playback.close()
-    qtbot.waitUntil(lambda: not vlc_playback._starting, timeout=10_000)   # its thread has reported
+    # Closing waited for the instance being made and released it: the process may end now.
+    assert not vlc_playback._start_thread.is_alive() and vlc_playback._made is None
+    qtbot.waitUntil(lambda: not vlc_playback._starting, timeout=10_000)   # its report arrived, and was ignored
     assert vlc_playback.started is False and vlc_playback._player is None
     assert vlc_playback.state is PlaybackState.LOADING
     vlc_playback.load(str(tone_mp3))   # and a closed playback starts nothing again
