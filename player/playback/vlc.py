@@ -303,7 +303,7 @@ class VlcPlayback(Playback):
         self._made = None   # adopted
         path, self._load_when_started = self._load_when_started, None
         if isinstance(result, PlaybackUnavailable):
-            self._fail(f"libVLC could not start, so “{os.path.basename(path or '')}” cannot play: {result}.")
+            self._fail(f"“{os.path.basename(path or '')}” cannot play: {str(result).rstrip('.')}.")
             return
         self._instance = result
         self._vlc_log = _VlcLog(result, self._on_vlc_log)

@@ -135,6 +135,23 @@ def test_a_playback_closed_while_libvlc_starts_never_plays(qtbot, vlc_playback, 
     assert vlc_playback._starting is False
 
 
+def test_libvlc_failing_to_start_is_said_in_one_line_naming_the_media(qtbot, monkeypatch, tone_mp3):
+    from player.playback.vlc import EXTRA_ARGS_ENV, VlcPlayback
+
+    monkeypatch.setenv(EXTRA_ARGS_ENV, "--no-such-libvlc-option")   # libvlc_new refuses to start
+    playback = VlcPlayback()   # libVLC itself loads: the window is built with it
+    errors = []
+    playback.error.connect(errors.append)
+    try:
+        playback.load(str(tone_mp3))
+        playback.play()
+        qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+        assert errors == ["“tone lecture.mp3” cannot play: libVLC could not start (are its plugins installed?)."]
+        assert playback.state is PlaybackState.ERROR and playback.started is False
+    finally:
+        playback.close()
+
+
 def test_a_closed_playback_never_starts_libvlc(qtbot, vlc_playback, tone_mp3):
     vlc_playback.close()
     vlc_playback.load(str(tone_mp3))
