@@ -365,21 +365,16 @@ class MainWindow(QMainWindow):
     def _init_study_tools(self) -> None:
         """The study tools: each adds its own actions (add_action, group "Study") to the
         Study menu (self.study_menu) or the View menu (self.view_menu)."""
+        from player.ui.dictation import Dictation
+        from player.ui.repeating import Repeating
+        from player.ui.second_transcript import SecondTranscript
+        from player.ui.text_size import TextSize
         from player.ui.themes import Themes
 
-        self.themes = Themes(self)   # View ▸ Theme, applied before the window first shows
-
-        from player.ui.text_size import TextSize
-
         self.text_size = TextSize(self)   # View ▸ Larger / Smaller / Normal text, Ctrl+wheel
-        from player.ui.dictation import Dictation
-
+        self.themes = Themes(self)   # View ▸ Theme, applied before the window first shows
         self.dictation = Dictation(self)   # type what you heard, checked word by word
-        from player.ui.repeating import Repeating
-
         self.repeating = Repeating(self)   # loops, replay, shadowing
-        from player.ui.second_transcript import SecondTranscript
-
         self.second_transcript = SecondTranscript(self)   # a second transcript under the lines, captions (C)
 
     def _connect_signals(self) -> None:
