@@ -29,6 +29,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.probes import data  # noqa: E402
 from player.core import smartcut  # noqa: E402
 from player.core.reel import ReelJob, ReelOptions, ffmpeg_exe, plan_cuts, probe  # noqa: E402
 from player.core.transcript import Segment, Transcript  # noqa: E402
@@ -185,6 +186,7 @@ def main() -> int:
             rows.append(("  fell back because", result.fallback_reason, "", ""))
         rows.append(("  length", f"{result.duration_ms / 1000:.3f} s (plan {result.planned_ms / 1000:.3f} s)",
                      "within a frame", "ok" if abs(result.duration_ms - result.planned_ms) <= 1000 / 30 else "MISSED"))
+        verdict = None
         if args.check:
             verdict = check_cut_frames(media, result.output, cuts)
             rows.append(("  first/last frames", verdict, "the source's", "MISSED" if "MISMATCH" in verdict else "ok"))
@@ -208,6 +210,13 @@ def main() -> int:
                      f"plan {fast_result.planned_ms / 1000:.3f} s (cuts start at keyframes)", "stated = real",
                      "ok" if abs(real - fast_result.duration_ms) <= 100 else "MISSED"))
         speed("anchor: 20 copies + concat by hand", copies, copies_cpu)
+        data("reel", minutes=args.minutes, cuts=len(cuts), reel_s=reel_s,
+             accurate={"wall_s": smart, "cpu_s": smart_cpu, "method": result.method,
+                       "fallback": result.fallback_reason or "", "duration_ms": result.duration_ms,
+                       "planned_ms": result.planned_ms, "frames": verdict},
+             accurate_anchor={"wall_s": hand, "cpu_s": hand_cpu},
+             fast={"wall_s": fast, "cpu_s": fast_cpu, "stated_ms": fast_result.duration_ms, "real_ms": real},
+             fast_anchor={"wall_s": copies, "cpu_s": copies_cpu})
     header = ("figure", "value", "target", "")
     widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(4)]
     for row in [header] + rows:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.probes import _build_library, _file_mb, row  # noqa: E402
+from bench.probes import _build_library, _file_mb, data, row  # noqa: E402
 
 LECTURES, LINES = 1000, 1000
 RUNS = 5          # timed runs of each query after its first (the first is printed apart)
@@ -252,6 +252,9 @@ def main(argv: list[str] | None = None) -> None:
         f"its own connection, the search, every lecture's title (player.ui.library_search._search); "
         f"Library.lectures() alone {statistics.median(titles_times):.0f} ms")
     slowest = sorted(results, key=lambda query: statistics.median(results[query][4]), reverse=True)[:3]
+    data("search", queries={query: {"kind": kind, "first_ms": first, "times_ms": times, "before_first_ms": old_first,
+                                    "before_times_ms": old_times, "window_times_ms": window_times}
+                            for query, (kind, old_first, old_times, first, times, window_times) in results.items()})
     row("library search, 1M lines: slowest after", f"{statistics.median(results[slowest[0]][4]):.1f} ms", "",
         "; ".join(f"{query!r} {statistics.median(results[query][4]):.1f} ms" for query in slowest))
 

@@ -34,6 +34,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.probes import data  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "tests" / "data" / "seeds" / "003_98d2fe73ddf5816f.txt"
 POLL_S = 0.010
@@ -327,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
             if theirs["note"].startswith("not open after"):
                 theirs["note"] = "over " + theirs["note"].split("after ", 1)[1]
             table.append((label, lines, ours, theirs))
+            data("launch", label=label, lines=lines, runs=args.runs, ours=ours, gaupol=theirs,
+                 gaupol_installed=bool(gaupol))
             print(f"measured {path.name}", file=sys.stderr, flush=True)
 
         print(f"\nLaunch to window titled with the transcript (model set; rows paint on the next event turn), "
