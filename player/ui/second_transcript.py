@@ -274,12 +274,12 @@ class SecondTranscript(QObject):
                                                                                         self.alignment.lines)],
                     title=main.title, source=main.source, source_url=main.source_url)
             if shown_model is not self._display:
-                view.set_transcript(self._display)
+                view.show_other_words(self._display)
             view.set_second_lines([s.text for s in main.segments])
             view.set_sides_shown(not self._hidden["second"], not self._hidden["main"])
         else:
             if shown_model is not None and shown_model is self._display and main is not None:
-                view.set_transcript(main)   # back from swapped
+                view.show_other_words(main)   # back from swapped
             self._display = None
             view.set_second_lines(self.alignment.lines if self._showing() else None)
             view.set_sides_shown(not self._hidden["main"], not (self._hidden["second"] and self._showing()))
@@ -302,7 +302,7 @@ class SecondTranscript(QObject):
         window.transcript = main
         window.sync.set_transcript(main)
         self._display = None
-        self.view.set_transcript(main)
+        self.view.show_other_words(main)
         self.refresh()
 
     def _refuse_editing_while_swapped(self, _old, new) -> None:

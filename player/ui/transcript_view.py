@@ -844,6 +844,14 @@ class TranscriptView(QListView):
         self._set_following(True)
         self.scrollToTop()
 
+    def show_other_words(self, transcript: Transcript) -> None:
+        """The same lines (times, count) with other words: a second transcript swapped on top,
+        or back. The spoken line, following and the place read stay, as a change of mode does."""
+        self._keep_place()
+        self._paragraph_cache = None
+        self._show(transcript)
+        self._bring_current_into_view(animate=False)
+
     def _show(self, transcript: Transcript | None) -> None:
         paragraphs = None
         if transcript is not None and self._paragraph_mode:

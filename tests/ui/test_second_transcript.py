@@ -113,6 +113,34 @@ def test_swap_shows_the_second_on_top_and_is_kept_per_lecture(qtbot, window, lec
     assert second_lines(again)[0] == "Bienvenue au cours."
 
 
+def test_swapping_keeps_the_spoken_line_marked_and_in_view(qtbot, window, tmp_path, video_mp4, settings):
+    # Forty lines in 12 s: the spoken line is far down the list, with the list scrolled to it.
+    folder = tmp_path / "long"
+    folder.mkdir()
+    media = folder / "long.mp4"
+    shutil.copy(video_mp4, media)
+    write_srt(folder / "long.srt", [(n * 0.3, (n + 1) * 0.3, f"Line {n} of the lecture.") for n in range(40)])
+    french = write_srt(tmp_path / "long.fr.srt", [(n * 0.3, (n + 1) * 0.3, f"Ligne {n}.") for n in range(40)])
+    window.resize(900, 400)
+    open_playing_lecture(qtbot, window, media)
+    open_second(qtbot, window, french)
+    view = window.transcript_view
+    window.seek(11_000)
+    qtbot.waitUntil(lambda: view.current_row == 36)
+
+    def spoken_line_in_view() -> bool:
+        rect = view.visualRect(view.segment_model.index(36))
+        return rect.isValid() and 0 <= rect.top() and rect.bottom() <= view.viewport().height()
+    qtbot.waitUntil(spoken_line_in_view)
+    for swapped in (True, False):
+        window.actions_by_name["swap_transcripts"].trigger()
+        assert (top_lines(window)[36] == "Ligne 36.") is swapped
+        # Still the spoken line (the clock has not moved), still where the learner reads.
+        assert view.current_row == 36 and view.current_view_row == 36
+        qtbot.waitUntil(spoken_line_in_view)
+        assert view.following
+
+
 def test_while_swapped_the_french_words_are_never_saved_as_the_transcript(qtbot, window, lecture_media, french):
     open_playing_lecture(qtbot, window, lecture_media)
     open_second(qtbot, window, french)
