@@ -22,6 +22,9 @@ _EDITING_KEYS = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Left, Qt.Ke
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.KeypadModifier)
 
 
+_TEXT_WIDGETS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
+
+
 def is_text_input(widget: QWidget | None) -> bool:
     """A widget the learner types text into (and can, now)."""
     if widget is None or not widget.isEnabled():
@@ -50,13 +53,27 @@ def is_typing_key(event: QKeyEvent) -> bool:
 
 
 class TypingGuard(QObject):
-    """An application event filter: a typing key pressed while a text field has the
-    keyboard goes to the field, never to a shortcut (Qt asks with ShortcutOverride first;
-    accepting it says the widget wants the key)."""
+    """A typing key pressed while a text field has the keyboard goes to the field, never to
+    a shortcut (Qt asks the focused widget with ShortcutOverride first; accepting it says
+    the widget wants the key). It watches only the text field that has the keyboard: an
+    application-wide filter would run Python for every event of every widget."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._watched: QWidget | None = None
+        app.focusChanged.connect(self._on_focus_changed)
+        self._on_focus_changed(None, app.focusWidget())
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._watched is not None and shiboken6.isValid(self._watched):
+            self._watched.removeEventFilter(self)
+        # A field made read-only while focused is checked again for each key.
+        self._watched = new if isinstance(new, _TEXT_WIDGETS) else None
+        if self._watched is not None:
+            self._watched.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ShortcutOverride and is_typing_key(event) \
-                and is_text_input(QApplication.focusWidget()):
+        if event.type() == QEvent.Type.ShortcutOverride and is_typing_key(event) and is_text_input(watched):
             event.accept()
         return False
 
@@ -64,9 +81,7 @@ class TypingGuard(QObject):
 def guard_typing(app: QApplication) -> None:
     """Install the guard on the application, once however many windows are made."""
     if app.property("typingGuard") is None:
-        guard = TypingGuard(app)
-        app.installEventFilter(guard)
-        app.setProperty("typingGuard", guard)
+        app.setProperty("typingGuard", TypingGuard(app))
 
 
 def give_focus_back(widget: QWidget | None) -> None:
