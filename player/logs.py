@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 APP_NAME = "transcript-player"
@@ -56,8 +55,9 @@ def setup_logging(folder: Path | str | None = None) -> Path | None:
     problem = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        to_file = RotatingFileHandler(folder / LOG_FILENAME, maxBytes=LOG_MAX_BYTES,
-                                      backupCount=LOG_BACKUPS, encoding="utf-8")
+        with open(folder / LOG_FILENAME, "a", encoding="utf-8"):
+            pass   # can it be written? (the rotating handler opens it at the first warning)
+        to_file = _LogFile(folder / LOG_FILENAME)
     except OSError as error:
         problem = f"{folder}: cannot write the log there ({error.strerror or error}); warnings go to the terminal"
         terminal.setLevel(logging.WARNING)
@@ -77,6 +77,34 @@ def setup_logging(folder: Path | str | None = None) -> Path | None:
     if problem:
         logging.getLogger(__name__).warning(problem)
     return _log_file
+
+
+class _LogFile(logging.Handler):
+    """The rotating log, its handler made at the first record: logging.handlers (sockets,
+    pickle, queues) would add milliseconds to every start-up for a log that is mostly empty."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._rotating: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._rotating is None:
+            from logging.handlers import RotatingFileHandler
+
+            try:
+                self._rotating = RotatingFileHandler(self.path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
+                                                     encoding="utf-8")
+            except OSError:
+                self.handleError(record)
+                return
+            self._rotating.setFormatter(self.formatter)
+        self._rotating.emit(record)
+
+    def close(self) -> None:
+        if self._rotating is not None:
+            self._rotating.close()
+        super().close()
 
 
 def shutdown_logging() -> None:

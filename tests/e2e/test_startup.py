@@ -16,7 +16,7 @@ from tests.conftest import wait_playing
 # Heavy modules the window must open without.
 DEFERRED = ["vlc", "numpy", "sqlite_utils", "urllib.request", "ssl", "http.client",
             "player.core.reel", "player.core.exports", "player.ui.reel_dialog", "player.core.transcription",
-            "pysubs2"]
+            "pysubs2", "logging.handlers"]
 
 
 def modules_after(code: str, *args: str, env: dict | None = None) -> dict:
