@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QLineEdit, QList
 
 from player.core.paragraphs import Paragraph, group_paragraphs
 from player.core.text_spans import char_span
+from player.core.theme_colors import LINE_TINT_ALPHA, WORDS_TINT_ALPHA
 from player.core.timecode import format_clock
 from player.core.transcript import Segment, Transcript
 from player.ui.annotations import HIGHLIGHT_COLORS
@@ -48,6 +49,8 @@ MEASURED_A_TURN = 50    # rows measured in the background a turn of the event lo
 # and leaves it alone while it stays inside the comfort band.
 FOLLOW_ANCHOR = 0.38
 COMFORT_BAND = (0.15, 0.70)
+# The soft bar standing for hidden words: the quiet text colour, faint (0-255).
+HIDDEN_BAR_ALPHA = 70
 
 
 def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:
@@ -467,7 +470,7 @@ class SegmentDelegate(QStyledItemDelegate):
         whole_line = self._view.line_tint(row) if model.paragraphs is None else None
         if whole_line is not None:
             tint = QColor(HIGHLIGHT_COLORS[whole_line])
-            tint.setAlpha(70)
+            tint.setAlpha(LINE_TINT_ALPHA)
             painter.fillRect(rect, tint)
         if is_current:
             painter.fillRect(rect, _current_line_color(palette))
@@ -518,7 +521,9 @@ class SegmentDelegate(QStyledItemDelegate):
             self._paint_label(painter, geometry.label, geometry.label_rect.translated(text_rect.topLeft()), palette)
         if geometry.second is not None:
             painter.setFont(self.second_font)
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            # Quieter than the words, except on the spoken line, whose fill is too strong for
+            # the dim colour (as for the time): the smaller size sets it apart there.
+            painter.setPen(text_color if is_current else palette.color(QPalette.ColorRole.PlaceholderText))
             _draw_hiding(painter, geometry.second, QPointF(text_rect.left(), text_rect.top() + geometry.second_top),
                          [], hidden[1] if hidden else [], palette)
         painter.restore()
@@ -551,7 +556,7 @@ class SegmentDelegate(QStyledItemDelegate):
         marks = []
         for start, length, color in self._view.text_tints(row):
             tint = QColor(HIGHLIGHT_COLORS[color])
-            tint.setAlpha(110)
+            tint.setAlpha(WORDS_TINT_ALPHA)
             marks.append(_format_range(start, length, tint))
         paragraphs = self._view.segment_model.paragraphs
         current = self._view.current_row
@@ -632,7 +637,7 @@ def _draw_hiding(painter: QPainter, layout: QTextLayout, origin: QPointF, marks:
         marks.append(blank)
     layout.draw(painter, origin, marks)
     bar = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
-    bar.setAlpha(70)
+    bar.setAlpha(HIDDEN_BAR_ALPHA)
     painter.save()
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(bar)

@@ -204,6 +204,24 @@ def test_line_backgrounds_are_the_checked_colours(qtbot, name):
     assert delta_e(tinted_selected, plain_selected) > 5
 
 
+@pytest.mark.parametrize("name", list(THEMES))
+def test_highlighted_words_are_the_checked_colour(qtbot, name):
+    """The words of a highlight made inside a line are tinted as core/theme_colors says (one
+    source for the alphas, which the contrast checks use)."""
+    from player.core.theme_colors import WORDS_TINT_ALPHA
+
+    theme = THEMES[name]
+    apply_theme(theme)
+    view = shown_view(qtbot)
+    view.set_transcript(Transcript([Segment(0, 4000, "Some words then the highlighted words here.")]))
+    view.set_highlights([(2000, 4000, 2, "")])   # the second half of the line's words
+    qtbot.waitUntil(lambda: view.text_tints(0) != [])
+    image = view.viewport().grab(view.visualRect(view.model().index(0))).toImage()
+    words = blend(theme.highlights[2][:7] + f"{WORDS_TINT_ALPHA:02x}", theme.base)
+    assert sum(close(rgb_of(image.pixelColor(x, y)), words, 1)
+               for y in range(image.height()) for x in range(image.width())) > 1000
+
+
 def test_the_current_line_and_a_blue_line_look_different_on_screen(qtbot):
     for theme in THEMES.values():
         apply_theme(theme)
@@ -280,3 +298,29 @@ def test_the_highlights_tab_takes_the_new_colours(qtbot, window):
         choose(qtbot, window, name)
         item = window.highlights_panel.tree.topLevelItem(0)
         assert item.background(COLOR).color() == qcolor(THEMES[name].highlights[2])
+
+
+@pytest.mark.parametrize("name", list(THEMES))
+def test_the_second_line_of_the_spoken_line_is_in_the_text_colour(qtbot, name):
+    """The quiet colour of the second transcript's line fell under 4.5:1 on the spoken line
+    (3.8 on a pink line in light, 4.4 on a blue one in dark): there it takes the text colour,
+    as the time does; on other lines it stays quiet."""
+    from player.core.contrast import contrast_ratio
+    from player.core.theme_colors import min_contrast, row_backgrounds
+
+    theme = THEMES[name]
+    apply_theme(theme)
+    view = shown_view(qtbot)
+    view.set_second_lines([f"Ligne {i}." for i in range(6)])
+    view.set_highlights([(1000, 2000, 4, "")])
+    qtbot.waitUntil(lambda: view.highlight_color(1) == 4)
+    view.set_current_row(1)
+
+    def pixels(row: int, color: str) -> int:
+        image = view.viewport().grab(view.visualRect(view.model().index(row))).toImage()
+        wanted = qcolor(color).rgb()
+        return sum(image.pixel(x, y) == wanted for y in range(image.height()) for x in range(image.width()))
+    qtbot.waitUntil(lambda: pixels(2, theme.dim_text) > 0)   # laid out with its second line, quiet
+    assert pixels(1, theme.dim_text) == 0
+    assert min(contrast_ratio(background, theme.text) for what, background in row_backgrounds(theme)
+               if "current" in what) >= min_contrast(theme)
