@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -182,9 +183,10 @@ def launch_rows(records: list[dict], notes: list[str]) -> list[dict]:
             row["anchor"] = f"Gaupol: {statistics.median(theirs):.2f} s (min {min(theirs):.2f}, {len(theirs)} runs)"
             row["ratio"] = ratio(median, statistics.median(theirs)) if ours else "-"
         else:
-            note = record["gaupol"]["note"]
-            row["anchor"] = f"Gaupol: not open {note}" if note.startswith("over") else f"Gaupol: {note}"
-            row["ratio"] = "-"
+            note = record["gaupol"]["note"]   # "over 60 s" when it timed out
+            timed_out = re.fullmatch(r"over (\d+) s", note)
+            row["anchor"] = f"Gaupol: not open after {timed_out[1]} s" if timed_out else f"Gaupol: {note}"
+            row["ratio"] = f"< {median / int(timed_out[1]):.2g}" if timed_out and ours else "-"
         below_gaupol = key != "seed" or not theirs or (ours and median < statistics.median(theirs))
         reasons = []
         if median is None:
