@@ -98,9 +98,9 @@ def loop_boundaries(app, window, recorder: Recorder, precise: bool = True) -> No
     end, and the true restart against its start. `precise` False: the window's 20 ms
     tick alone decides, without the precise timer (for comparison)."""
     repeating = window.repeating
-    arm = repeating._arm
+    boundary = repeating._boundary
     if not precise:
-        repeating._arm = lambda now_ms, rate: None
+        boundary.aim = lambda now_ms, boundary_ms: None
     end_errors, start_errors = [], []
     per_line = ROUNDS // len(LINES) + 1
     for start, end in LINES:
@@ -119,7 +119,8 @@ def loop_boundaries(app, window, recorder: Recorder, precise: bool = True) -> No
                 continue
             start_errors.append(resumed - start)
             end_errors.append(resumed + (after - before) * 1000 - end)
-    repeating._arm = arm
+    if not precise:
+        del boundary.aim   # the class's own again
     median, p95 = percentiles([abs(e) for e in end_errors])
     if not precise:
         row("loop: ... with the 20 ms tick alone (no precise timer)", f"{median:.0f} ms median, {p95:.0f} ms p95",

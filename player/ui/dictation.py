@@ -21,6 +21,7 @@ from player.core.dictation import Check, check, has_words
 from player.core.library import LibraryError
 from player.core.transcript import Segment, Transcript
 from player.playback import PlaybackState
+from player.ui.boundary import BoundaryTimer
 
 if TYPE_CHECKING:
     from player.ui.main_window import MainWindow
@@ -173,6 +174,7 @@ class Dictation(QObject):
         self._segment: int | None = None             # the line being dictated
         self._stop_at_ms: int | None = None          # where playing the line stops
         self._checked: Check | None = None           # the line's result, shown until Enter
+        self._line_end = BoundaryTimer(window.playback, self._on_tick, self)   # stops the line within a frame
         self.attempts: list[Attempt] = []            # this sitting's, in order
         self.bar = DictationBar()
         self.bar.hide()
@@ -337,15 +339,18 @@ class Dictation(QObject):
             self.stop()   # another lecture, or the transcript was replaced
             return
         if self._stop_at_ms is None or self._window.playback.state is not PlaybackState.PLAYING:
+            self._line_end.stop()
             return
-        if now_ms >= self._stop_at_ms:
-            end, self._stop_at_ms = self._stop_at_ms, None
-            if now_ms < end + PASSED_END_MS:
-                self._window.playback.pause()   # the learner's turn
-                # Back inside the line: where the next line starts as this one ends, the
-                # tick past the end made it the current one. A frame or so before the end,
-                # as libVLC reports the time of the frame it shows.
-                self._window.seek(max(self._transcript[self._segment].start_ms, end - BACK_INSIDE_MS))
+        if now_ms < self._stop_at_ms:
+            self._line_end.aim(now_ms, self._stop_at_ms)
+            return
+        end, self._stop_at_ms = self._stop_at_ms, None
+        if now_ms < end + PASSED_END_MS:
+            self._window.playback.pause()   # the learner's turn
+            # Back inside the line: where the next line starts as this one ends, the time
+            # read at the end makes it the current one. A frame or so before the end, as
+            # libVLC reports the time of the frame it shows.
+            self._window.seek(max(self._transcript[self._segment].start_ms, end - BACK_INSIDE_MS))
 
     # --- checking ------------------------------------------------------------------------
     def submit(self) -> None:

@@ -3,14 +3,12 @@
 learner to say it aloud (S). The decisions are player/core/repeat.py's; this carries
 them out on the playback and shows them.
 
-Precision: the window's 20 ms tick alone would stop up to a tick past a loop's end.
-Each tick also arms a precise single-shot timer for the moment the smooth clock
-predicts the end, so the jump back happens within a frame of it."""
+Precision: each tick aims a BoundaryTimer (boundary.py) at the next loop or line end, so
+the jump back (or the pause) happens within a frame of it, not on the next tick."""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -21,10 +19,8 @@ from player.core.repeat import (MIN_RATE, PAUSE_CHOICES_MS, SHADOW_FACTORS, SLOW
                                 RepeatOptions, Repeater)
 from player.core.timecode import format_clock
 from player.playback import PlaybackState
+from player.ui.boundary import BoundaryTimer
 
-# The precise timer is armed when the next boundary is this close (wall ms): within
-# the next tick or two, whose own reading would come too late.
-ARM_WITHIN_MS = 120
 COUNTDOWN_MS = 100
 STATUS_MS = 5000
 
@@ -47,10 +43,7 @@ class Repeating(QObject):
 
     # --- construction ----------------------------------------------------------------
     def _init_timers(self) -> None:
-        self._boundary_timer = QTimer(self)
-        self._boundary_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._boundary_timer.setSingleShot(True)
-        self._boundary_timer.timeout.connect(lambda: self._on_time(self._playback.time_ms()))
+        self._boundary = BoundaryTimer(self._playback, self._on_time, self)
         self._wait_timer = QTimer(self)
         self._wait_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._wait_timer.setSingleShot(True)
@@ -201,29 +194,20 @@ class Repeating(QObject):
         repeater = self.repeater
         if self._playback.state is not PlaybackState.PLAYING or self.waiting is not None:
             repeater.restart()
-            self._boundary_timer.stop()
+            self._boundary.stop()
             return
         if repeater.loop is None and not repeater.shadowing:
+            self._boundary.stop()
             return
         rate = self._playback.rate
         decision = repeater.on_tick(now_ms, time.monotonic() * 1000, rate)
         if decision:
             self._carry_out(decision)
             return
-        self._arm(now_ms, rate)
-
-    def _arm(self, now_ms: int, rate: float) -> None:
-        """A precise timer for the predicted moment of the next boundary, if it is near."""
-        boundary = self.repeater.next_boundary(now_ms)
-        if boundary is None:
-            self._boundary_timer.stop()
-            return
-        wait_ms = (boundary - now_ms) / rate
-        if wait_ms <= ARM_WITHIN_MS:
-            self._boundary_timer.start(max(0, math.ceil(wait_ms)))
+        self._boundary.aim(now_ms, repeater.next_boundary(now_ms))
 
     def _carry_out(self, decision: Decision) -> None:
-        self._boundary_timer.stop()
+        self._boundary.stop()
         if decision.rate is not None:
             self._own_rate = decision.rate
             self._playback.set_rate(decision.rate)

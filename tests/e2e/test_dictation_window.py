@@ -247,3 +247,19 @@ def test_without_a_library_it_checks_and_says_the_score_is_not_kept(qtbot, setti
     assert window.dictation.attempts[-1].result.perfect
     assert window.dictation.bar.score_label.text() == (
         "This time: 5/5 words, 100 % · not kept: no library or lecture is open")
+
+
+def test_a_line_stops_at_its_end_on_the_precise_timer_not_a_tick_later(qtbot, window, tmp_path, video_mp4):
+    """The learner must not hear the next line begin: as the end nears, the stop is set for
+    the moment the clock predicts (as a loop's is), rather than left to the next 20 ms tick."""
+    from player.ui.boundary import ARM_WITHIN_MS
+
+    start_dictation(qtbot, window, lecture(tmp_path, video_mp4))
+    end = window.transcript[0].end_ms
+    ticks = []   # (time read, the line still playing, the precise stop set), at each tick
+    window.sync.time_changed.connect(
+        lambda ms: ticks.append((ms, window.dictation.playing_line, window.dictation._line_end.armed)))
+    wait_line_heard(qtbot, window, 0)
+    near_end = [(ms, armed) for ms, playing, armed in ticks if playing and end - ARM_WITHIN_MS <= ms < end]
+    assert near_end and all(armed for _ms, armed in near_end), near_end
+    assert not window.dictation._line_end.armed   # stopped: nothing left to wait for
