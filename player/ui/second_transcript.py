@@ -32,6 +32,11 @@ from player.ui.main_window import TRANSCRIPT_FILTER, describe_failure
 SHOWN_KEY = "second_transcript/shown"
 CAPTIONS_KEY = "captions/on"
 CAPTIONS_SECOND_KEY = "captions/second"
+# libVLC 3 keeps every captions file it is given as a subtitle track until the media closes:
+# a change of words (corrections, lines transcribed) is shown once the changes pause this
+# long, and at the latest this long after the first, so a burst of edits costs one track.
+CAPTIONS_SETTLE_MS = 1500
+CAPTIONS_LATEST_MS = 20_000
 
 
 def _on_top_key(fingerprint: str) -> str:
@@ -81,6 +86,9 @@ class SecondTranscript(QObject):
         self.captions_path: Path | None = None
         self.job = ShortJob(self)
         self._refresh_soon = QTimer(self, singleShot=True, interval=0)
+        self._captions_settle = QTimer(self, singleShot=True, interval=CAPTIONS_SETTLE_MS)
+        self._captions_latest = QTimer(self, singleShot=True, interval=CAPTIONS_LATEST_MS)
+        self.captions_written = 0   # caption files handed to the player (tracks libVLC keeps)
         self._init_actions()
         self._init_menus()
         self._connect_signals()
@@ -131,6 +139,8 @@ class SecondTranscript(QObject):
         self.job.finished.connect(self._on_loaded)
         self.job.failed.connect(self._on_failed)
         self._refresh_soon.timeout.connect(self.refresh)
+        for timer in (self._captions_settle, self._captions_latest):
+            timer.timeout.connect(lambda: self._update_captions(settled=True))
         model = self.view.segment_model
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged):
             signal.connect(lambda *_: self._refresh_soon.start())
@@ -335,6 +345,7 @@ class SecondTranscript(QObject):
 
     def set_captions_second(self, on: bool) -> None:
         self.settings.setValue(CAPTIONS_SECOND_KEY, bool(on))
+        self.actions["captions_second"].setChecked(bool(on))
         self._update_captions()
 
     def captions_cues(self) -> list[tuple[int, int, list[str]]]:
@@ -353,9 +364,12 @@ class SecondTranscript(QObject):
             cues.append((segment.start_ms, segment.end_ms, [sides[side] for side in order if not self._hidden[side]]))
         return cues
 
-    def _update_captions(self) -> None:
+    def _update_captions(self, settled: bool = False) -> None:
+        """Captions as the transcripts and choices are now: at once for a choice (C, a side
+        hidden, swapped, another lecture); for changed words once they settle (`settled`)."""
         playback = self.window.playback
         if not self.actions["captions"].isChecked() or self.window.transcript is None:
+            self._stop_captions_timers()
             if self._captions_key is not None:
                 playback.show_captions(None)
             self._captions_key = None
@@ -363,8 +377,17 @@ class SecondTranscript(QObject):
         # What the captions are made of, by identity: a new transcript object for each edit.
         key = (playback.media_path, self.window.transcript, self.alignment if self._showing() else None,
                self.swapped, tuple(self._hidden.values()), self.actions["captions_second"].isChecked())
-        if self._captions_key is not None and all(a is b or a == b for a, b in zip(key, self._captions_key)):
+        shown = self._captions_key
+        if shown is not None and all(a is b or a == b for a, b in zip(key, shown)):
+            self._stop_captions_timers()   # back to what is shown (an edit undone)
             return
+        words_only = shown is not None and key[0] == shown[0] and key[3:] == shown[3:]
+        if words_only and not settled:
+            self._captions_settle.start()   # again from now
+            if not self._captions_latest.isActive():
+                self._captions_latest.start()
+            return
+        self._stop_captions_timers()
         cues = self.captions_cues()
         try:
             self.captions_path = self._captions.write(captions_srt(cues))
@@ -373,8 +396,13 @@ class SecondTranscript(QObject):
             return
         if playback.show_captions(str(self.captions_path)):
             self._captions_key = key
+            self.captions_written += 1
         else:
             self._status("Captions on the video need libVLC (VLC 3)", 8000)
+
+    def _stop_captions_timers(self) -> None:
+        self._captions_settle.stop()
+        self._captions_latest.stop()
 
     def _dropped_note(self) -> str:
         dropped = self.alignment.dropped if self.alignment is not None else 0

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from player.core.library import Library
 from tests.conftest import open_playing_lecture, write_srt
@@ -258,3 +258,29 @@ def test_captions_follow_a_correction(qtbot, window, lecture_media):
     # Shown as typed: the markup is broken up by invisible word joiners.
     assert line.replace("\u2060", "") == "Today: {\\an8}attention<b>!</b>"
     assert "{\\" not in line and "<b>" not in line
+
+
+def test_a_burst_of_corrections_gives_libvlc_one_captions_track(qtbot, window, lecture_media):
+    """libVLC 3 keeps each captions file as a track until the media closes: corrections made
+    one after another are written once they pause; a choice (a side hidden) is shown at once."""
+    open_playing_lecture(qtbot, window, lecture_media)
+    tool, player = window.second_transcript, window.playback._player
+
+    def tracks() -> int:
+        return max(0, player.video_get_spu_count() - 1)   # "Disable" is listed too
+    window.actions_by_name["captions"].trigger()
+    qtbot.waitUntil(lambda: tracks() == 1, timeout=10_000)
+    assert tool.captions_written == 1
+    for line in range(4):   # one at a time, as a learner makes them: the window takes each in
+        window.corrections.edit_text(line, f"Corrected line {line}.")
+        qtbot.waitUntil(lambda line=line: window.transcript.segments[line].text == f"Corrected line {line}.")
+        QApplication.processEvents()
+        assert window.transcript_view.segment_model.text(line) == f"Corrected line {line}."
+    assert tool.captions_written == 1   # not yet: the learner is still correcting
+    qtbot.waitUntil(lambda: tool.captions_written == 2)
+    text = tool.captions_path.read_text(encoding="utf-8")
+    assert all(f"Corrected line {line}." in text for line in range(4))
+    qtbot.waitUntil(lambda: tracks() == 2, timeout=10_000)
+    window.actions_by_name["hide_main_transcript"].trigger()
+    assert tool.captions_written == 3
+    assert "Corrected line 0." not in tool.captions_path.read_text(encoding="utf-8")
