@@ -251,3 +251,6 @@ class Themes(QObject):
         """Lists whose items were given colours when filled take the new ones."""
         panel = self._window.highlights_panel
         panel.set_color_meanings(panel.color_meanings)
+        tag_manager = self._window.library_actions.tag_manager
+        if tag_manager is not None and tag_manager.isVisible():
+            tag_manager.refresh()   # its colour swatches

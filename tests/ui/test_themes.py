@@ -324,3 +324,21 @@ def test_the_second_line_of_the_spoken_line_is_in_the_text_colour(qtbot, name):
     assert pixels(1, theme.dim_text) == 0
     assert min(contrast_ratio(background, theme.text) for what, background in row_backgrounds(theme)
                if "current" in what) >= min_contrast(theme)
+
+
+def test_an_open_tag_manager_takes_the_new_swatch_colours(qtbot, window, tmp_path):
+    from player.ui.tag_manager import COLOR
+
+    media = tmp_path / "lecture.mp4"
+    media.write_bytes(b"lecture bytes " * 4000)
+    annotations = window.annotations
+    with qtbot.waitSignal(annotations.lecture_ready, timeout=10_000):
+        annotations.open_lecture(str(media), None)
+    annotations.library.add_highlight(annotations.lecture.id, 1000, 2000, 2, ["exam"])
+    annotations.library.recolor_tag("exam", 2)
+    window.library_actions.manage_tags()
+    manager = window.library_actions.tag_manager
+    qtbot.waitUntil(manager.isVisible)
+    for name in ("dark", "high-contrast", "light"):
+        choose(qtbot, window, name)
+        assert manager.table.item(0, COLOR).background().color() == qcolor(THEMES[name].highlights[2]), name
