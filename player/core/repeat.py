@@ -6,8 +6,10 @@ A loop repeats when the playing time crosses its end; a jump (a seek, Left/Right
 click on a line) is not a crossing, so the learner can still leave a loop by seeking
 past its end. A jump into another line moves a line loop to that line.
 
-Shadowing pauses at each line's end; with a loop on, at the loop's end instead (the
-learner says the whole stretch), for the loop's length times the factor.
+Shadowing pauses at each line's end for the line's length times the factor. A line loop's
+end is its line's. In an A-B loop the learner repeats line by line too: a pause at each
+line's end inside it (for the part of the line after A), and one at B for what was said
+since the last (none when B falls in a pause after a line that had its turn).
 """
 
 from __future__ import annotations
@@ -160,12 +162,12 @@ class Repeater:
         if loop is not None and last_ms < loop.end_ms <= now_ms:
             return self._repeat(loop, rate)
         inside_loop = loop is not None and loop.start_ms <= last_ms < loop.end_ms
-        if self.shadowing and self.transcript and not inside_loop:
+        if self.shadowing and self.transcript and not (inside_loop and loop.line is not None):
             line = self.transcript.segment_at(last_ms)
             if line is not None and last_ms < self.transcript[line].end_ms <= now_ms:
                 segment = self.transcript[line]
-                return Decision(pause_ms=self.shadow_pause_ms(segment.start_ms, segment.end_ms, rate),
-                                shadowing=True)
+                heard_from = max(segment.start_ms, loop.start_ms) if inside_loop else segment.start_ms
+                return Decision(pause_ms=self.shadow_pause_ms(heard_from, segment.end_ms, rate), shadowing=True)
         return NOTHING
 
     def on_media_end(self, rate: float) -> Decision:
@@ -204,7 +206,23 @@ class Repeater:
         self._last = None   # the jump back is ours, not the learner's
         new_rate = slowed_rate(self.base_rate, self.count) if self.options.slow_down else None
         pause = self.options.pause_ms
-        if self.shadowing:   # the learner says the whole loop: a line, or A to B
-            pause = max(pause, self.shadow_pause_ms(loop.start_ms, loop.end_ms, rate))
+        heard_from = self._last_turn_heard_from(loop) if self.shadowing else None
+        if heard_from is not None:
+            pause = max(pause, self.shadow_pause_ms(heard_from, loop.end_ms, rate))
         return Decision(seek_ms=loop.start_ms, pause_ms=pause,
                         rate=new_rate if new_rate != rate else None, shadowing=self.shadowing)
+
+    def _last_turn_heard_from(self, loop: Loop) -> int | None:
+        """Shadowing at the loop's end: where what the learner now says began. A line loop's
+        line, or a loop without lines, whole; in an A-B loop the line being said at B (from A
+        at the earliest); None when B falls in a pause after a line that had its own turn."""
+        if loop.line is not None or not self.transcript:
+            return loop.start_ms
+        at_b = loop.end_ms - 1
+        line = self.transcript.segment_at(at_b)
+        if line is not None:
+            return max(loop.start_ms, self.transcript[line].start_ms)
+        before = self.transcript.segment_near(at_b)
+        if before is not None and self.transcript[before].end_ms > loop.start_ms:
+            return None
+        return loop.start_ms

@@ -238,6 +238,7 @@ class Dictation(QObject):
             self.action.setChecked(False)
             self._status("Open a lecture with a transcript first: dictation plays its lines one by one.")
             return
+        window.repeating.stand_aside()
         self._transcript = transcript
         self.action.setChecked(True)
         self.attempts = []

@@ -123,6 +123,8 @@ class Repeating(QObject):
         if not on:
             self.clear_loop()
             return
+        if self._refused_while_dictating():
+            return
         self._sync_transcript()
         loop = self.repeater.loop_line(self._playback.time_ms())
         if loop is None:
@@ -131,6 +133,8 @@ class Repeating(QObject):
 
     def replay_line(self) -> None:
         """R: the line just heard, again."""
+        if self._refused_while_dictating():
+            return
         self._sync_transcript()
         target = self.repeater.replay_target(self._playback.time_ms())
         if target is None:
@@ -142,6 +146,8 @@ class Repeating(QObject):
 
     def mark_start(self) -> None:
         """Shift+[: the A-B loop starts at the playhead."""
+        if self._refused_while_dictating():
+            return
         self.repeater.mark_start(self._playback.time_ms())
         self._status(f"Loop from {format_clock(self.repeater.mark_a)}: press Shift+] where it ends")
         self._show()
@@ -155,6 +161,8 @@ class Repeating(QObject):
 
     def set_range(self, a_ms: int, b_ms: int) -> None:
         """An A-B loop between two times (in either order), from its start."""
+        if self._refused_while_dictating():
+            return
         loop = self.repeater.set_range(a_ms, b_ms)
         if loop is None:
             self.repeater.mark_a = None
@@ -177,6 +185,8 @@ class Repeating(QObject):
 
     def set_shadowing(self, on: bool) -> None:
         """S: pause after each line for the learner to say it, then go on."""
+        if on and self._refused_while_dictating():
+            return
         self._sync_transcript()
         self.repeater.shadowing = on
         if not on and self.waiting is not None and self.waiting.shadowing:
@@ -187,6 +197,20 @@ class Repeating(QObject):
             factor = self.repeater.options.shadow_factor
             self._status(f"Shadowing: after each line, a pause {factor:g}× its length to say it (Space goes on)")
         self._show()
+
+    def stand_aside(self) -> None:
+        """Dictation begins: it plays each line and stops it itself, so no loop may play the
+        line again and no shadowing pause may play on while the learner types."""
+        if self.repeater.shadowing:
+            self.set_shadowing(False)
+        self.clear_loop()
+
+    def _refused_while_dictating(self) -> bool:
+        if not self._window.dictation.active:
+            return False
+        self._status("Not while dictating: dictation plays each line itself (Esc leaves it)")
+        self._show()   # the action just toggled shows its true state again
+        return True
 
     # --- while it plays ------------------------------------------------------------------
     def _on_time(self, now_ms: int) -> None:

@@ -238,3 +238,37 @@ def test_the_media_ending_inside_a_loop_goes_round_and_after_it_does_not():
     assert rep.on_media_end(1.0) == NOTHING and rep.count == 1
     rep.clear()
     assert rep.on_media_end(1.0) == NOTHING
+
+
+def test_shadowing_in_an_ab_loop_pauses_at_each_line_end_inside_it_and_at_b():
+    """A stretch of several lines is repeated line by line, as without a loop: the part of
+    the first line after A, each whole line, then what was said up to B."""
+    rep = repeater()
+    rep.shadowing = True
+    clock = FakeClock(rep, media_ms=1200)
+    rep.set_range(1200, 3000)                 # from inside "one" to inside "two"
+    clock.play_ticks(95)                      # once round
+    assert [(at, d.pause_ms, d.seek_ms, d.shadowing) for at, d in clock.decisions] == [
+        (2500, 1300, None, True), (3000, 500, 1200, True)]
+
+
+def test_shadowing_in_an_ab_loop_ending_in_a_pause_gives_no_second_turn_for_the_line_before():
+    rep = repeater(pause_ms=1000)
+    rep.shadowing = True
+    clock = FakeClock(rep, media_ms=1800)
+    rep.set_range(1800, 4500)                 # B in the gap after "two"
+    clock.play_ticks(140)                     # once round
+    assert [(at, d.pause_ms, d.seek_ms) for at, d in clock.decisions] == [
+        (2500, 700, None), (4000, 1500, None), (4500, 1000, 1800)]   # at B: the pause between repeats alone
+
+
+def test_shadowing_in_an_ab_loop_without_a_line_end_inside_says_the_whole_loop():
+    rep = repeater()
+    rep.shadowing = True
+    assert FakeClock(rep, media_ms=1200).first_decision() == (2500, Decision(pause_ms=1500, shadowing=True))
+    rep.set_range(1200, 2000)                 # inside one line
+    assert FakeClock(rep, media_ms=1200).first_decision() == (2000, Decision(seek_ms=1200, pause_ms=800,
+                                                                             shadowing=True))
+    rep.set_range(4100, 4900)                 # inside a gap
+    assert FakeClock(rep, media_ms=4100).first_decision() == (4900, Decision(seek_ms=4100, pause_ms=800,
+                                                                             shadowing=True))

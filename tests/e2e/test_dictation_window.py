@@ -263,3 +263,28 @@ def test_a_line_stops_at_its_end_on_the_precise_timer_not_a_tick_later(qtbot, wi
     near_end = [(ms, armed) for ms, playing, armed in ticks if playing and end - ARM_WITHIN_MS <= ms < end]
     assert near_end and all(armed for _ms, armed in near_end), near_end
     assert not window.dictation._line_end.armed   # stopped: nothing left to wait for
+
+
+def test_dictation_turns_loops_and_shadowing_off_so_nothing_plays_on_while_typing(
+        qtbot, window, tmp_path, video_mp4):
+    """Shadowing's pause ends by playing on, and a loop plays the line again: while dictating,
+    the line must stop at its end and wait for the learner's typing."""
+    media = lecture(tmp_path, video_mp4)
+    open_playing_lecture(qtbot, window, media)
+    repeating = window.repeating
+    repeating.set_shadowing(True)
+    repeating.set_range(7000, 8000)
+    field = start_dictation(qtbot, window, media)
+    assert not repeating.repeater.shadowing and not window.actions_by_name["shadowing"].isChecked()
+    assert repeating.repeater.loop is None and window.transport.seek_slider.loop_range is None
+    wait_line_heard(qtbot, window, 0)
+    assert repeating.waiting is None and window.playback.state is PlaybackState.PAUSED
+
+    window.actions_by_name["shadowing"].trigger()        # from the menu while dictating: not now
+    window.actions_by_name["loop_line"].trigger()
+    assert not repeating.repeater.shadowing and not window.actions_by_name["shadowing"].isChecked()
+    assert repeating.repeater.loop is None and not window.actions_by_name["loop_line"].isChecked()
+    assert "dictation" in window.statusBar().currentMessage().lower()
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    window.actions_by_name["loop_line"].trigger()        # after it, they work again
+    assert repeating.repeater.loop is not None
