@@ -35,6 +35,7 @@ class Repeating(QObject):
         self.repeater = Repeater(self._read_options())
         self.waiting: Decision | None = None   # a pause before going on, under way
         self._paused_seen = False              # the playback has paused for it
+        self._seek_after_wait: int | None = None   # a wait at the media's end: where to go on from
         self._own_rate: float | None = None    # the rate this set last (a slow-down)
         self._init_timers()
         self._init_actions()
@@ -99,6 +100,7 @@ class Repeating(QObject):
         self._playback.state_changed.connect(self._on_state)
         self._playback.rate_changed.connect(self._on_rate)
         self._window.transport.seek_slider.range_selected.connect(self.set_range)
+        self._window.actions_by_name["play"].triggered.connect(self._on_play_pressed)
         self._window.installEventFilter(self)   # Esc that nothing else took clears the loop
 
     # --- options -----------------------------------------------------------------------
@@ -230,17 +232,21 @@ class Repeating(QObject):
             return
         self._boundary.aim(now_ms, repeater.next_boundary(now_ms))
 
-    def _carry_out(self, decision: Decision) -> None:
+    def _carry_out(self, decision: Decision, *, at_media_end: bool = False) -> None:
         self._boundary.stop()
         if decision.rate is not None:
             self._own_rate = decision.rate
             self._playback.set_rate(decision.rate)
         if decision.pause_ms > 0:
             self.waiting = decision
-            self._paused_seen = False
-            self._playback.pause()
-            if decision.seek_ms is not None:
-                self._seek(decision.seek_ms)   # paused at A: Space, or the end of the wait, plays from there
+            if at_media_end:
+                # Nothing plays, and a seek after the end plays at once: it waits for the end of the pause.
+                self._paused_seen, self._seek_after_wait = True, decision.seek_ms
+            else:
+                self._paused_seen = False
+                self._playback.pause()
+                if decision.seek_ms is not None:
+                    self._seek(decision.seek_ms)   # paused at A: Space, or the end of the wait, plays from there
             self._wait_timer.start(decision.pause_ms)
             self._countdown.start()
             self._show_countdown()
@@ -249,13 +255,23 @@ class Repeating(QObject):
         self._show()
 
     def _end_wait(self) -> None:
+        seek = self._seek_after_wait
         self._cancel_wait()
-        self._playback.play()
+        if seek is None:
+            self._playback.play()
+        else:
+            self._seek(seek)   # after the media's end a seek plays
+
+    def _on_play_pressed(self) -> None:
+        """Space during a wait at the media's end: the playback has just been told to play
+        from the media's start; the loop goes on from its own."""
+        if self.waiting is not None and self._seek_after_wait is not None:
+            self._end_wait()
 
     def _cancel_wait(self) -> None:
         if self.waiting is None:
             return
-        self.waiting = None
+        self.waiting, self._seek_after_wait = None, None
         self._wait_timer.stop()
         self._countdown.stop()
         self._window.statusBar().clearMessage()
@@ -271,8 +287,8 @@ class Repeating(QObject):
     def _on_state(self, state: PlaybackState) -> None:
         if state is PlaybackState.ENDED and self.waiting is None:
             decision = self.repeater.on_media_end(self._playback.rate)
-            if decision:   # no pause: the seek after the end plays at once
-                self._carry_out(dataclasses.replace(decision, pause_ms=0))
+            if decision:
+                self._carry_out(decision, at_media_end=True)
             return
         if self.waiting is None:
             return

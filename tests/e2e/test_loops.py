@@ -278,3 +278,40 @@ def test_the_speed_comes_back_when_the_lecture_reopens(qtbot, settings, library_
     assert again.annotations.lecture.id == lecture_id
     qtbot.waitUntil(lambda: again.playback.rate == 0.75)
     assert again.transport.speed_box.currentText() == "0.75×"
+
+
+def test_a_loop_to_the_very_end_waits_its_pause_there_and_space_goes_on_from_its_start(qtbot, window, lecture):
+    """The pause between repeats is kept when the media ends inside the loop: it is waited
+    at the end (nothing plays), then the loop starts again; Space cuts it short, from the
+    loop's start rather than the media's."""
+    open_playing_lecture(qtbot, window, lecture)
+    repeating = window.repeating
+    repeating.set_option("pause_ms", 5000)
+    paused_at(qtbot, window, 11_000)
+    press(qtbot, window, Qt.Key.Key_L)
+    states = []
+    window.playback.state_changed.connect(states.append)
+    window.playback.play()
+    qtbot.waitUntil(lambda: repeating.waiting is not None, timeout=15_000)
+    assert window.playback.state is PlaybackState.ENDED and repeating.repeater.count == 1
+    assert window.statusBar().currentMessage().startswith("Again in")
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert repeating.waiting is None
+    wait_playing(qtbot, window.playback)
+    readings = read_clock_until(qtbot, window.playback, lambda: window.playback.time_ms() >= 10_700)
+    assert all(10_500 <= now < 12_500 for now, _ in readings[1:]), readings[:5]   # never from 0
+    assert states[states.index(PlaybackState.ENDED):][-1] is PlaybackState.PLAYING
+
+
+def test_a_loop_to_the_very_end_goes_round_by_itself_after_its_pause(qtbot, window, lecture):
+    open_playing_lecture(qtbot, window, lecture)
+    repeating = window.repeating
+    repeating.set_option("pause_ms", 1000)
+    paused_at(qtbot, window, 11_000)
+    press(qtbot, window, Qt.Key.Key_L)
+    window.playback.play()
+    qtbot.waitUntil(lambda: repeating.waiting is not None, timeout=15_000)
+    assert window.playback.state is PlaybackState.ENDED
+    qtbot.waitUntil(lambda: repeating.waiting is None, timeout=10_000)
+    wait_playing(qtbot, window.playback)
+    assert 10_500 <= window.playback.time_ms() < 12_500 and repeating.repeater.count == 1
