@@ -18,6 +18,8 @@ EXTRA_SHORTCUTS = (
     ("Transcript", "Browse without following", "Scroll / Page Up / Page Down"),
     ("Transcript", "Copy the selected lines", "Ctrl+C"),
     ("Transcript", "Highlight, note, tag, copy, play a line", "Right-click"),
+    ("Study", "Clear the loop", "Esc"),
+    ("Study", "Dictation: check, then the next line / replay / skip / leave", "Enter / Up / Down / Esc"),
 )
 # What a learner reaches for first comes first; a group not named here goes last.
 GROUP_ORDER = ("Playback", "Transcript", "Annotate", "Study", "View", "Library", "File", "Help")

@@ -245,6 +245,8 @@ def test_study_actions_listed_in_the_menu_and_the_shortcuts_sheet(window):
             if group == "Study"}
     assert rows["Loop the line"] == "L" and rows["Replay the line"] == "R" and rows["Shadowing"] == "S"
     assert rows["Loop start (A)"].startswith("Shift+[")
+    assert rows["Clear the loop"] == "Esc"   # taken by the window when no field wants it, so no action's key
+    assert rows["Dictation: check, then the next line / replay / skip / leave"] == "Enter / Up / Down / Esc"
 
 
 def test_options_are_remembered(qtbot, settings, library_path, window):
