@@ -80,6 +80,7 @@ class Repeater:
         self.mark_a: int | None = None  # A-B marks, A set alone until B comes
         self.shadowing = False
         self.base_rate = 1.0           # the learner's speed, before any slow-down
+        self._slowed_repeats = 0       # repeats slowed since the learner chose base_rate
         self._last: tuple[int, float] | None = None   # (media ms, wall ms) at the previous tick
         self.last_played_ms: int | None = None        # the media time at the last tick while playing
 
@@ -117,6 +118,11 @@ class Repeater:
         self.loop = None
         self.mark_a = None
         self.count = 0
+
+    def set_base_rate(self, rate: float) -> None:
+        """The learner chose a speed (or a loop began at it): the slow-down starts from it."""
+        self.base_rate = rate
+        self._slowed_repeats = 0
 
     def replay_target(self, now_ms: int) -> int | None:
         """Where R goes: the start of the line just heard."""
@@ -190,7 +196,7 @@ class Repeater:
 
     def _start_loop(self, loop: Loop) -> Loop:
         self.loop = loop
-        self.count = 0
+        self.count = self._slowed_repeats = 0
         return loop
 
     def _on_jump(self, now_ms: int) -> None:
@@ -204,7 +210,10 @@ class Repeater:
     def _repeat(self, loop: Loop, rate: float) -> Decision:
         self.count += 1
         self._last = None   # the jump back is ours, not the learner's
-        new_rate = slowed_rate(self.base_rate, self.count) if self.options.slow_down else None
+        new_rate = None
+        if self.options.slow_down:
+            self._slowed_repeats += 1
+            new_rate = slowed_rate(self.base_rate, self._slowed_repeats)
         pause = self.options.pause_ms
         heard_from = self._last_turn_heard_from(loop) if self.shadowing else None
         if heard_from is not None:

@@ -285,6 +285,12 @@ class Repeating(QObject):
         self._window.statusBar().showMessage(text.format(max(0.0, left)))
 
     def _on_state(self, state: PlaybackState) -> None:
+        if state is PlaybackState.LOADING:   # another lecture: the loop was the last one's
+            self._cancel_wait()
+            self.repeater.clear()
+            self._restore_rate()
+            self._show()
+            return
         if state is PlaybackState.ENDED and self.waiting is None:
             decision = self.repeater.on_media_end(self._playback.rate)
             if decision:
@@ -301,7 +307,7 @@ class Repeating(QObject):
 
     def _on_rate(self, rate: float) -> None:
         if rate != self._own_rate:
-            self.repeater.base_rate = rate   # the learner chose a speed: slow-downs start from it
+            self.repeater.set_base_rate(rate)   # the learner chose a speed: slow-downs start from it
             self._own_rate = None
 
     # --- inside ----------------------------------------------------------------------------
@@ -315,7 +321,7 @@ class Repeating(QObject):
 
     def _begin_loop(self, loop: Loop | None) -> None:
         self._restore_rate()
-        self.repeater.base_rate = self._playback.rate
+        self.repeater.set_base_rate(self._playback.rate)
         self._show()
         if loop is not None:
             what = "this line" if loop.line is not None else \

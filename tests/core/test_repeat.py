@@ -272,3 +272,15 @@ def test_shadowing_in_an_ab_loop_without_a_line_end_inside_says_the_whole_loop()
     rep.set_range(4100, 4900)                 # inside a gap
     assert FakeClock(rep, media_ms=4100).first_decision() == (4900, Decision(seek_ms=4100, pause_ms=800,
                                                                              shadowing=True))
+
+
+def test_a_speed_chosen_during_a_slowed_loop_is_where_the_slow_down_starts_again():
+    rep = repeater(slow_down=True)
+    clock = FakeClock(rep, media_ms=1000)
+    rep.loop_line(1000)
+    clock.play_ticks(160)                     # twice round: 0.9x, then 0.8x
+    assert [d.rate for _, d in clock.decisions] == [0.9, 0.8]
+    rep.set_base_rate(1.5)                    # the learner picks 1.5x
+    clock.rate = 1.5
+    clock.play_ticks(60)
+    assert clock.decisions[2][1].rate == 1.4  # one step below it, not three

@@ -317,3 +317,14 @@ def test_a_loop_to_the_very_end_goes_round_by_itself_after_its_pause(qtbot, wind
     qtbot.waitUntil(lambda: repeating.waiting is None, timeout=10_000)
     wait_playing(qtbot, window.playback)
     assert 10_500 <= window.playback.time_ms() < 12_500 and repeating.repeater.count == 1
+
+
+def test_opening_another_lecture_ends_the_loop_of_the_one_before(qtbot, window, lecture, tmp_path, video_mp4):
+    open_playing_lecture(qtbot, window, lecture)
+    window.repeating.set_range(5000, 6000)    # an A-B loop: not tied to the transcript's lines
+    other = tmp_path / "other lecture.mp4"
+    shutil.copy(video_mp4, other)
+    write_srt(other.with_suffix(".srt"), CUES[:2])
+    open_playing_lecture(qtbot, window, other)
+    assert window.repeating.repeater.loop is None and window.transport.seek_slider.loop_range is None
+    assert not window.repeating.status_label.isVisible() and "⟲" not in window.transport.time_label.text()
