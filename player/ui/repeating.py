@@ -359,8 +359,12 @@ class Repeating(QObject):
         self.status_label.setText(" · ".join(parts))
         self.status_label.setVisible(bool(parts))
 
-    # --- Esc ------------------------------------------------------------------------------
+    # --- Esc, and the window closing ----------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self._cancel_wait()   # its end would play the lecture after the window has gone
+            self._boundary.stop()
+            return False
         # Only an Esc no widget took reaches the window: a text field, the find bar or a
         # line being edited keep theirs.
         if watched is self._window and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \

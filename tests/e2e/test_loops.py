@@ -328,3 +328,16 @@ def test_opening_another_lecture_ends_the_loop_of_the_one_before(qtbot, window, 
     open_playing_lecture(qtbot, window, other)
     assert window.repeating.repeater.loop is None and window.transport.seek_slider.loop_range is None
     assert not window.repeating.status_label.isVisible() and "⟲" not in window.transport.time_label.text()
+
+
+def test_closing_the_window_during_a_pause_ends_the_wait(qtbot, window, lecture):
+    """Nothing is left to play the lecture (or write to the status bar) after the window closed."""
+    open_playing_lecture(qtbot, window, lecture)
+    repeating = window.repeating
+    paused_at(qtbot, window, 5500)
+    repeating.set_shadowing(True)
+    window.playback.play()
+    qtbot.waitUntil(lambda: repeating.waiting is not None, timeout=10_000)
+    window.close()
+    assert repeating.waiting is None
+    assert not repeating._wait_timer.isActive() and not repeating._countdown.isActive()
