@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.probes import row  # noqa: E402
+from bench.probes import data, row  # noqa: E402
 
 # The last commit whose reader held every line of the file and a Segment object per cue.
 OLD_COMMIT = "0c7e780ab5d5b451c0f3f5371200e96583c126a7"
@@ -135,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
             row(f"{label}: time", _seconds(new["seconds"]), time_target, note.lstrip("; "))
             note = f"before: {before['peak_mb']:,.0f} MB" if before else ""
             row(f"{label}: peak RSS", f"{new['peak_mb']:,.0f} MB", rss_target, note)
+            data("parse", cues=cues, size_mb=size / 1e6, seconds=new["seconds"], peak_mb=new["peak_mb"],
+                 cues_read=new["cues"], before=before)
             srt.unlink()
 
 
