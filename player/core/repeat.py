@@ -6,10 +6,13 @@ A loop repeats when the playing time crosses its end; a jump (a seek, Left/Right
 click on a line) is not a crossing, so the learner can still leave a loop by seeking
 past its end. A jump into another line moves a line loop to that line.
 
-Shadowing pauses at each line's end for the line's length times the factor. A line loop's
-end is its line's. In an A-B loop the learner repeats line by line too: a pause at each
-line's end inside it (for the part of the line after A), and one at B for what was said
-since the last (none when B falls in a pause after a line that had its turn).
+Shadowing pauses at each line's end for the line's length times the factor. The turn is
+taken a moment before the end (`turn_stop_ms`), and the playhead waits there: inside the
+line just heard, so that line stays the current one (where the next line starts as it
+ends, the end itself is the next line's), and playing on from there crosses no turn again.
+A line loop's end is its line's. In an A-B loop the learner repeats line by line too: a
+pause at each line's end inside it (for the part of the line after A), and one at B for
+what was said since the last (none when B falls in a pause after a line that had its turn).
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ MIN_LOOP_MS = 200
 # Between two ticks the time may run ahead of the wall clock by this much without
 # being a jump: the clock re-anchors on libVLC's reports, which come every 250 ms.
 JUMP_SLACK_MS = 400
+
+# A shadowing turn starts this long before its line's end (at most half the line): more
+# than a frame, as libVLC reports the time of the frame it shows.
+TURN_BEFORE_END_MS = 60
 
 PAUSE_CHOICES_MS = (0, 1000, 2000, 3000, 5000)
 SHADOW_FACTORS = (1.0, 1.5, 2.0)
@@ -51,7 +58,8 @@ class Loop:
 @dataclass(frozen=True)
 class Decision:
     """What the player does now: pause for `pause_ms` (wall time) if any, jump to
-    `seek_ms` if any, play at `rate` if given; then play (after the pause)."""
+    `seek_ms` if any, play at `rate` if given; then play (after the pause). A shadowing
+    turn's `seek_ms` is where it began: back inside the line, had the pause come late."""
     seek_ms: int | None = None
     pause_ms: int = 0
     rate: float | None = None
@@ -131,8 +139,10 @@ class Repeater:
         line = self.transcript.segment_near(now_ms)
         if line is None:
             return None
-        if now_ms - self.transcript[line].start_ms < REPLAY_GRACE_MS and line > 0 \
-                and self.transcript.segment_at(now_ms) is not None:
+        segment = self.transcript[line]
+        # (A line heard to its turn, as in a shadowing pause, is the one heard however short.)
+        if now_ms - segment.start_ms < REPLAY_GRACE_MS and line > 0 \
+                and self.transcript.segment_at(now_ms) is not None and now_ms < self.turn_stop_ms(line):
             line -= 1
         return self.transcript[line].start_ms
 
@@ -143,14 +153,14 @@ class Repeater:
     # --- the clock -------------------------------------------------------------------
     def next_boundary(self, now_ms: int) -> int | None:
         """The media time of the next decision ahead of `now_ms`, if any: the loop's end,
-        or with shadowing the end of the line being spoken."""
+        or with shadowing where the turn after the line being spoken starts."""
         ends = []
         if self.loop is not None and now_ms < self.loop.end_ms:
             ends.append(self.loop.end_ms)
         if self.shadowing and self.transcript:
             line = self.transcript.segment_at(now_ms)
-            if line is not None:
-                ends.append(self.transcript[line].end_ms)
+            if line is not None and now_ms < self.turn_stop_ms(line):
+                ends.append(self.turn_stop_ms(line))
         return min(ends) if ends else None
 
     def on_tick(self, now_ms: int, wall_ms: float, rate: float) -> Decision:
@@ -167,13 +177,10 @@ class Repeater:
         loop = self.loop
         if loop is not None and last_ms < loop.end_ms <= now_ms:
             return self._repeat(loop, rate)
-        inside_loop = loop is not None and loop.start_ms <= last_ms < loop.end_ms
-        if self.shadowing and self.transcript and not (inside_loop and loop.line is not None):
+        if self.shadowing and self.transcript:
             line = self.transcript.segment_at(last_ms)
-            if line is not None and last_ms < self.transcript[line].end_ms <= now_ms:
-                segment = self.transcript[line]
-                heard_from = max(segment.start_ms, loop.start_ms) if inside_loop else segment.start_ms
-                return Decision(pause_ms=self.shadow_pause_ms(heard_from, segment.end_ms, rate), shadowing=True)
+            if line is not None and last_ms < self.turn_stop_ms(line) <= now_ms:
+                return self._turn(line, last_ms, rate)
         return NOTHING
 
     def on_media_end(self, rate: float) -> Decision:
@@ -183,6 +190,11 @@ class Repeater:
         if loop is None or last is None or not loop.start_ms <= last < loop.end_ms:
             return NOTHING
         return self._repeat(loop, rate)
+
+    def turn_stop_ms(self, line: int) -> int:
+        """Where shadowing stops for the learner's turn after `line`: just inside its end."""
+        segment = self.transcript[line]
+        return segment.end_ms - min(TURN_BEFORE_END_MS, (segment.end_ms - segment.start_ms) // 2)
 
     def shadow_pause_ms(self, start_ms: int, end_ms: int, rate: float) -> int:
         """The learner's turn after saying start-end: its length as heard at `rate`,
@@ -198,6 +210,20 @@ class Repeater:
         self.loop = loop
         self.count = self._slowed_repeats = 0
         return loop
+
+    def _turn(self, line: int, last_ms: int, rate: float) -> Decision:
+        """Shadowing: the learner's turn after `line`, at its stop; NOTHING where the loop
+        played in gives the turn at its end instead (a line loop, or B in the line's last moment)."""
+        segment, loop = self.transcript[line], self.loop
+        heard_from = segment.start_ms
+        if loop is not None and loop.start_ms <= last_ms < loop.end_ms:
+            if loop.line is not None or loop.end_ms <= segment.end_ms:
+                return NOTHING
+            heard_from = max(segment.start_ms, loop.start_ms)
+        self._last = None   # the seek back to the stop is ours, not the learner's
+        stop = self.turn_stop_ms(line)
+        return Decision(seek_ms=stop, pause_ms=self.shadow_pause_ms(heard_from, segment.end_ms, rate),
+                        shadowing=True)
 
     def _on_jump(self, now_ms: int) -> None:
         loop = self.loop
@@ -232,6 +258,6 @@ class Repeater:
         if line is not None:
             return max(loop.start_ms, self.transcript[line].start_ms)
         before = self.transcript.segment_near(at_b)
-        if before is not None and self.transcript[before].end_ms > loop.start_ms:
+        if before is not None and self.turn_stop_ms(before) > loop.start_ms:
             return None
         return loop.start_ms

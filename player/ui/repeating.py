@@ -3,8 +3,8 @@
 learner to say it aloud (S). The decisions are player/core/repeat.py's; this carries
 them out on the playback and shows them.
 
-Precision: each tick aims a BoundaryTimer (boundary.py) at the next loop or line end, so
-the jump back (or the pause) happens within a frame of it, not on the next tick."""
+Precision: each tick aims a BoundaryTimer (boundary.py) at the next loop end or shadowing
+turn, so the jump back (or the pause) happens within a frame of it, not on the next tick."""
 
 from __future__ import annotations
 
@@ -246,7 +246,9 @@ class Repeating(QObject):
                 self._paused_seen = False
                 self._playback.pause()
                 if decision.seek_ms is not None:
-                    self._seek(decision.seek_ms)   # paused at A: Space, or the end of the wait, plays from there
+                    # Paused at A, or inside the line a shadowing turn follows (so it stays the
+                    # current one): Space, or the end of the wait, plays on from there.
+                    self._seek(decision.seek_ms)
             self._wait_timer.start(decision.pause_ms)
             self._countdown.start()
             self._show_countdown()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from player.core.repeat import (JUMP_SLACK_MS, MIN_LOOP_MS, MIN_RATE, NOTHING, Decision, Loop, RepeatOptions,
-                                Repeater, slowed_rate)
+from player.core.repeat import (JUMP_SLACK_MS, MIN_LOOP_MS, MIN_RATE, NOTHING, TURN_BEFORE_END_MS, Decision, Loop,
+                                RepeatOptions, Repeater, slowed_rate)
 from player.core.transcript import Segment, Transcript
 
 # Lines 1.0-2.5 s, 2.5-4.0 s, a gap, 5.0-6.0 s.
@@ -163,8 +163,34 @@ def test_shadowing_pauses_at_each_line_end_for_its_length_times_the_factor():
     rep.shadowing = True
     clock = FakeClock(rep, media_ms=900)
     clock.play_until(6100)
+    # Each turn a moment before the line's end, waited there (seek_ms): inside the line.
     assert [(at, d.pause_ms, d.seek_ms, d.shadowing) for at, d in clock.decisions] == [
-        (2500, 2250, None, True), (4000, 2250, None, True), (6000, 1500, None, True)]
+        (2440, 2250, 2440, True), (3940, 2250, 3940, True), (5940, 1500, 5940, True)]
+
+
+def test_a_shadowing_turn_that_came_late_waits_inside_the_line_and_is_taken_once():
+    """Where lines touch, a turn read late (a loaded machine) is already in the next line:
+    it goes back inside the one just heard, and playing on from there is no second turn."""
+    rep = repeater()
+    rep.shadowing = True
+    clock = FakeClock(rep, media_ms=2000)
+    clock.tick()
+    late = clock.tick(step_ms=2600 - 2020)              # read at 2.6 s: "two" already
+    stop = 2500 - TURN_BEFORE_END_MS
+    assert late == Decision(seek_ms=stop, pause_ms=1500, shadowing=True)
+    assert LINES.segment_near(stop) == 0                # "one" stays the current line
+    rep.restart()                                       # the window seeks there and waits
+    clock.media_ms = stop
+    clock.play_until(3900)
+    assert [at for at, _d in clock.decisions] == [2600]  # no second turn for "one"
+    clock.play_until(4000)
+    assert [(at, d.seek_ms) for at, d in clock.decisions[1:]] == [(3940, 3940)]   # then "two"'s
+
+
+def test_a_shadowing_turn_for_a_line_shorter_than_its_margin_is_still_inside_it():
+    rep = repeater()
+    rep.set_transcript(Transcript([Segment(1000, 1040, "a"), Segment(1040, 2000, "b")]))
+    assert rep.turn_stop_ms(0) == 1020 and rep.transcript.segment_near(1020) == 0
 
 
 def test_shadowing_pause_is_the_line_as_heard_at_a_slower_speed():
@@ -198,7 +224,8 @@ def test_next_boundary_is_the_nearest_end_ahead():
     assert rep.next_boundary(1200) == 2500
     rep.set_range(1000, 3000)
     rep.shadowing = True
-    assert rep.next_boundary(1200) == 2500   # the line's end comes first
+    assert rep.next_boundary(1200) == 2500 - TURN_BEFORE_END_MS   # the line's turn comes first
+    assert rep.next_boundary(2450) == 3000   # past it
     assert rep.next_boundary(2600) == 3000
     assert rep.next_boundary(4500) is None
 
@@ -207,6 +234,13 @@ def test_next_boundary_is_the_nearest_end_ahead():
                                          (800, None)])
 def test_replay_goes_to_the_line_just_heard(now, target):
     assert repeater().replay_target(now) == target
+
+
+def test_replay_during_a_shadowing_turn_replays_the_line_heard_however_short():
+    rep = repeater()
+    rep.set_transcript(Transcript([Segment(1000, 2500, "one"), Segment(2500, 3200, "short")]))
+    assert rep.replay_target(2700) == 1000                   # just after "short" began: "one"
+    assert rep.replay_target(rep.turn_stop_ms(1)) == 2500    # at its turn: "short" itself
 
 
 def test_a_new_transcript_ends_a_line_loop_but_not_an_ab_loop():
@@ -249,7 +283,16 @@ def test_shadowing_in_an_ab_loop_pauses_at_each_line_end_inside_it_and_at_b():
     rep.set_range(1200, 3000)                 # from inside "one" to inside "two"
     clock.play_ticks(95)                      # once round
     assert [(at, d.pause_ms, d.seek_ms, d.shadowing) for at, d in clock.decisions] == [
-        (2500, 1300, None, True), (3000, 500, 1200, True)]
+        (2440, 1300, 2440, True), (3000, 500, 1200, True)]
+
+
+def test_shadowing_in_an_ab_loop_ending_in_a_lines_last_moment_gives_one_turn_at_b():
+    rep = repeater()
+    rep.shadowing = True
+    clock = FakeClock(rep, media_ms=1200)
+    rep.set_range(1200, 2480)                 # B after the line's turn would start
+    clock.play_ticks(70)                      # once round
+    assert [(at, d.pause_ms, d.seek_ms) for at, d in clock.decisions] == [(2480, 1280, 1200)]
 
 
 def test_shadowing_in_an_ab_loop_ending_in_a_pause_gives_no_second_turn_for_the_line_before():
@@ -259,13 +302,14 @@ def test_shadowing_in_an_ab_loop_ending_in_a_pause_gives_no_second_turn_for_the_
     rep.set_range(1800, 4500)                 # B in the gap after "two"
     clock.play_ticks(140)                     # once round
     assert [(at, d.pause_ms, d.seek_ms) for at, d in clock.decisions] == [
-        (2500, 700, None), (4000, 1500, None), (4500, 1000, 1800)]   # at B: the pause between repeats alone
+        (2440, 700, 2440), (3940, 1500, 3940), (4500, 1000, 1800)]   # at B: the pause between repeats alone
 
 
 def test_shadowing_in_an_ab_loop_without_a_line_end_inside_says_the_whole_loop():
     rep = repeater()
     rep.shadowing = True
-    assert FakeClock(rep, media_ms=1200).first_decision() == (2500, Decision(pause_ms=1500, shadowing=True))
+    assert FakeClock(rep, media_ms=1200).first_decision() == (2440, Decision(seek_ms=2440, pause_ms=1500,
+                                                                             shadowing=True))
     rep.set_range(1200, 2000)                 # inside one line
     assert FakeClock(rep, media_ms=1200).first_decision() == (2000, Decision(seek_ms=1200, pause_ms=800,
                                                                              shadowing=True))

@@ -8,6 +8,7 @@ import shutil
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from player.core.repeat import TURN_BEFORE_END_MS
 from player.playback import PlaybackState
 from tests.conftest import open_playing_lecture, read_clock_until, wait_playing, write_srt
 
@@ -205,7 +206,35 @@ def test_shadowing_pauses_at_the_line_end_then_goes_on_by_itself(qtbot, window, 
     qtbot.waitUntil(lambda: window.repeating.waiting is None, timeout=10_000)
     wait_playing(qtbot, window.playback)
     assert states[-2:] == [PlaybackState.PAUSED, PlaybackState.PLAYING]
-    assert 6000 - FRAME_MS <= paused_at_ms <= 6000 + LATE_MS
+    assert 6000 - TURN_BEFORE_END_MS - FRAME_MS <= paused_at_ms < 6000   # waits inside the line
+
+
+def test_shadowing_keeps_the_line_just_heard_current_during_the_turn_then_plays_on_once(qtbot, window, lecture):
+    """Lines 1 and 2 touch at 3.0 s: the clock at the end of line 1 is line 2's start. During
+    the turn line 1 stays the current line; then line 2 plays, and its own turn is the next."""
+    open_playing_lecture(qtbot, window, lecture)
+    repeating, view = window.repeating, window.transcript_view
+    paused_at(qtbot, window, 2500)
+    repeating.set_shadowing(True)
+    events = []   # ("row", the current line) and ("paused", the current line then), in order
+    window.sync.current_segment_changed.connect(lambda row: events.append(("row", row)))
+    window.playback.state_changed.connect(
+        lambda state: state is PlaybackState.PAUSED and events.append(("paused", view.current_row)))
+    window.playback.play()
+    qtbot.waitUntil(lambda: repeating.waiting is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=5000)
+    assert view.current_row == 1 and window.sync.current_segment == 1
+    assert 1500 <= window.playback.time_ms() < 3000
+    assert repeating.waiting.pause_ms == 1500                 # line 1's length
+    qtbot.waitUntil(lambda: repeating.waiting is None, timeout=10_000)
+    qtbot.waitUntil(lambda: repeating.waiting is not None, timeout=10_000)   # the next turn
+    qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=5000)
+    assert view.current_row == 2 and 3000 <= window.playback.time_ms() < 4500
+    paused = [row for kind, row in events if kind == "paused"]
+    assert paused == [1, 2]                                   # one turn each, in order
+    rows = [row for kind, row in events if kind == "row"]
+    assert rows == [2]                                        # line 2 only once line 1's turn was over
+    assert events.index(("row", 2)) > events.index(("paused", 1))
 
 
 def test_shadowing_goes_on_at_once_on_space(qtbot, window, lecture):
