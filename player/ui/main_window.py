@@ -7,7 +7,7 @@ import dataclasses
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QSplitter, QStyle, QTabWidget, QToolButton, QVBoxLayout, QWidget)
@@ -85,6 +85,28 @@ def highlight_label(highlight) -> str:
     return " ".join(parts)
 
 
+NOTICE_WIDTH_PX = 380   # a playback notice's room at the right of the status bar
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then` on the event turn after `widget` is first painted, once."""
+
+    def __init__(self, widget: QWidget, then) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, watched, self._then)   # not at all if the widget is gone by then
+        return False
+
+
+def after_first_paint(widget: QWidget, then) -> None:
+    _AfterFirstPaint(widget, then)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, playback: Playback, settings: QSettings, notice: str | None = None,
                  library_path: Path | None = None) -> None:
@@ -108,7 +130,6 @@ class MainWindow(QMainWindow):
         self.linking_job = ShortJob(self)
         self.transcriber = Transcriber(self)
         self._said_overrun: set[int] = set()   # lectures whose overrun sentence was shown
-        self._notice_said = False
         self._load_options = LoadOptions()      # for transcripts opened from here on (--encoding)
         self._init_actions()
         self._init_ui()
@@ -315,6 +336,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         # There from the start: a first message must not push the window's contents up.
         self.statusBar().setObjectName("statusBar")
+        # What holds for the whole session ("No sound: ...") stays at the right of the status
+        # bar, where it never replaces what the learner was just told.
+        self.playback_notice = QLabel("")
+        self.playback_notice.setObjectName("playbackNotice")
+        self.playback_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.playback_notice.setAccessibleName("Playback notice")
+        self.playback_notice.hide()
+        self.statusBar().addPermanentWidget(self.playback_notice)
 
     def _init_menus(self) -> None:
         acts = self.actions_by_name
@@ -364,18 +393,42 @@ class MainWindow(QMainWindow):
 
     def _init_study_tools(self) -> None:
         """The study tools: each adds its own actions (add_action, group "Study") to the
-        Study menu (self.study_menu) or the View menu (self.view_menu)."""
-        from player.ui.dictation import Dictation
-        from player.ui.repeating import Repeating
-        from player.ui.second_transcript import SecondTranscript
+        Study menu (self.study_menu) or the View menu (self.view_menu).
+
+        Text size and theme shape the first paint, so they come now. Dictation, loops and
+        the second transcript come just after the first paint, or at first use (the
+        properties below) if that is sooner: a tenth of the launch less before the
+        transcript shows."""
         from player.ui.text_size import TextSize
         from player.ui.themes import Themes
 
         self.text_size = TextSize(self)   # View ▸ Larger / Smaller / Normal text, Ctrl+wheel
         self.themes = Themes(self)   # View ▸ Theme, applied before the window first shows
-        self.dictation = Dictation(self)   # type what you heard, checked word by word
-        self.repeating = Repeating(self)   # loops, replay, shadowing
-        self.second_transcript = SecondTranscript(self)   # a second transcript under the lines, captions (C)
+        self._study_tools: tuple | None = None
+        after_first_paint(self.transcript_view.viewport(), self._build_study_tools)
+
+    def _build_study_tools(self) -> tuple:
+        if self._study_tools is None:
+            from player.ui.dictation import Dictation
+            from player.ui.repeating import Repeating
+            from player.ui.second_transcript import SecondTranscript
+
+            self._study_tools = (Dictation(self),   # type what you heard, checked word by word
+                                 Repeating(self),   # loops, replay, shadowing
+                                 SecondTranscript(self))   # a second transcript under the lines, captions (C)
+        return self._study_tools
+
+    @property
+    def dictation(self):
+        return self._build_study_tools()[0]
+
+    @property
+    def repeating(self):
+        return self._build_study_tools()[1]
+
+    @property
+    def second_transcript(self):
+        return self._build_study_tools()[2]
 
     def _connect_signals(self) -> None:
         playback = self.playback
@@ -962,9 +1015,13 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(sentence)
 
     def _on_playback_notice(self, message: str) -> None:
-        if not self._notice_said:   # once: it stays true for every lecture
-            self._notice_said = True
-            self.statusBar().showMessage(message, 15000)
+        # The first sentence ("No sound: the audio device could not be opened (...)") elided
+        # to fit beside the messages; the whole of it in the tooltip.
+        first = message.split(". ")[0]
+        shown = self.playback_notice.fontMetrics().elidedText(first, Qt.TextElideMode.ElideRight, NOTICE_WIDTH_PX)
+        self.playback_notice.setText(shown)
+        self.playback_notice.setToolTip(message)
+        self.playback_notice.show()
 
     def edit_line(self) -> None:
         """F2: the selected (or spoken) line's words in an editor in its row."""

@@ -106,12 +106,18 @@ def test_the_window_command_refuses_an_unknown_encoding(video_mp4):
         run([str(video_mp4), "--encoding", "klingon-8"])
 
 
-def test_no_sound_is_said_once(qtbot, window):
-    window.playback.notice.emit("No sound: the audio device could not be opened.")
-    assert window.statusBar().currentMessage() == "No sound: the audio device could not be opened."
-    window.statusBar().clearMessage()
-    window.playback.notice.emit("No sound: the audio device could not be opened.")
-    assert window.statusBar().currentMessage() == ""
+def test_no_sound_stays_beside_the_messages_and_never_replaces_one(qtbot, window):
+    message = ("No sound: the audio device could not be opened (alsa: cannot open ALSA device \"default\"). "
+               "The lecture plays on without it.")
+    window.statusBar().showMessage("Saved the reel", 10_000)
+    window.playback.notice.emit(message)
+    notice = window.playback_notice
+    assert notice.isVisible() and notice.text().startswith("No sound") and notice.toolTip() == message
+    assert window.statusBar().currentMessage() == "Saved the reel"   # what the learner was just told stays
+    window.playback.notice.emit(message)   # said again: still the one notice
+    assert notice.toolTip() == message
+    assert [label for label in window.statusBar().findChildren(type(notice)) if label.isVisible()
+            and label.text().startswith("No sound")] == [notice]
 
 
 def test_the_lectures_window_opens_a_copy_that_is_still_there(qtbot, window, tmp_path, video_mp4):
