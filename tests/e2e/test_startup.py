@@ -193,3 +193,22 @@ def test_the_demo_opens_and_plays(tmp_path):
 
     assert seen.get("lines", 0) > 0 and seen["media"] == str(DEMO_MEDIA), seen
     assert seen["playing"] is True and seen["started"] is True
+
+
+def test_the_study_tools_come_after_the_first_paint_or_at_first_use(qtbot, settings, library_path):
+    from player.playback.vlc import VlcPlayback
+    from player.ui.main_window import MainWindow
+
+    unshown = MainWindow(VlcPlayback(), settings, library_path=library_path)
+    qtbot.addWidget(unshown)
+    assert unshown._study_tools is None and "loop_line" not in unshown.actions_by_name
+    assert unshown.repeating is not None   # first use builds them all, at once
+    assert "loop_line" in unshown.actions_by_name and "dictation" in unshown.actions_by_name
+
+    shown = MainWindow(VlcPlayback(), settings, library_path=library_path)
+    qtbot.addWidget(shown)
+    assert shown._study_tools is None
+    shown.show()
+    qtbot.waitUntil(lambda: shown._study_tools is not None, timeout=10_000)   # once it has painted
+    assert [a.objectName() for a in shown.study_menu.actions() if a.objectName()][:2] == ["dictation",
+                                                                                         "dictation_mistakes"]
