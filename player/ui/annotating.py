@@ -17,6 +17,7 @@ from player.core.spans import merge_spans, playlist_from
 from player.core.timecode import format_clock
 from player.playback import Playback, PlaybackState
 from player.ui.annotations import COLOR_NAMES, LectureAnnotations
+from player.ui.boundary import BoundaryTimer
 from player.ui.focus import focus_returns
 from player.ui.highlights_panel import HighlightsPanel
 from player.ui.transcript_view import TranscriptView
@@ -38,6 +39,11 @@ class AnnotatingActions(QObject):
         self._color = 1  # the colour H uses: the last one chosen with 1-5
         self._mark_in_ms: int | None = None
         self._highlight_playlist: list[tuple[int, int]] = []  # spans left to play in "Play highlights"
+        # Moves on at a highlight's end within a frame, not on the tick after it.
+        self._highlight_end = BoundaryTimer(playback, self.follow_playback, self)
+        # Set by the loops (repeating.py): a loop is on, and the learner's loop wins over
+        # the playlist: it waits, rather than take the playhead off to the next highlight.
+        self.loop_holds: Callable[[], bool] = lambda: False
 
     def show_color_meanings(self) -> None:
         self._show_color_meanings()
@@ -95,6 +101,7 @@ class AnnotatingActions(QObject):
         # From the playhead on, round to the ones before it: each once.
         spans = playlist_from(spans, self._playback.time_ms())
         self._highlight_playlist = spans
+        self._highlight_end.stop()
         self.playing_highlights_changed.emit(bool(spans))
         if on and not spans:
             self._status("No highlights to play in this lecture.", 4000)
@@ -103,10 +110,13 @@ class AnnotatingActions(QObject):
             self._seek_and_play(spans[0][0])
 
     def _follow_highlight_playlist(self, now_ms: int) -> None:
-        if not self._highlight_playlist or self._playback.state is not PlaybackState.PLAYING:
+        if not self._highlight_playlist or self._playback.state is not PlaybackState.PLAYING or self.loop_holds():
+            self._highlight_end.stop()
             return
-        start, end = self._highlight_playlist[0]
-        if now_ms >= end:
+        _start, end = self._highlight_playlist[0]
+        if now_ms < end:
+            self._highlight_end.aim(now_ms, end)
+        else:
             self._highlight_playlist.pop(0)
             if self._highlight_playlist:
                 self._seek(self._highlight_playlist[0][0])

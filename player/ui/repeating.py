@@ -102,6 +102,7 @@ class Repeating(QObject):
         self._window.transport.seek_slider.range_selected.connect(self.set_range)
         self._window.actions_by_name["play"].triggered.connect(self._on_play_pressed)
         self._window.installEventFilter(self)   # Esc that nothing else took clears the loop
+        self._window.annotating.loop_holds = lambda: self.repeater.loop is not None   # over Play highlights
 
     # --- options -----------------------------------------------------------------------
     def _read_options(self) -> RepeatOptions:

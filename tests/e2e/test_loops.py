@@ -372,3 +372,27 @@ def test_closing_the_window_during_a_pause_ends_the_wait(qtbot, window, lecture)
     window.close()
     assert repeating.waiting is None
     assert not repeating._wait_timer.isActive() and not repeating._countdown.isActive()
+
+
+def test_a_line_loop_wins_over_play_highlights_and_the_playlist_goes_on_after_it(qtbot, window, lecture):
+    """The line a highlight ends in, looped (L) while the highlights play: the loop runs past
+    the highlight's end and goes round; the playlist waits for it, then moves on as before."""
+    open_playing_lecture(qtbot, window, lecture)
+    window.annotations.add_highlight(1800, 2600, 1)    # inside line 1 (1.5-3.0 s)
+    window.annotations.add_highlight(6000, 9000, 2)    # line 4
+    paused_at(qtbot, window, 1000)
+    window.actions_by_name["play_highlights"].trigger()
+    wait_playing(qtbot, window.playback)
+    assert 1800 <= window.playback.time_ms() < 2600
+    press(qtbot, window, Qt.Key.Key_L)
+    repeating = window.repeating
+    assert repeating.repeater.loop.line == 1
+    readings = read_clock_until(qtbot, window.playback, lambda: repeating.repeater.count >= 2)
+    assert all(1500 <= now <= 3000 + LATE_MS for now, _ in readings), readings   # never off to line 4
+    assert repeating.repeater.loop.line == 1 and window.actions_by_name["play_highlights"].isChecked()
+    assert max(now for now, _ in readings) > 2600          # past the highlight's end, looping
+    assert window.annotating._highlight_playlist[0] == (1800, 2600)
+
+    press(qtbot, window, Qt.Key.Key_L)                 # off: the playlist goes on to the next highlight
+    read_clock_until(qtbot, window.playback, lambda: window.playback.time_ms() >= 6000)
+    assert window.annotating._highlight_playlist == [(6000, 9000)] and repeating.repeater.loop is None

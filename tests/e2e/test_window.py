@@ -501,24 +501,31 @@ def test_edit_a_highlight_in_place_and_name_the_colours(qtbot, window, tmp_path,
 
 
 def test_play_highlights_plays_only_the_highlighted_parts(qtbot, window, tmp_path, tone_mp3):
+    """Each highlight ends on the precise timer (as a loop's end does), aimed as its end
+    nears, rather than on the 20 ms tick after it."""
+    from player.ui.boundary import ARM_WITHIN_MS
+
     open_and_wait(qtbot, window, tone_lecture(tmp_path, tone_mp3))
     qtbot.waitUntil(lambda: window.annotations.lecture is not None, timeout=5000)
     window.annotations.add_highlight(2_000, 3_000, 1)
     window.annotations.add_highlight(9_000, 10_000, 2)
-    times = []
-    window.sync.time_changed.connect(times.append)
+    ticks = []   # (time read, the precise timer aimed), at each tick
+    window.sync.time_changed.connect(lambda ms: ticks.append((ms, window.annotating._highlight_end.armed)))
     window.actions_by_name["play_highlights"].trigger()
     qtbot.waitUntil(lambda: window.playback.state is PlaybackState.PAUSED, timeout=20_000)
-    times = list(times)
-    # The first highlight from its start, then the second: of the gap only the one tick
-    # that found the first highlight over (a listener sees the jump it causes first).
+    times = [ms for ms, _armed in ticks]
+    # The first highlight from its start, then the second: of the gap at most the one tick
+    # that found the first highlight over (none when the timer got there first).
     first = [i for i, t in enumerate(times) if t < 3_000]
     second = [i for i, t in enumerate(times) if 9_000 <= t < 10_000]
     assert times[0] == 2_000 and all(times[i] >= 2_000 for i in first)
     assert second and max(first) < min(second)
-    assert len([t for t in times if 3_000 <= t < 9_000]) == 1
+    assert len([t for t in times if 3_000 <= t < 9_000]) <= 1
+    near_ends = [(ms, armed) for ms, armed in ticks if any(end - ARM_WITHIN_MS <= ms < end for end in (3_000, 10_000))]
+    assert near_ends and all(armed for _ms, armed in near_ends), near_ends
     assert window.playback.time_ms() >= 10_000
     assert not window.actions_by_name["play_highlights"].isChecked()
+    assert not window.annotating._highlight_end.armed   # over: nothing left to wait for
 
 
 def test_export_highlights_as_study_notes_and_an_anki_deck(qtbot, window, tmp_path, tone_mp3):
