@@ -16,7 +16,10 @@ from tests.conftest import wait_playing
 # Heavy modules the window must open without.
 DEFERRED = ["vlc", "numpy", "sqlite_utils", "urllib.request", "ssl", "http.client",
             "player.core.reel", "player.core.exports", "player.ui.reel_dialog", "player.core.transcription",
-            "pysubs2", "logging.handlers"]
+            "pysubs2", "logging.handlers",
+            # Telling an SRT from the other formats needs none of the XML or ASS readers.
+            "player.core.formats.ttml", "player.core.formats.elan", "player.core.formats.ass",
+            "xml.etree.ElementTree"]
 
 
 def modules_after(code: str, *args: str, env: dict | None = None) -> dict:

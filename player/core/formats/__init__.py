@@ -307,16 +307,24 @@ def parse_text(text: str, path: str, format: str | None = None,
     return transcript
 
 
+def _in_sniffing_order() -> Iterator[TranscriptFormat]:
+    """The formats in _FORMAT_MODULES' order, each module imported only when its turn comes:
+    an SRT is told after two modules, without the XML, CSV and JSON readers of the rest (a
+    tenth of the app's start-up)."""
+    for name in _FORMAT_MODULES:
+        yield from importlib.import_module(f"player.core.formats.{name}").FORMATS
+
+
 def _choose(text: str, path: str, format: str | None) -> TranscriptFormat:
-    known = _registry()
     if format:
+        known = _registry()
         for candidate in known:
             if candidate.name == format:
                 return candidate
         names = ", ".join(f.name for f in known)
         raise TranscriptError(path, None, f"unknown format {format!r} (known: {names})")
-    for candidate in known:
+    for candidate in _in_sniffing_order():
         if candidate.sniff(text):
             return candidate
-    names = ", ".join(f.description for f in known)
+    names = ", ".join(f.description for f in _registry())
     raise TranscriptError(path, None, f"not a transcript format this app reads ({names})")
