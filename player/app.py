@@ -20,6 +20,36 @@ def is_transcript_path(path: str) -> bool:
     return Path(path).suffix.lower() in {extension.lower() for extension in SIBLING_TRANSCRIPT_EXTENSIONS}
 
 
+class EarlyRead:
+    """A transcript being read on a thread of its own; `result()` waits for it and gives
+    the transcript, or raises what reading it raised."""
+
+    def __init__(self, path: str, encoding: str | None) -> None:
+        import threading
+
+        self.path = os.path.abspath(path)
+        self._done = threading.Event()
+        self._result = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._read, args=(encoding,), name="early transcript read", daemon=True).start()
+
+    def _read(self, encoding: str | None) -> None:
+        from player.core.formats import LoadOptions, load
+
+        try:
+            self._result = load(self.path, options=LoadOptions(encoding=encoding))
+        except BaseException as error:   # handed to whoever waits, as a job's failure
+            self._error = error
+        finally:
+            self._done.set()
+
+    def result(self):
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
 def prepare_qt_platform() -> None:
     # libVLC draws into an X11 window id; Wayland has no per-widget window, so
     # run Qt through XWayland there.
@@ -34,6 +64,9 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
     from player.logs import setup_logging
 
     setup_logging()  # before Qt starts, so its first warnings go to the log too
+    # The transcript named on the command line is read from the first moment, while Qt and
+    # the window are made (the window takes it as if it had read it itself).
+    early = EarlyRead(transcript, encoding) if transcript and not is_transcript_path(media or "") else None
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -63,9 +96,9 @@ def run_app(media: str | None, transcript: str | None, library: str | None = Non
     if media and not transcript and is_transcript_path(media):
         window.open_dropped([media])  # a transcript or notes, as if dropped on the window
     elif media:
-        window.open_media(media, transcript)
+        window.open_media(media, transcript, early_read=early)
     elif transcript:
-        window.open_transcript(transcript)
+        window.open_transcript(transcript, early_read=early)
     window.show()
     if window.annotations.open_error:
         # After the lecture is open: the learner can still watch while deciding.

@@ -16,7 +16,6 @@ Reading input files safely (regular files only, with a size limit) is `read_inpu
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,7 +95,7 @@ def check_output(path: str | Path, *, protected: Mapping[Path, str] | Iterable[P
 def part_path(target: Path, token: str | None = None) -> Path:
     """The hidden temporary name beside `target`, keeping its extension (ffmpeg picks the
     container from it)."""
-    token = token or secrets.token_hex(4)
+    token = token or os.urandom(4).hex()   # a name no one else picks (secrets would cost its hmac import)
     return target.with_name(f".{target.stem[:60]}.{token}.part{target.suffix}")
 
 

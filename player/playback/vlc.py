@@ -12,7 +12,6 @@ itself. A sound device that cannot be opened is said once, through `notice`.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import importlib.util
 import logging
 import os
@@ -140,6 +139,8 @@ class _VlcLog:
 def _c_vsnprintf():
     """The C library's vsnprintf, or None where it cannot be found (the raw format is
     logged then)."""
+    import ctypes.util   # here, not at start-up: it brings subprocess, and runs ldconfig
+
     try:
         libc = ctypes.cdll.msvcrt if sys.platform == "win32" else ctypes.CDLL(ctypes.util.find_library("c"))
         function = getattr(libc, "vsnprintf", None) or libc._vsnprintf
@@ -164,6 +165,8 @@ def _quiet_alsa_lib() -> None:
     global _alsa_handler
     if _alsa_handler is not None or not sys.platform.startswith("linux"):
         return
+    import ctypes.util
+
     name = ctypes.util.find_library("asound")
     if not name:
         return  # no alsa-lib: libVLC's alsa output cannot load either

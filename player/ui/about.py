@@ -3,7 +3,6 @@ copy into a bug report) and Help ▸ Open log folder."""
 
 from __future__ import annotations
 
-import platform
 import re
 from pathlib import Path
 
@@ -61,6 +60,8 @@ def versions_text(playback: Playback, ffmpeg_line: str | None = None) -> str:
         engine = f"libVLC {getattr(playback, 'version', '')}".rstrip()
     else:
         engine = f"Playback: {playback.name} fallback (libVLC is not available)"
+    import platform   # only for this box
+
     lines = [
         f"{APP_NAME} {__version__}",
         f"Qt {qVersion()} (PySide6 {PySide6.__version__})",

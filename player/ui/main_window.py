@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
 
     # --- opening ------------------------------------------------------------------
     def open_media(self, path: str, transcript_path: str | None = None, autoplay: bool = True,
-                   start_ms: int | None = None) -> None:
+                   start_ms: int | None = None, early_read=None) -> None:
         """Open a lecture; its transcript is the one given, or the one beside it. It plays
         from `start_ms` (a search hit) if given, else from where the learner left it."""
         self._save_position()  # of the lecture before
@@ -512,7 +512,7 @@ class MainWindow(QMainWindow):
             transcript_path = str(sibling) if sibling else None
         self._clear_lecture_text()
         if transcript_path:
-            self.open_transcript(transcript_path)  # the library import follows its loading
+            self.open_transcript(transcript_path, early_read=early_read)  # the library import follows
         else:
             self.annotations.open_lecture(self.media_path, None)
         if autoplay:
@@ -545,7 +545,9 @@ class MainWindow(QMainWindow):
         """Read the transcripts opened from now on in this encoding (--encoding)."""
         self._load_options = LoadOptions(encoding=encoding)
 
-    def open_transcript(self, path: str, options: LoadOptions | None = None) -> None:
+    def open_transcript(self, path: str, options: LoadOptions | None = None, early_read=None) -> None:
+        """Read `path` off the GUI thread and show it; `early_read` (app.EarlyRead): the
+        same file already being read since launch, with these options."""
         if self.transcriber.running and self._transcribing_this():
             self.statusBar().showMessage("The lecture is being transcribed: cancel that first to open a "
                                          "transcript file for it", 8000)
@@ -553,7 +555,10 @@ class MainWindow(QMainWindow):
         options = self._load_options if options is None else options
         self.transcript_path = path = os.path.abspath(path)
         self.transcript_status.setText(f"Reading {Path(path).name}…")
-        self.transcript_job.start(lambda: load(path, options=options))
+        if early_read is not None and early_read.path == path:
+            self.transcript_job.start(early_read.result)
+        else:
+            self.transcript_job.start(lambda: load(path, options=options))
 
     def open_notes(self, path: str) -> None:
         self.notes_path = os.path.abspath(path)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from player.core.library import Library
 from player.playback import PlaybackState
 from tests.conftest import wait_playing
@@ -19,7 +21,9 @@ DEFERRED = ["vlc", "numpy", "sqlite_utils", "urllib.request", "ssl", "http.clien
             "pysubs2", "logging.handlers",
             # Telling an SRT from the other formats needs none of the XML or ASS readers.
             "player.core.formats.ttml", "player.core.formats.elan", "player.core.formats.ass",
-            "xml.etree.ElementTree"]
+            "xml.etree.ElementTree",
+            # Needed later or never: libVLC's helpers, the About box, word-level edits.
+            "ctypes.util", "subprocess", "secrets", "platform", "difflib"]
 
 
 def modules_after(code: str, *args: str, env: dict | None = None) -> dict:
@@ -215,3 +219,25 @@ def test_the_study_tools_come_after_the_first_paint_or_at_first_use(qtbot, setti
     qtbot.waitUntil(lambda: shown._study_tools is not None, timeout=10_000)   # once it has painted
     assert [a.objectName() for a in shown.study_menu.actions() if a.objectName()][:2] == ["dictation",
                                                                                          "dictation_mistakes"]
+
+
+def test_the_transcript_named_at_launch_is_read_from_the_first_moment(qtbot, window, tmp_path):
+    """run_app starts reading the transcript before Qt and the window are made; the window
+    takes that reading instead of reading the file again."""
+    from player.app import EarlyRead
+    from player.core.formats import TranscriptError
+    from tests.conftest import TONE_CUES, write_srt
+
+    path = write_srt(tmp_path / "talk.srt", TONE_CUES)
+    early = EarlyRead(str(path), None)
+    assert len(early.result()) == len(TONE_CUES)
+    path.unlink()   # read already: the window must not need the file again
+    window.open_transcript(str(path), early_read=early)
+    qtbot.waitUntil(lambda: window.transcript is not None, timeout=10_000)
+    assert [s.text for s in window.transcript] == [text for _start, _end, text in TONE_CUES]
+
+    broken = tmp_path / "broken.srt"
+    broken.write_text("1\n00:00:01,000 --> nonsense\nWords\n", encoding="utf-8")
+    failing = EarlyRead(str(broken), None)
+    with pytest.raises(TranscriptError, match="broken.srt"):
+        failing.result()   # what reading raised, for the window's one-line message

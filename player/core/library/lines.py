@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from difflib import SequenceMatcher
 
 from player.core.library.models import LineWord, TranscriptLine
 
@@ -93,6 +92,8 @@ def with_text(line: TranscriptLine, text: str) -> TranscriptLine:
         return replace(line, text=text)
     old = list(line.words)
     tokens = text.split()
+    from difflib import SequenceMatcher   # only when a line's words are edited
+
     matcher = SequenceMatcher(a=[_key(word.text) for word in old], b=[_key(token) for token in tokens],
                               autojunk=False)
     words: list[LineWord] = []
