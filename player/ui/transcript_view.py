@@ -751,6 +751,8 @@ class TranscriptView(QListView):
         self._sides = (True, True)            # (main, second) shown; a hidden side keeps its place
         self._masked_segment: int | None = None
         self._time_ms: int | None = None
+        # (transcript, line, its words' starts): looked up once per line, not on every tick.
+        self._word_starts: tuple[object, int, list[int]] | None = None
         self._spoken_word: int | None = None  # index into the current line's words
         self._word_spans: dict[int, list[tuple[int, int] | None]] = {}   # segment -> each word's chars
         self._wheel_zoom = 0                  # Ctrl+wheel angle not yet a whole step
@@ -1103,9 +1105,11 @@ class TranscriptView(QListView):
         word = None
         transcript, segment, ms = self.segment_model.transcript, self._current_row, self._time_ms
         if transcript is not None and segment is not None and ms is not None and segment < len(transcript):
-            words = transcript[segment].words
-            if words:
-                number = bisect.bisect_right([w.start_ms for w in words], ms) - 1
+            cached = self._word_starts
+            if cached is None or cached[0] is not transcript or cached[1] != segment:
+                cached = self._word_starts = (transcript, segment, [w.start_ms for w in transcript[segment].words])
+            if cached[2]:
+                number = bisect.bisect_right(cached[2], ms) - 1
                 word = number if number >= 0 else None
         if word != self._spoken_word:
             self._spoken_word = word
