@@ -74,9 +74,12 @@ def describe_failure(error: Exception, path: str) -> str:
     return f"{path}: could not be read ({type(error).__name__}: {error})"
 
 
-def _lines_of(transcript: Transcript) -> list[tuple]:
-    """What a transcript says and when, to tell two apart."""
-    return [(s.start_ms, s.end_ms, s.text.strip(), s.speaker) for s in transcript.segments]
+def _same_lines(one: Transcript, other: Transcript) -> bool:
+    """Whether two transcripts say the same when: compared a line at a time, stopping at the
+    first difference (on the GUI thread, and a transcript may have millions of lines)."""
+    def lines(transcript: Transcript):
+        return ((s.start_ms, s.end_ms, s.text.strip(), s.speaker) for s in transcript.segments)
+    return len(one) == len(other) and all(a == b for a, b in zip(lines(one), lines(other)))
 
 
 def highlight_label(highlight) -> str:
@@ -838,7 +841,7 @@ class MainWindow(QMainWindow):
         except LibraryError as error:
             self.statusBar().showMessage(f"Library: {error}", 8000)
             return
-        if stored is not None and (self.transcript is None or _lines_of(stored) != _lines_of(self.transcript)):
+        if stored is not None and (self.transcript is None or not _same_lines(stored, self.transcript)):
             if self.transcript is not None and not stored.title:
                 stored.title = self.transcript.title
             what = ("with your corrections" if state.corrected else
