@@ -33,8 +33,9 @@ MIN_LOOP_MS = 200
 # being a jump: the clock re-anchors on libVLC's reports, which come every 250 ms.
 JUMP_SLACK_MS = 400
 
-# A shadowing turn starts this long before its line's end (at most half the line): more
-# than a frame, as libVLC reports the time of the frame it shows.
+# A line's turn (shadowing, dictation) starts this long before its end (at most half the
+# line), so the line stays the current one: more than a frame, as libVLC reports the time
+# of the frame it shows, and touching lines hand over at the end.
 TURN_BEFORE_END_MS = 60
 
 PAUSE_CHOICES_MS = (0, 1000, 2000, 3000, 5000)

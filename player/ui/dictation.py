@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QToolButton, QWidg
 
 from player.core.dictation import Check, check, has_words
 from player.core.library import LibraryError
+from player.core.repeat import TURN_BEFORE_END_MS
 from player.core.transcript import Segment, Transcript
 from player.playback import PlaybackState
 from player.ui.boundary import BoundaryTimer
@@ -33,8 +34,6 @@ MISTAKES_COLOR = 1
 # (a click further on), and the line is not stopped.
 PASSED_END_MS = 1500
 HIDE_PICTURE_KEY = "dictation/hide_picture"
-# Where a stopped line is left: this much before its end (more than a frame of video).
-BACK_INSIDE_MS = 60
 
 
 @dataclass(frozen=True)
@@ -351,7 +350,7 @@ class Dictation(QObject):
             # Back inside the line: where the next line starts as this one ends, the time
             # read at the end makes it the current one. A frame or so before the end, as
             # libVLC reports the time of the frame it shows.
-            self._window.seek(max(self._transcript[self._segment].start_ms, end - BACK_INSIDE_MS))
+            self._window.seek(max(self._transcript[self._segment].start_ms, end - TURN_BEFORE_END_MS))
 
     # --- checking ------------------------------------------------------------------------
     def submit(self) -> None:
